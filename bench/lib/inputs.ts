@@ -1,0 +1,130 @@
+import seedrandom from 'seedrandom';
+import { makeDelta } from '../../src/delta/delta-id';
+import type { ColumnDelta, RowDelta } from '../../src/delta/types';
+import { HLC } from '../../src/hlc/hlc';
+import type { HLCTimestamp } from '../../src/hlc/types';
+import type { SyncPush } from '../../src/proto/types';
+
+/**
+ * Seeded benchmark inputs. Every input comes from `seedrandom(seed)`, so the same options give the
+ * same deltas on every run and on both runtimes, and a subject and its baseline always see the
+ * same data.
+ */
+
+/** The shape of a generated stream of deltas. */
+export interface WorkloadShape {
+  /** Names the PRNG stream; change it to get a different but equally shaped input. */
+  readonly seed: string;
+  readonly count: number;
+  readonly clients: number;
+  readonly tables: readonly string[];
+  readonly rowsPerTable: number;
+  /** Share of writes aimed at the first `hotRows` rows of a table (conflicts). */
+  readonly hotShare: number;
+  readonly hotRows: number;
+  /** Probability that a write to an already written row is a DELETE. */
+  readonly deleteProbability: number;
+  /** The HLC wall part advances one ms every `deltasPerMs` deltas (the counter counts within). */
+  readonly deltasPerMs: number;
+  readonly startWallMs: number;
+  /**
+   * `sha256`: real ids via `makeDelta` (what a client sends). `synthetic`: distinct 64-character
+   * hex strings derived from the position, for inputs too large to hash up front, used only where
+   * the code under test never recomputes the id (the buffer's `append`, the codec).
+   */
+  readonly ids: 'sha256' | 'synthetic';
+}
+
+/** Defaults for everything but the seed and count: 3 tables of 1,000 rows, 8 clients, 5 % deletes. */
+export function workload(overrides: Partial<WorkloadShape> & { seed: string; count: number }): WorkloadShape {
+  return {
+    clients: 8,
+    tables: ['todos', 'notes', 'tags'],
+    rowsPerTable: 1_000,
+    hotShare: 0.3,
+    hotRows: 16,
+    deleteProbability: 0.05,
+    deltasPerMs: 8,
+    startWallMs: 1_700_000_000_000,
+    ids: 'sha256',
+    ...overrides,
+  };
+}
+
+/** The last HLC wall time (ms) a stream of this shape uses. */
+export function lastWallMs(shape: WorkloadShape): number {
+  return shape.startWallMs + Math.floor(Math.max(0, shape.count - 1) / shape.deltasPerMs);
+}
+
+/**
+ * Generates `shape.count` deltas. HLCs strictly increase along the stream (so each client's own
+ * deltas are in push order); every INSERT/UPDATE carries two small columns, `done` (boolean) and
+ * `title` (a short string); the first write to a row is an INSERT, later ones UPDATE or DELETE.
+ */
+export function generateDeltas(shape: WorkloadShape): RowDelta[] {
+  const prng = seedrandom(shape.seed);
+  const pick = (bound: number): number => Math.floor(prng() * bound);
+  const clientIds = Array.from({ length: shape.clients }, (_, index) => `client-${index}`);
+  const written = new Set<string>();
+  const deltas: RowDelta[] = new Array(shape.count);
+  for (let index = 0; index < shape.count; index++) {
+    const table = shape.tables[pick(shape.tables.length)]!;
+    const hot = prng() < shape.hotShare;
+    const row = hot ? pick(Math.min(shape.hotRows, shape.rowsPerTable)) : pick(shape.rowsPerTable);
+    const rowId = `row-${row}`;
+    const clientId = clientIds[pick(clientIds.length)]!;
+    const hlc = HLC.encode(
+      shape.startWallMs + Math.floor(index / shape.deltasPerMs),
+      index % shape.deltasPerMs,
+    );
+    const key = `${table}:${rowId}`;
+    const seen = written.has(key);
+    const op = !seen ? 'INSERT' : prng() < shape.deleteProbability ? 'DELETE' : 'UPDATE';
+    written.add(key);
+    const columns: ColumnDelta[] =
+      op === 'DELETE'
+        ? []
+        : [
+            { column: 'done', value: prng() < 0.5 },
+            { column: 'title', value: `task ${pick(100_000)}` },
+          ];
+    const fields = { op, table, rowId, clientId, columns, hlc } as const;
+    deltas[index] =
+      shape.ids === 'sha256' ? makeDelta(fields) : { ...fields, deltaId: syntheticId(index) };
+  }
+  return deltas;
+}
+
+/** A distinct 64-character lower-case hex string for position `index`. */
+export function syntheticId(index: number): string {
+  return index.toString(16).padStart(64, '0');
+}
+
+/**
+ * Groups a stream into pushes the way clients send them: each client's own deltas, oldest first,
+ * in batches of at most `batchSize`, ordered by the HLC of their first delta. `baseHlc` is the HLC
+ * of the client's delta just before the batch (0 for its first), as a client that has seen every
+ * earlier batch accepted would send.
+ */
+export function toPushes(deltas: readonly RowDelta[], batchSize: number): SyncPush[] {
+  const perClient = new Map<string, RowDelta[]>();
+  for (const delta of deltas) {
+    const own = perClient.get(delta.clientId);
+    if (own === undefined) perClient.set(delta.clientId, [delta]);
+    else own.push(delta);
+  }
+  const pushes: SyncPush[] = [];
+  for (const [clientId, own] of perClient) {
+    let baseHlc = HLC.ZERO;
+    for (let start = 0; start < own.length; start += batchSize) {
+      const batch = own.slice(start, start + batchSize);
+      pushes.push({ clientId, deltas: batch, lastSeenHlc: HLC.ZERO, baseHlc });
+      baseHlc = batch[batch.length - 1]!.hlc;
+    }
+  }
+  return pushes.sort((a, b) => compareHlc(a.deltas[0]!.hlc, b.deltas[0]!.hlc));
+}
+
+function compareHlc(a: HLCTimestamp, b: HLCTimestamp): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

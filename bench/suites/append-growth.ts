@@ -1,0 +1,112 @@
+import type { RowDelta } from '../../src/delta/types';
+import { DeltaBuffer, estimateDeltaBytes } from '../../src/gateway/delta-buffer';
+import type { HLCTimestamp } from '../../src/hlc/types';
+import { generateDeltas, workload } from '../lib/inputs';
+import { consume, type MeasureBudget, measureOne } from '../lib/measure';
+import { atMost, median, medianAbsoluteDeviation, rowFromQuantities } from '../lib/stats';
+import type { SuiteContext, Suite } from '../lib/suite';
+import type { Quantity } from '../lib/types';
+import { ingestHlcs } from './delta-buffer';
+
+/** Small and large buffer sizes compared. */
+const SIZES = { small: 10_000, large: 1_000_000 } as const;
+const SIZES_QUICK = { small: 1_000, large: 10_000 } as const;
+
+/** A large fill takes about a second: a few samples, one warm-up. */
+const LARGE_BUDGET: MeasureBudget = {
+  timeMs: 1,
+  warmupMs: 1,
+  samplesMin: 3,
+  warmupSamplesMin: 1,
+  rounds: 1,
+};
+
+/**
+ * How the cost of `DeltaBuffer.append` grows with the buffer: mean time per delta when filling a
+ * fresh buffer with 1,000,000 deltas against filling one with 10,000 (median over samples). The
+ * key space scales with the size (a tenth as many rows as deltas) so both fills see the same mix
+ * of new rows and updates. A full garbage collection runs before every sample (outside the timed
+ * window), so each fill pays only for the garbage it makes itself.
+ */
+export const appendGrowthSuite: Suite = {
+  id: 'append-growth',
+  title: 'Growth of append cost',
+  async run(context) {
+    const sizes = context.quick ? SIZES_QUICK : SIZES;
+    const small = await timePerDelta(context, sizes.small, context.budget);
+    const large = await timePerDelta(
+      context,
+      sizes.large,
+      context.quick ? context.budget : LARGE_BUDGET,
+    );
+    return {
+      rows: [
+        rowFromQuantities({
+          id: 'delta-buffer.growth',
+          suite: this.id,
+          title: `Append cost growth, ${label(sizes.large)} vs ${label(sizes.small)} deltas`,
+          subject: large,
+          baseline: small,
+          ratioText: `ns per delta at ${label(sizes.large)} ÷ ns per delta at ${label(sizes.small)}`,
+          target: atMost(1.3, '≤ 1.3 × the cost at the small size'),
+          note: `Fresh buffer per sample, filled with N seeded deltas over N/10 rows; full GC before each sample. ${context.gc === null ? 'No GC available on this runtime: earlier samples leave garbage.' : ''}`.trim(),
+        }),
+      ],
+    };
+  },
+};
+
+async function timePerDelta(
+  context: SuiteContext,
+  count: number,
+  budget: MeasureBudget,
+): Promise<Quantity> {
+  context.log(`  append growth: generating ${label(count)} deltas`);
+  const shape = workload({
+    seed: `bench/append-growth/${count}`,
+    count,
+    rowsPerTable: Math.ceil(count / 30),
+    ids: 'synthetic',
+  });
+  let deltas: RowDelta[] = generateDeltas(shape);
+  let ingest: HLCTimestamp[] = ingestHlcs(count, shape.startWallMs);
+  let bytes: number[] = deltas.map(estimateDeltaBytes);
+  let buffer = new DeltaBuffer();
+  context.log(`  append growth: timing ${label(count)} appends`);
+  const samples = await measureOne(
+    {
+      label: `append ×${count}`,
+      opsPerSample: count,
+      prepare: () => {
+        buffer = new DeltaBuffer();
+        context.gc?.();
+      },
+      run: () => {
+        for (let position = 0; position < count; position++) {
+          buffer.append(deltas[position]!, ingest[position]!, bytes[position]!);
+        }
+        consume(buffer.logSize);
+      },
+    },
+    budget,
+  );
+  deltas = [];
+  ingest = [];
+  bytes = [];
+  buffer = new DeltaBuffer();
+  context.gc?.();
+  const nsPerOp = median(samples);
+  return {
+    label: `${label(count)} deltas`,
+    value: nsPerOp,
+    unit: 'ns/delta',
+    nsPerOp,
+    opsPerSec: 1e9 / nsPerOp,
+    samples: samples.length,
+    madPercent: (100 * medianAbsoluteDeviation(samples)) / nsPerOp,
+  };
+}
+
+function label(count: number): string {
+  return count.toLocaleString('en-GB');
+}

@@ -1,0 +1,274 @@
+import { fc } from '@fast-check/vitest';
+import { describe, expect, it } from 'vitest';
+import type { ColumnDelta, DeltaOp, RowDelta } from '../src/delta/types';
+import type { HLCTimestamp } from '../src/hlc/types';
+import { CodecError } from '../src/result/errors';
+import type { Result } from '../src/result/result';
+import {
+  decodeRowDelta,
+  decodeSyncPull,
+  decodeSyncPush,
+  decodeSyncResponse,
+  encodeRowDelta,
+  encodeSyncPull,
+  encodeSyncPush,
+  encodeSyncResponse,
+} from '../src/proto/codec';
+import { INVALID_JSON_VALUE, parseJsonValueBytes } from '../src/proto/json-value';
+import {
+  decodeRowDeltaBySchema,
+  decodeSyncPullBySchema,
+  decodeSyncPushBySchema,
+  decodeSyncResponseBySchema,
+  encodeRowDeltaBySchema,
+  encodeSyncPullBySchema,
+  encodeSyncPushBySchema,
+  encodeSyncResponseBySchema,
+} from '../src/proto/schema-codec';
+import type { SyncPull, SyncPush, SyncResponse } from '../src/proto/types';
+
+/**
+ * Laws of the wire codec:
+ * - encode → decode is the identity (values as JSON sees them: -0 becomes 0);
+ * - the hand-written hot path and the reference path through the generated schema agree: the
+ *   same bytes out, the same messages in;
+ * - decoding never throws: random bytes and mutated valid encodings (bits flipped, bytes inserted,
+ *   deleted, truncated) always give a `Result`, and an `Err` is always a `CodecError`.
+ */
+
+const NUM_RUNS = 10_000;
+
+const hlcArb: fc.Arbitrary<HLCTimestamp> = fc
+  .oneof(
+    fc.bigInt({ min: 0n, max: (1n << 64n) - 1n }),
+    fc.constantFrom(0n, (1n << 64n) - 1n, ((2n ** 48n - 1n) << 16n) | 0xffffn),
+  )
+  .map((value) => value as HLCTimestamp);
+
+const idArb = fc.oneof(
+  fc.string({ minLength: 1, maxLength: 12 }),
+  fc.string({ unit: 'grapheme', minLength: 1, maxLength: 6 }),
+  fc.string({ unit: fc.constantFrom(...'0123456789abcdef'), minLength: 64, maxLength: 64 }),
+);
+
+const columnsArb: fc.Arbitrary<ColumnDelta[]> = fc.uniqueArray(
+  fc.record({
+    column: fc.oneof(idArb, fc.constantFrom('__proto__', 'constructor', 'toString')),
+    value: fc.jsonValue({ maxDepth: 3 }),
+  }),
+  { selector: (column) => column.column, maxLength: 5 },
+);
+
+const deltaArb: fc.Arbitrary<RowDelta> = fc.record({
+  op: fc.constantFrom<DeltaOp>('INSERT', 'UPDATE', 'DELETE'),
+  table: idArb,
+  rowId: idArb,
+  clientId: idArb,
+  columns: columnsArb,
+  hlc: hlcArb,
+  deltaId: idArb,
+});
+
+const pushArb: fc.Arbitrary<SyncPush> = fc.record({
+  clientId: idArb,
+  deltas: fc.array(deltaArb, { maxLength: 4 }),
+  lastSeenHlc: hlcArb,
+  baseHlc: hlcArb,
+});
+
+const pullArb: fc.Arbitrary<SyncPull> = fc.record({
+  clientId: idArb,
+  sinceHlc: hlcArb,
+  maxDeltas: fc.nat({ max: 0xffff_ffff }),
+  gatewayEpoch: hlcArb,
+});
+
+const responseArb: fc.Arbitrary<SyncResponse> = fc.record({
+  deltas: fc.array(deltaArb, { maxLength: 4 }),
+  serverHlc: hlcArb,
+  hasMore: fc.boolean(),
+  cursor: hlcArb,
+  durableHlc: hlcArb,
+  gatewayId: fc.string({ maxLength: 8 }),
+  gatewayEpoch: hlcArb,
+  clientAcceptedHlc: hlcArb,
+  clientDurableHlc: hlcArb,
+  snapshot: fc.boolean(),
+  error: fc.option(fc.record({ code: idArb, message: fc.string({ maxLength: 20 }) }), {
+    nil: null,
+  }),
+});
+
+/** What a message looks like after its values went through JSON (`-0` → `0`). */
+function asJsonSeesIt<T>(message: T): T {
+  const normalise = (delta: RowDelta): RowDelta => ({
+    ...delta,
+    columns: delta.columns.map((column) => ({
+      column: column.column,
+      value: JSON.parse(JSON.stringify(column.value)) as unknown,
+    })),
+  });
+  const record = message as { deltas?: readonly RowDelta[]; columns?: unknown };
+  if (record.deltas !== undefined) return { ...message, deltas: record.deltas.map(normalise) };
+  if (record.columns !== undefined) return normalise(message as RowDelta) as T;
+  return message;
+}
+
+interface CodecPair<T> {
+  readonly name: string;
+  readonly arb: fc.Arbitrary<T>;
+  readonly encode: (message: T) => Uint8Array;
+  readonly decode: (bytes: Uint8Array) => Result<T, CodecError>;
+  readonly encodeBySchema: (message: T) => Uint8Array;
+  readonly decodeBySchema: (bytes: Uint8Array) => Result<T, CodecError>;
+}
+
+const pairs: readonly CodecPair<unknown>[] = [
+  {
+    name: 'SyncPush',
+    arb: pushArb,
+    encode: encodeSyncPush,
+    decode: decodeSyncPush,
+    encodeBySchema: encodeSyncPushBySchema,
+    decodeBySchema: decodeSyncPushBySchema,
+  } satisfies CodecPair<SyncPush>,
+  {
+    name: 'SyncPull',
+    arb: pullArb,
+    encode: encodeSyncPull,
+    decode: decodeSyncPull,
+    encodeBySchema: encodeSyncPullBySchema,
+    decodeBySchema: decodeSyncPullBySchema,
+  } satisfies CodecPair<SyncPull>,
+  {
+    name: 'SyncResponse',
+    arb: responseArb,
+    encode: encodeSyncResponse,
+    decode: decodeSyncResponse,
+    encodeBySchema: encodeSyncResponseBySchema,
+    decodeBySchema: decodeSyncResponseBySchema,
+  } satisfies CodecPair<SyncResponse>,
+  {
+    name: 'RowDelta',
+    arb: deltaArb,
+    encode: encodeRowDelta,
+    decode: decodeRowDelta,
+    encodeBySchema: encodeRowDeltaBySchema,
+    decodeBySchema: decodeRowDeltaBySchema,
+  } satisfies CodecPair<RowDelta>,
+] as unknown as readonly CodecPair<unknown>[];
+
+type Mutation =
+  | { readonly kind: 'flip'; readonly at: number; readonly bit: number }
+  | { readonly kind: 'insert'; readonly at: number; readonly byte: number }
+  | { readonly kind: 'delete'; readonly at: number }
+  | { readonly kind: 'truncate'; readonly at: number };
+
+const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({ kind: fc.constant('flip' as const), at: fc.nat(), bit: fc.nat({ max: 7 }) }),
+  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), byte: fc.nat({ max: 255 }) }),
+  fc.record({ kind: fc.constant('delete' as const), at: fc.nat() }),
+  fc.record({ kind: fc.constant('truncate' as const), at: fc.nat() }),
+);
+
+function mutate(bytes: Uint8Array, mutations: readonly Mutation[]): Uint8Array {
+  let out = Array.from(bytes);
+  for (const mutation of mutations) {
+    const at = out.length === 0 ? 0 : mutation.at % (out.length + 1);
+    if (mutation.kind === 'flip' && at < out.length) out[at] = out[at]! ^ (1 << mutation.bit);
+    if (mutation.kind === 'insert') out.splice(at, 0, mutation.byte);
+    if (mutation.kind === 'delete') out.splice(at, 1);
+    if (mutation.kind === 'truncate') out = out.slice(0, at);
+  }
+  return Uint8Array.from(out);
+}
+
+/** A decode result is well-formed: `Ok`, or `Err` holding a `CodecError` with a message. */
+function expectWellFormed(result: Result<unknown, CodecError>): void {
+  if (!result.ok) {
+    expect(result.error).toBeInstanceOf(CodecError);
+    expect(result.error.message.length).toBeGreaterThan(0);
+  }
+}
+
+describe.each(pairs)('$name codec', (pair) => {
+  it('round-trips every message (encode → decode is the identity)', () => {
+    fc.assert(
+      fc.property(pair.arb, (message) => {
+        expect(pair.decode(pair.encode(message))).toEqual({ ok: true, value: asJsonSeesIt(message) });
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it('agrees with the generated schema: identical bytes, equal decodings both ways', () => {
+    fc.assert(
+      fc.property(pair.arb, (message) => {
+        const bytes = pair.encode(message);
+        expect(bytes).toEqual(pair.encodeBySchema(message));
+        expect(pair.decodeBySchema(bytes)).toEqual(pair.decode(bytes));
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it('never throws on mutated encodings, and accepts only what the schema path accepts', () => {
+    fc.assert(
+      fc.property(pair.arb, fc.array(mutationArb, { minLength: 1, maxLength: 4 }), (message, mutations) => {
+        const bytes = mutate(pair.encode(message), mutations);
+        const result = pair.decode(bytes);
+        expectWellFormed(result);
+        // The hot path is at least as strict as the reference path, and agrees when it accepts.
+        if (result.ok) expect(pair.decodeBySchema(bytes)).toEqual(result);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it('never throws on random bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
+        expectWellFormed(pair.decode(bytes));
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+});
+
+describe('JSON value bytes', () => {
+  const encoder = new TextEncoder();
+  const strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+  /** The slow, obviously correct parse the fast paths must match. */
+  function reference(bytes: Uint8Array): unknown {
+    try {
+      return JSON.parse(strict.decode(bytes));
+    } catch {
+      return INVALID_JSON_VALUE;
+    }
+  }
+
+  const jsonTextArb = fc.oneof(
+    fc.jsonValue({ maxDepth: 2 }).map((value) => JSON.stringify(value)),
+    fc.constantFrom('-0', '00', '-', '1e3', '"\\u0041"', '"a\nb"', ' 1', 'true ', 'nul', '""'),
+    fc.string({ maxLength: 8 }).map((text) => `"${text}"`),
+    fc.integer().map(String),
+  );
+
+  it('parses exactly as JSON.parse of the strictly decoded UTF-8, valid or mutated', () => {
+    fc.assert(
+      fc.property(
+        jsonTextArb,
+        fc.array(mutationArb, { maxLength: 2 }),
+        (text, mutations) => {
+          const bytes = mutate(encoder.encode(text), mutations);
+          const fast = parseJsonValueBytes(bytes);
+          const slow = reference(bytes);
+          expect(Object.is(fast, slow) || JSON.stringify(fast) === JSON.stringify(slow)).toBe(true);
+          if (typeof slow === 'number') expect(Object.is(fast, slow)).toBe(true);
+        },
+      ),
+      { numRuns: NUM_RUNS },
+    );
+  });
+});

@@ -1,0 +1,216 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { escapeHtml } from '../report/escape';
+import { renderRunReport, runResultJson } from '../report/html-report';
+import { groupDigits, summaryRows } from '../report/summary-rows';
+import { faultBands, TIMELINE_MARKS_MAX } from '../report/timeline-svg';
+import { writeRunReport } from '../report/write-report';
+import type { FaultRates, Plan, RunResult, TimelineEvent } from '../types';
+
+const RATES: FaultRates = {
+  dropProbability: 0.1,
+  duplicateProbability: 0.2,
+  replyLossProbability: 0.05,
+  latencyMsMin: 5,
+  latencyMsMax: 80,
+  storagePutFailProbability: 0.1,
+  storageLostReplyProbability: 0.05,
+  storageLatencyMsMin: 2,
+  storageLatencyMsMax: 200,
+  partitionsPerRun: 2,
+  clockSkewsPerRun: 2,
+  clockJumpsPerRun: 1,
+  gatewayRestartsPerRun: 1,
+  clientRestartsPerRun: 1,
+  offlinePeriodsPerRun: 1,
+  clockSkewMsMax: 8_000,
+  clockDriftPpmMax: 200,
+};
+
+const SCRIPT = '<script>alert("x")</script>';
+
+function sampleResult(overrides: Partial<RunResult> = {}, timeline?: TimelineEvent[]): RunResult {
+  const plan: Plan = {
+    version: 1,
+    seed: 7,
+    config: {
+      seed: 7,
+      clients: 2,
+      tables: ['todos', `t${SCRIPT}`],
+      rowsPerTable: 10,
+      hotRows: 2,
+      durationMs: 10_000,
+      healMs: 5_000,
+      writesPerClientPerSecond: 2,
+      faultProfile: 'default',
+      faults: RATES,
+    },
+    events: [
+      { kind: 'write', atMs: 100, client: 0, op: 'insert', table: 'todos', rowId: 'r1', values: { a: 1 } },
+      { kind: 'partition', atMs: 2_000, durationMs: 1_500, clients: [1], direction: 'both' },
+      { kind: 'gateway-restart', atMs: 4_000, downMs: 300 },
+      { kind: 'clock-jump', atMs: 5_000, client: 0, jumpMs: -2_000 },
+    ],
+  };
+  return {
+    ok: false,
+    plan,
+    violations: [{ oracle: 'convergence', message: `client-1 differs at todos/r1 ${SCRIPT}`, atMs: 15_000 }],
+    traceHash: 'ab12cd34',
+    stats: {
+      clients: 2,
+      ops: 1234567,
+      deltasPushed: 1200,
+      deltasPulled: 2400,
+      messagesSent: 5000,
+      duplicatesDelivered: 37,
+      messagesDropped: 12,
+      repliesLost: 5,
+      partitions: 1,
+      gatewayRestarts: 1,
+      clientRestarts: 0,
+      clockSkewMsMax: 2000,
+      flushes: 9,
+      flushFailures: 2,
+      lakeObjects: 7,
+      virtualMs: 15_000,
+      wallMs: 412,
+      compression: 36.41,
+    },
+    timeline: timeline ?? [
+      { atMs: 100, lane: 'client-0', kind: 'write', detail: 'insert todos/r1' },
+      { atMs: 2_000, lane: 'faults', kind: 'partition', detail: 'client-1 cut' },
+      { atMs: 3_000, lane: 'gateway', kind: `push${SCRIPT}`, detail: SCRIPT },
+      { atMs: 9_000, lane: 'lake', kind: 'flush', detail: 'deltas/2024-01-01/g/1-2.json' },
+    ],
+    coverage: { partition: { fault: 1, heal: 0 }, 'gateway-restart': { fault: 1, heal: 0 } },
+    lakeObjects: new Map([['deltas/a.json', new Uint8Array([1, 2, 3])]]),
+    ...overrides,
+  };
+}
+
+const VOID_ELEMENTS = new Set(['meta', 'br', 'hr', 'img', 'input', 'link']);
+
+/** A small well-formedness check: every opened tag closes, in order. */
+function unbalancedTags(html: string): string[] {
+  const stack: string[] = [];
+  const problems: string[] = [];
+  for (const match of html.matchAll(/<(\/?)([a-zA-Z][\w-]*)[^>]*?(\/?)>/g)) {
+    const [, closing, name = '', selfClosing] = match;
+    const tag = name.toLowerCase();
+    if (selfClosing === '/' || VOID_ELEMENTS.has(tag)) continue;
+    if (closing === '') {
+      stack.push(tag);
+    } else if (stack.pop() !== tag) {
+      problems.push(`unexpected </${tag}>`);
+    }
+  }
+  return [...problems, ...stack.map((tag) => `unclosed <${tag}>`)];
+}
+
+describe('escapeHtml', () => {
+  it('escapes markup, quotes and unprintable characters', () => {
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+    expect(escapeHtml('a\u0000b\ud800c\u{1f600}\n')).toBe('a\ufffdb\ufffdc\u{1f600}\n');
+  });
+});
+
+describe('renderRunReport', () => {
+  const html = renderRunReport({ result: sampleResult(), replayCommand: 'bun run sim --replay reports/7-min.json', lakeChecked: false });
+
+  it('contains every section', () => {
+    for (const id of ['parameters', 'fault-rates', 'timeline', 'oracles', 'coverage', 'summary', 'replay']) {
+      expect(html).toContain(`id="${id}"`);
+    }
+    expect(html).toContain('trace hash: ab12cd34');
+    expect(html).toContain('bun run sim --replay reports/7-min.json');
+    expect(html).toContain('storagePutFailProbability');
+    expect(html).toContain('<svg');
+    expect(html).toContain('class="band partition"');
+    expect(html).toContain('class="band restart"');
+    expect(html).toContain('1,234,567');
+    expect(html).toContain('not checked');
+    expect(html).toMatch(/<span class="fail">FAIL<\/span><\/td><th>convergence/);
+    expect(html).toMatch(/<span class="pass">pass<\/span><\/td><th>durability/);
+  });
+
+  it('escapes every piece of run data: no <script> survives', () => {
+    expect(html).not.toContain('<script');
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+  });
+
+  it('is well formed and self-contained', () => {
+    expect(unbalancedTags(html)).toEqual([]);
+    expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+    expect(html).not.toMatch(/https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+    expect(html).not.toMatch(/<link|@import|url\(/);
+  });
+
+  it('is deterministic', () => {
+    const again = renderRunReport({ result: sampleResult(), replayCommand: 'bun run sim --replay reports/7-min.json', lakeChecked: false });
+    expect(again).toBe(html);
+  });
+
+  it('caps the marks drawn on a long timeline', () => {
+    const timeline = Array.from({ length: TIMELINE_MARKS_MAX * 3 }, (_, index) => ({
+      atMs: index,
+      lane: `client-${index % 2}`,
+      kind: 'write',
+      detail: `w${index}`,
+    }));
+    const long = renderRunReport({ result: sampleResult({ ok: true, violations: [] }, timeline), replayCommand: 'x', lakeChecked: true });
+    expect((long.match(/<circle class="mark/g) ?? []).length).toBe(TIMELINE_MARKS_MAX);
+    expect(long).toContain('every oracle holds');
+    expect(unbalancedTags(long)).toEqual([]);
+  });
+});
+
+describe('faultBands', () => {
+  it('puts each fault on the faults lane and the lanes it touches', () => {
+    const bands = faultBands(sampleResult().plan.events);
+    expect(bands.map((band) => [band.kind, band.fromMs, band.toMs, band.lanes])).toEqual([
+      ['partition', 2_000, 3_500, ['faults', 'client-1']],
+      ['restart', 4_000, 4_300, ['faults', 'gateway']],
+      ['clock', 5_000, 5_000, ['faults', 'client-0']],
+    ]);
+  });
+});
+
+describe('summary rows', () => {
+  it('formats figures without depending on the locale', () => {
+    expect(groupDigits(0)).toBe('0');
+    expect(groupDigits(999)).toBe('999');
+    expect(groupDigits(1000)).toBe('1,000');
+    expect(groupDigits(-1234567.5)).toBe('-1,234,567.5');
+    const rows = new Map(summaryRows(sampleResult().stats).map((row) => [row.label, row.value]));
+    expect(rows.get('ops')).toBe('1,234,567');
+    expect(rows.get('flushes')).toBe('9 (2 failed)');
+    expect(rows.get('virtual time')).toBe('15 s');
+    expect(rows.get('wall time')).toBe('0.41 s');
+    expect(rows.get('compression')).toBe('36.4×');
+  });
+});
+
+describe('writeRunReport', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lakesync-report-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes <seed>.html and <seed>.json without the lake bytes', () => {
+    const written = writeRunReport(join(dir, 'nested'), { result: sampleResult(), replayCommand: 'x', lakeChecked: true });
+    expect(written.ok).toBe(true);
+    if (!written.ok) return;
+    expect(written.value.htmlPath.endsWith('7.html')).toBe(true);
+    expect(readFileSync(written.value.htmlPath, 'utf8')).toContain('id="oracles"');
+    const json = JSON.parse(readFileSync(written.value.jsonPath, 'utf8')) as Record<string, unknown>;
+    expect(json.lakeObjects).toEqual([{ key: 'deltas/a.json', size: 3 }]);
+    expect(json.traceHash).toBe('ab12cd34');
+    expect(runResultJson(sampleResult())).not.toContain('"0": 1');
+  });
+
+  it('returns Err when the folder cannot be created', () => {
+    const blocked = writeRunReport(join(dir, 'nested', '7.html', 'below'), { result: sampleResult(), replayCommand: 'x', lakeChecked: true });
+    expect(blocked.ok).toBe(false);
+  });
+});

@@ -1,0 +1,85 @@
+import type { LakeAdapter } from '../../src/adapter/types';
+import { type RoundTripReport, roundTripLake, roundTripPrefix } from '../lake/roundtrip';
+import type { OracleName, Plan, RunResult } from '../types';
+import type { SimEngine } from './engine';
+import { wallNowMs } from './wall-clock';
+
+/** A run of a plan: it ran (and the oracles judged it), or the engine threw. */
+export type RunOutcome =
+  | {
+      readonly kind: 'ran';
+      readonly result: RunResult;
+      /** The S3 round trip, when a lake was given and every oracle held. */
+      readonly lake: RoundTripReport | null;
+      /** Set when the S3 store refused the round trip: the check could not run. */
+      readonly lakeError: string | null;
+    }
+  | { readonly kind: 'crashed'; readonly plan: Plan; readonly message: string };
+
+/** How a run failed: the first broken oracle, `crash`, or `null` when it passed. */
+export type FailureSignature = OracleName | 'crash' | null;
+
+/** Options of `checkPlan`. */
+export interface CheckOptions {
+  /** Where the lake goes after the oracles hold; `null` skips the round trip. */
+  readonly lake: LakeAdapter | null;
+  readonly onProgress?: (virtualMs: number, totalMs: number) => void;
+}
+
+/**
+ * Runs `plan` through the engine and, when every oracle holds and a lake store is given, writes
+ * the run's lake to the store and reads it back (`roundTripLake`); a mismatch is appended as a
+ * `lake-roundtrip` violation. An exception escaping the engine is caught and reported as a crash.
+ * Wall time is measured here only to fill `stats.wallMs` when the engine left it at zero; it never
+ * reaches the trace.
+ */
+export async function checkPlan(engine: SimEngine, plan: Plan, options: CheckOptions): Promise<RunOutcome> {
+  const startedMs = wallNowMs();
+  let result: RunResult;
+  try {
+    result = await engine.runPlan(plan, options.onProgress === undefined ? {} : { onProgress: options.onProgress });
+  } catch (caught) {
+    const message = caught instanceof Error ? (caught.stack ?? caught.message) : String(caught);
+    return { kind: 'crashed', plan, message };
+  }
+  result = withWallTime(result, wallNowMs() - startedMs);
+  const ran: RunOutcome = { kind: 'ran', result, lake: null, lakeError: null };
+  return options.lake === null ? ran : withLakeCheck(ran, options.lake);
+}
+
+/**
+ * Adds the S3 round trip to a run whose oracles all held: writes its lake under a prefix of its
+ * own (`roundTripPrefix`), reads it back and folds it; a mismatch becomes a `lake-roundtrip`
+ * violation, a store that refuses becomes `lakeError`. Other outcomes pass through untouched.
+ */
+export async function withLakeCheck(outcome: RunOutcome, lake: LakeAdapter): Promise<RunOutcome> {
+  if (outcome.kind === 'crashed' || !outcome.result.ok) return outcome;
+  const { result } = outcome;
+  const prefix = roundTripPrefix(result.plan.seed, result.traceHash);
+  const trip = await roundTripLake(result.lakeObjects, lake, { prefix, atMs: result.stats.virtualMs });
+  if (!trip.ok) return { ...outcome, lakeError: trip.error.message };
+  const violation = trip.value.violation;
+  if (violation === null) return { ...outcome, lake: trip.value };
+  const failed: RunResult = { ...result, ok: false, violations: [...result.violations, violation] };
+  return { ...outcome, result: failed, lake: trip.value };
+}
+
+/** The failure a shrunk plan must keep: the first violated oracle, or `crash`. */
+export function failureSignature(outcome: RunOutcome): FailureSignature {
+  if (outcome.kind === 'crashed') return 'crash';
+  if (outcome.result.ok) return null;
+  return outcome.result.violations[0]?.oracle ?? 'crash';
+}
+
+/** True iff `outcome` fails with `signature`: a crash, or a violation of that oracle. */
+export function failsWith(outcome: RunOutcome, signature: FailureSignature): boolean {
+  if (signature === null) return false;
+  if (outcome.kind === 'crashed') return signature === 'crash';
+  return outcome.result.violations.some((violation) => violation.oracle === signature);
+}
+
+function withWallTime(result: RunResult, wallMs: number): RunResult {
+  if (result.stats.wallMs > 0) return result;
+  const compression = wallMs > 0 ? result.stats.virtualMs / wallMs : 0;
+  return { ...result, stats: { ...result.stats, wallMs, compression } };
+}

@@ -1,0 +1,160 @@
+import { isAbsolute, relative } from 'node:path';
+import { describePlanSize } from '../shrink/plan-size';
+import type { Plan } from '../types';
+import { checkPlan, failureSignature, type RunOutcome, withLakeCheck } from './check-plan';
+import { type CliContext, say } from './context';
+import { type LakeTarget, openLakeTarget } from './lake-target';
+import { writeOutcomeReport } from './outcome-report';
+import { replayCommand } from './paths';
+import { Progress } from './progress';
+import { type ShrunkFailure, shrinkFailure } from './shrink-failure';
+import { formatSummaryTable } from './summary-table';
+
+/** Most violations printed; the report lists more. */
+export const VIOLATIONS_PRINTED_MAX = 10;
+
+/** One plan to run, and how to present it. */
+export interface SingleRun {
+  readonly plan: Plan;
+  /** First line printed, e.g. `seed: 7`. */
+  readonly header: string;
+  /** The command that reruns this exact run, for the report of a passing run. */
+  readonly rerunCommand: string;
+}
+
+/**
+ * Runs one plan (a seed or a replayed file) and reports it: summary table, `trace hash: <hex>`,
+ * the lake round trip (unless `--lake none`), the HTML/JSON report, and on a violation the broken
+ * oracle, the shrunk plan in `reports/<seed>-min.json` and exactly one replay command. Resolves to
+ * the exit status: 0 iff every oracle held (and the round trip ran, when asked for).
+ */
+export async function runSingle(context: CliContext, run: SingleRun): Promise<number> {
+  say(context, run.header);
+  let outcome = await runWithProgress(context, run.plan);
+  let target: LakeTarget | null = null;
+  if (context.options.lake === 'embedded' && failureSignature(outcome) === null) {
+    const opened = await openLakeTarget(context.options, context.io.env);
+    if (opened.ok) {
+      target = opened.value;
+      outcome = await withLakeCheck(outcome, target.adapter);
+    } else if (outcome.kind === 'ran') {
+      outcome = { ...outcome, lakeError: opened.error };
+    }
+  }
+  try {
+    printRun(context, outcome, target);
+    if (failureSignature(outcome) === null) {
+      writeReport(context, outcome, null, run.rerunCommand, target !== null);
+      return outcome.kind === 'ran' && outcome.lakeError === null ? 0 : 1;
+    }
+    printViolations(context, outcome);
+    const shrunk = await shrinkWithProgress(context, outcome, target);
+    writeReport(context, outcome, shrunk, run.rerunCommand, target !== null);
+    printReplay(context, run.plan.seed, shrunk);
+    return 1;
+  } finally {
+    await target?.close();
+  }
+}
+
+async function runWithProgress(context: CliContext, plan: Plan): Promise<RunOutcome> {
+  const progress = newProgress(context, `seed ${plan.seed}`);
+  const onProgress = (virtualMs: number, totalMs: number): void =>
+    progress.update(virtualMs, totalMs, `${Math.floor(virtualMs / 1000)}/${Math.floor(totalMs / 1000)} s virtual`);
+  const outcome = await checkPlan(context.engine, plan, { lake: null, onProgress });
+  progress.finish();
+  return outcome;
+}
+
+function printRun(context: CliContext, outcome: RunOutcome, target: LakeTarget | null): void {
+  if (outcome.kind === 'crashed') {
+    say(context, `CRASH: the engine threw: ${outcome.message}`);
+    return;
+  }
+  const { result, lake, lakeError } = outcome;
+  if (!context.options.quiet) say(context, formatSummaryTable(result.stats));
+  if (lake !== null && target !== null) {
+    const verdict = lake.violation === null ? 'read back identical' : 'read back DIFFERENT';
+    say(
+      context,
+      `lake round trip: ${lake.objects} objects, ${lake.bytes} bytes, ${lake.rows} rows via ${target.description}: ${verdict}`,
+    );
+  }
+  if (lakeError !== null) say(context, `lake round trip could not run: ${lakeError}`);
+  say(context, `trace hash: ${result.traceHash}`);
+}
+
+function printViolations(context: CliContext, outcome: RunOutcome): void {
+  if (outcome.kind === 'crashed') return;
+  const { violations } = outcome.result;
+  for (const violation of violations.slice(0, VIOLATIONS_PRINTED_MAX)) {
+    say(context, `FAIL ${violation.oracle} at ${violation.atMs} ms: ${violation.message}`);
+  }
+  if (violations.length > VIOLATIONS_PRINTED_MAX) {
+    say(context, `  … and ${violations.length - VIOLATIONS_PRINTED_MAX} more violations (see the report)`);
+  }
+}
+
+async function shrinkWithProgress(
+  context: CliContext,
+  outcome: RunOutcome,
+  target: LakeTarget | null,
+): Promise<ShrunkFailure> {
+  const plan = outcome.kind === 'crashed' ? outcome.plan : outcome.result.plan;
+  const progress = newProgress(context, 'shrinking');
+  const shrunk = await shrinkFailure(context.engine, plan, {
+    signature: failureSignature(outcome),
+    shrinkRunsMax: context.options.shrinkRunsMax,
+    minPlanDir: context.minPlanDir,
+    lake: target?.adapter ?? null,
+    onRun: (run, runsMax) => progress.update(run, runsMax, `run ${run} of at most ${runsMax}`),
+  });
+  progress.finish();
+  if (shrunk.report !== null) {
+    const { runs, before, after } = shrunk.report;
+    say(context, `shrunk in ${runs} runs: ${describePlanSize(before)} → ${describePlanSize(after)}`);
+  }
+  return shrunk;
+}
+
+function writeReport(
+  context: CliContext,
+  outcome: RunOutcome,
+  shrunk: ShrunkFailure | null,
+  rerunCommand: string,
+  lakeChecked: boolean,
+): void {
+  const written = writeOutcomeReport(outcome, {
+    reportDir: context.reportDir,
+    lakeChecked,
+    shrunk,
+    rerunCommand,
+  });
+  if (!written.ok) say(context, `report not written: ${written.error}`);
+  else if (written.value !== null && !context.options.quiet) say(context, `report: ${displayPath(context, written.value)}`);
+}
+
+function printReplay(context: CliContext, seed: number, shrunk: ShrunkFailure): void {
+  if (shrunk.writeError !== null) {
+    say(context, `minimal plan not written: ${shrunk.writeError}`);
+    return;
+  }
+  say(context, `minimal plan: ${displayPath(context, shrunk.planPath)}`);
+  say(context, 'replay with:');
+  say(context, replayCommand(seed));
+}
+
+function newProgress(context: CliContext, label: string): Progress {
+  return new Progress({
+    sink: context.io.stderr,
+    now: context.io.wallNowMs,
+    enabled: !context.options.quiet,
+    label,
+  });
+}
+
+/** `path` relative to the current directory when it lies below it, else absolute. */
+export function displayPath(context: CliContext, path: string): string {
+  const relativePath = relative(context.io.cwd, path);
+  return relativePath.startsWith('..') || isAbsolute(relativePath) ? path : relativePath;
+}

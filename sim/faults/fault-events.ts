@@ -1,0 +1,103 @@
+import type { Prng } from '../engine/prng';
+import type { PlanEvent, SimConfig } from '../types';
+
+/** Shortest and longest partition or offline period, before clipping to the fault phase. */
+export const OUTAGE_MS_MIN = 500;
+export const OUTAGE_MS_MAX = 15_000;
+/** Shortest and longest time a restarted node stays down. */
+export const DOWN_MS_MIN = 100;
+export const DOWN_MS_MAX = 5_000;
+
+/**
+ * A count with mean `expected`, drawn as a binomial of `4 × ceil(expected) + 4` trials (Poisson-ish
+ * without `Math.exp`): usually near the mean, sometimes 0, sometimes about double.
+ */
+export function drawCount(prng: Prng, expected: number): number {
+  if (!(expected > 0)) return 0;
+  const trials = 4 * Math.ceil(expected) + 4;
+  const probability = expected / trials;
+  let count = 0;
+  for (let trial = 0; trial < trials; trial++) if (prng.chance(probability)) count++;
+  return count;
+}
+
+/**
+ * Draws the scheduled fault events of a plan from the `faults` stream, kind by kind in a fixed
+ * order (partitions, offline periods, clock skews, clock jumps, gateway restarts, client
+ * restarts), so a plan is a pure function of the config. Every event starts inside the fault
+ * phase; partitions and offline periods also end inside it (the heal phase is quiet). Restarts may
+ * still be down when the heal phase begins; they come back during it.
+ */
+export function drawFaultEvents(config: SimConfig, prng: Prng): PlanEvent[] {
+  const { faults, durationMs, clients } = config;
+  const events: PlanEvent[] = [];
+  if (durationMs <= 0 || clients <= 0) return events;
+  const startMs = (): number => prng.below(durationMs);
+  const client = (): number => prng.below(clients);
+  const outageMs = (atMs: number): number =>
+    Math.max(1, Math.min(prng.between(OUTAGE_MS_MIN, OUTAGE_MS_MAX), durationMs - atMs));
+
+  for (let n = drawCount(prng, faults.partitionsPerRun); n > 0; n--) {
+    const atMs = startMs();
+    events.push({
+      kind: 'partition',
+      atMs,
+      durationMs: outageMs(atMs),
+      clients: drawGroup(prng, clients),
+      direction: drawDirection(prng),
+    });
+  }
+  for (let n = drawCount(prng, faults.offlinePeriodsPerRun); n > 0; n--) {
+    const atMs = startMs();
+    events.push({ kind: 'offline', atMs, durationMs: outageMs(atMs), client: client() });
+  }
+  const skewMax = faults.clockSkewMsMax;
+  const driftMax = faults.clockDriftPpmMax;
+  for (let n = drawCount(prng, faults.clockSkewsPerRun); n > 0; n--) {
+    const atMs = startMs();
+    const target = client();
+    events.push({
+      kind: 'clock-skew',
+      atMs,
+      client: target,
+      skewMs: prng.between(-skewMax, skewMax),
+      driftPpm: prng.between(-driftMax, driftMax),
+    });
+  }
+  for (let n = drawCount(prng, faults.clockJumpsPerRun); n > 0; n--) {
+    const atMs = startMs();
+    const target = client();
+    // Mostly backwards (NTP stepping a fast clock back), sometimes forwards.
+    const backwards = prng.chance(0.75);
+    const magnitude = prng.between(1, Math.max(1, skewMax));
+    events.push({ kind: 'clock-jump', atMs, client: target, jumpMs: backwards ? -magnitude : magnitude });
+  }
+  for (let n = drawCount(prng, faults.gatewayRestartsPerRun); n > 0; n--) {
+    events.push({ kind: 'gateway-restart', atMs: startMs(), downMs: prng.between(DOWN_MS_MIN, DOWN_MS_MAX) });
+  }
+  for (let n = drawCount(prng, faults.clientRestartsPerRun); n > 0; n--) {
+    const atMs = startMs();
+    const target = client();
+    events.push({ kind: 'client-restart', atMs, client: target, downMs: prng.between(DOWN_MS_MIN, DOWN_MS_MAX) });
+  }
+  return events;
+}
+
+/** One client half of the time, otherwise a group of 2 … ceil(n / 2) distinct clients, sorted. */
+function drawGroup(prng: Prng, clients: number): number[] {
+  if (clients === 1 || prng.chance(0.5)) return [prng.below(clients)];
+  const size = prng.between(2, Math.max(2, Math.ceil(clients / 2)));
+  const pool = Array.from({ length: clients }, (_, index) => index);
+  for (let index = 0; index < size; index++) {
+    const swap = index + prng.below(clients - index);
+    const chosen = pool[swap] as number;
+    pool[swap] = pool[index] as number;
+    pool[index] = chosen;
+  }
+  return pool.slice(0, size).sort((a, b) => a - b);
+}
+
+function drawDirection(prng: Prng): 'both' | 'to-gateway' | 'from-gateway' {
+  const roll = prng.below(10);
+  return roll < 6 ? 'both' : roll < 8 ? 'to-gateway' : 'from-gateway';
+}

@@ -1,0 +1,62 @@
+import type { RowDelta } from '../../src/delta/types';
+import { canonicalValue, type RowsView } from './rows-view';
+
+/** A write stamp: HLC, ties broken by the higher client id (plain string order). */
+interface Stamp {
+  readonly hlc: bigint;
+  readonly clientId: string;
+}
+
+interface ModelRow {
+  readonly columns: Map<string, { readonly value: unknown; readonly stamp: Stamp }>;
+  tombstone: Stamp | null;
+}
+
+/**
+ * The simplest correct answer, written from DESIGN.md section 3 without `src/conflict`: for every
+ * row, each column holds the value of its highest-stamped write, the tombstone is the highest
+ * DELETE stamp, and a column is visible iff its stamp is above the tombstone (an UPDATE newer than
+ * a DELETE resurrects the row with just the columns written after the delete). Order and
+ * duplicates of `apply` calls do not matter (max is a join), which is why it is a valid oracle.
+ */
+export class ReferenceModel {
+  readonly #rows = new Map<string, ModelRow>();
+
+  /** Folds one write in. */
+  apply(delta: RowDelta): void {
+    const key = `${delta.table}:${delta.rowId}`;
+    let row = this.#rows.get(key);
+    if (row === undefined) {
+      row = { columns: new Map(), tombstone: null };
+      this.#rows.set(key, row);
+    }
+    const stamp: Stamp = { hlc: delta.hlc, clientId: delta.clientId };
+    if (delta.op === 'DELETE') {
+      if (row.tombstone === null || above(stamp, row.tombstone)) row.tombstone = stamp;
+      return;
+    }
+    for (const { column, value } of delta.columns) {
+      const held = row.columns.get(column);
+      if (held === undefined || above(stamp, held.stamp)) row.columns.set(column, { value, stamp });
+    }
+  }
+
+  /** What a correct replica shows after every applied write. */
+  view(): RowsView {
+    const view: RowsView = new Map();
+    for (const [key, row] of this.#rows) {
+      const columns = new Map<string, string>();
+      for (const [column, held] of row.columns) {
+        if (row.tombstone === null || above(held.stamp, row.tombstone)) {
+          columns.set(column, canonicalValue(held.value));
+        }
+      }
+      if (columns.size > 0) view.set(key, columns);
+    }
+    return view;
+  }
+}
+
+function above(a: Stamp, b: Stamp): boolean {
+  return a.hlc > b.hlc || (a.hlc === b.hlc && a.clientId > b.clientId);
+}

@@ -1,0 +1,58 @@
+import type { OracleName, Violation } from '../types';
+
+/** Default bound on violations kept per run; the run stops once it is reached. */
+export const VIOLATIONS_MAX_DEFAULT = 50;
+
+/**
+ * Collects violations in the order found, up to `violationsMax`; reaching the bound calls
+ * `onFull` once (the scenario stops the run: more of the same rarely helps).
+ */
+export class ViolationLog {
+  readonly violationsMax: number;
+  readonly #violations: Violation[] = [];
+  readonly #onFull: () => void;
+  #dropped = 0;
+
+  constructor(violationsMax: number = VIOLATIONS_MAX_DEFAULT, onFull: () => void = () => {}) {
+    this.violationsMax = Math.max(1, Math.floor(violationsMax));
+    this.#onFull = onFull;
+  }
+
+  /** Records a violation unless the bound is reached (then it is only counted). */
+  add(oracle: OracleName, message: string, atMs: number): void {
+    if (this.#violations.length >= this.violationsMax) {
+      this.#dropped++;
+      return;
+    }
+    this.#violations.push({ oracle, message, atMs });
+    if (this.#violations.length === this.violationsMax) this.#onFull();
+  }
+
+  get full(): boolean {
+    return this.#violations.length >= this.violationsMax;
+  }
+
+  /** Violations found beyond the bound (not kept). */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  get count(): number {
+    return this.#violations.length;
+  }
+
+  /** The violations kept, in the order found. */
+  list(): readonly Violation[] {
+    return this.#violations;
+  }
+}
+
+/** The first line of an error's stack (or its message), for a short violation text. */
+export function firstLine(error: unknown): string {
+  if (error instanceof Error) {
+    const stackLines = (error.stack ?? '').split('\n');
+    const where = stackLines.find((line) => line.trim().startsWith('at '))?.trim() ?? 'no stack';
+    return `${error.name}: ${error.message} (${where})`;
+  }
+  return `non-Error thrown: ${String(error)}`;
+}

@@ -1,0 +1,143 @@
+import type { Row, RowDelta } from '../../src/delta/types';
+import { unreachable } from '../../src/result/assert';
+import type { LakeSyncError } from '../../src/result/errors';
+import type { Result } from '../../src/result/result';
+import { describeDelta } from '../oracles/describe';
+import type { PlanEvent } from '../types';
+import type { WriteEvent } from '../workload/writes';
+import type { SimWorld } from './sim-world';
+
+/** Schedules every event of the plan at its virtual time, in plan order. */
+export function schedulePlanEvents(world: SimWorld): void {
+  for (const event of world.plan.events) {
+    world.scheduler.at(event.atMs, () => applyPlanEvent(world, event));
+  }
+}
+
+/** Carries out one plan event now. */
+export function applyPlanEvent(world: SimWorld, event: PlanEvent): void {
+  const now = world.scheduler.nowMs;
+  switch (event.kind) {
+    case 'write':
+      issueWrite(world, event);
+      return;
+    case 'partition': {
+      world.network.partition(event.clients, event.direction, now + event.durationMs);
+      world.faultCounters.partitions++;
+      const who = event.clients.map((client) => `client-${client}`).join(',');
+      world.fault('partition', 'faults', `${who} cut ${event.direction} for ${event.durationMs} ms`, 'major');
+      return;
+    }
+    case 'offline':
+      world.network.setOffline(event.client, now + event.durationMs);
+      world.faultCounters.offlinePeriods++;
+      world.fault('offline', `client-${event.client}`, `offline for ${event.durationMs} ms`, 'major');
+      return;
+    case 'clock-skew': {
+      const node = world.clients[event.client];
+      if (node === undefined) return;
+      node.clock.skew(event.skewMs, event.driftPpm);
+      noteSkew(world, node.clock.offsetMs());
+      world.fault('clock-skew', node.clientId, `skew ${event.skewMs} ms, drift ${event.driftPpm} ppm`, 'major');
+      return;
+    }
+    case 'clock-jump': {
+      const node = world.clients[event.client];
+      if (node === undefined) return;
+      node.clock.jump(event.jumpMs);
+      noteSkew(world, node.clock.offsetMs());
+      world.fault('clock-jump', node.clientId, `clock jumps ${event.jumpMs} ms`, 'major');
+      return;
+    }
+    case 'gateway-restart':
+      world.faultCounters.gatewayRestarts++;
+      world.fault('gateway-restart', 'gateway', `crash, back in ${event.downMs} ms`, 'major');
+      world.checkGatewayLog('before the crash');
+      world.gateway.restart(event.downMs);
+      return;
+    case 'client-restart': {
+      const node = world.clients[event.client];
+      if (node === undefined) return;
+      world.faultCounters.clientRestarts++;
+      world.fault('client-restart', node.clientId, `crash, back in ${event.downMs} ms`, 'major');
+      node.restart(event.downMs);
+      return;
+    }
+    default:
+      unreachable(event, 'unknown plan event');
+  }
+}
+
+function noteSkew(world: SimWorld, offsetMs: number): void {
+  const magnitude = Math.abs(offsetMs);
+  if (magnitude > world.faultCounters.clockSkewMsMax) world.faultCounters.clockSkewMsMax = magnitude;
+}
+
+/**
+ * Issues a plan write through the client's public API and records the outcome. A write for a
+ * client that is down (restarting) is skipped and counted — the plan stays a fixed script, and a
+ * real user cannot type into a dead app either. Writes while offline or partitioned go ahead:
+ * local-first writes never need the network.
+ */
+function issueWrite(world: SimWorld, event: WriteEvent): void {
+  const node = world.clients[event.client];
+  const client = node?.client ?? null;
+  const now = world.scheduler.nowMs;
+  const lane = `client-${event.client}`;
+  if (node === undefined || client === null) {
+    world.ledger.skipped();
+    world.trace.record(`${now} write-skipped ${lane}`);
+    world.timeline.add('write', now, lane, 'write-skipped', `${event.op} ${event.table}:${event.rowId} (client down)`);
+    return;
+  }
+  let pending: Promise<Result<RowDelta | null, LakeSyncError>>;
+  try {
+    if (event.op === 'insert') pending = client.insert(event.table, event.rowId, copyValues(event.values));
+    else if (event.op === 'update') pending = client.update(event.table, event.rowId, copyValues(event.values));
+    else pending = client.delete(event.table, event.rowId);
+  } catch (error) {
+    world.exception(error, `SyncClient.${event.op} on ${lane}`);
+    return;
+  }
+  pending.then(
+    (result) => {
+      if (!result.ok) {
+        world.ledger.refused(result.error.code);
+        world.trace.record(`${now} write-refused ${lane} ${result.error.code}`);
+        world.timeline.add('write', now, lane, 'write-refused', `${event.op} ${event.table}:${event.rowId}: ${result.error.message}`);
+        return;
+      }
+      const delta = result.value;
+      if (delta === null) {
+        world.ledger.noop();
+        world.trace.record(`${now} write-noop ${lane}`);
+        return;
+      }
+      world.trace.record(`${now} write ${lane} ${delta.deltaId}`);
+      const problem = world.ledger.acknowledged(event.client, delta, now);
+      if (problem !== null) world.violation('monotonicity', problem);
+      world.timeline.add('write', now, lane, `write:${event.op}`, describeDelta(delta));
+    },
+    (error: unknown) => world.exception(error, `SyncClient.${event.op} on ${lane} (rejected)`),
+  );
+}
+
+/** A fresh null-prototype copy of a plan's values, so the client cannot alias or freeze the plan. */
+function copyValues(values: Readonly<Record<string, unknown>>): Row {
+  const row: Row = Object.create(null);
+  for (const column of Object.keys(values)) {
+    Object.defineProperty(row, column, {
+      value: copyJson(values[column]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return row;
+}
+
+function copyJson(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(copyJson);
+  return copyValues(value as Record<string, unknown>);
+}

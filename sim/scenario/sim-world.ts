@@ -1,0 +1,183 @@
+import { MemoryAdapter } from '../../src/adapter/memory-adapter';
+import { SyncGateway } from '../../src/gateway/gateway';
+import { createPrng } from '../engine/prng';
+import { Scheduler } from '../engine/scheduler';
+import { Trace } from '../engine/trace';
+import { VirtualClock } from '../engine/virtual-clock';
+import { ViolationLog, firstLine } from '../oracles/violation-log';
+import type { OracleName, Plan } from '../types';
+import { ClientNode } from '../world/client-node';
+import type { FaultKind } from '../world/fault-sink';
+import { type GatewayFactory, GatewayNode } from '../world/gateway-node';
+import { SimNetwork } from '../world/network';
+import {
+  CLIENT_OPEN_RETRY_MS,
+  GATEWAY_OPEN_RETRY_MS,
+  REQUEST_TIMEOUT_MS,
+  SIM_CLIENT_OPTIONS,
+  SIM_EPOCH_MS,
+  SIM_GATEWAY_OPTIONS,
+} from '../world/node-options';
+import { SimStorage } from '../world/storage';
+import { Coverage, type Phase } from './coverage';
+import { Timeline, type TimelineCategory } from './timeline';
+import { WriteLedger } from './write-ledger';
+
+/** Extension hooks of a run. */
+export interface RunOptions {
+  /** Builds each gateway instance (default `SyncGateway.open`); tests plant sabotaged ones. */
+  readonly gatewayFactory?: GatewayFactory;
+  /** Called about once per virtual second with the virtual time reached and the total. */
+  readonly onProgress?: (virtualMs: number, totalMs: number) => void;
+  /** Stop the run after this many violations (default `VIOLATIONS_MAX_DEFAULT`). */
+  readonly maxViolations?: number;
+  /** Bound on events held by the event queue (default `EVENTS_MAX_DEFAULT`). */
+  readonly eventsMax?: number;
+}
+
+/** Counters of scheduled faults carried out, for the summary. */
+export interface FaultCounters {
+  partitions: number;
+  offlinePeriods: number;
+  gatewayRestarts: number;
+  clientRestarts: number;
+  clockSkewMsMax: number;
+}
+
+/** The id every simulated gateway instance uses (one gateway process, restarted in place). */
+export const SIM_GATEWAY_ID = 'gw-sim';
+
+/**
+ * Everything one run is made of, wired together: the scheduler and trace, the named PRNG streams,
+ * the network and storage, the gateway and client nodes, and the run's bookkeeping (violations,
+ * timeline, coverage, write ledger). Building it has no effect; `runPlan` tells the story.
+ */
+export class SimWorld {
+  readonly plan: Plan;
+  readonly scheduler: Scheduler;
+  readonly trace = new Trace();
+  readonly violations: ViolationLog;
+  readonly timeline = new Timeline();
+  readonly coverage = new Coverage();
+  readonly ledger = new WriteLedger();
+  readonly faultCounters: FaultCounters = {
+    partitions: 0,
+    offlinePeriods: 0,
+    gatewayRestarts: 0,
+    clientRestarts: 0,
+    clockSkewMsMax: 0,
+  };
+  readonly lake: MemoryAdapter;
+  readonly storage: SimStorage;
+  readonly network: SimNetwork;
+  readonly gateway: GatewayNode;
+  readonly clients: ClientNode[] = [];
+  phase: Phase = 'fault';
+
+  constructor(plan: Plan, options: RunOptions = {}) {
+    const { config } = plan;
+    this.plan = plan;
+    this.scheduler = new Scheduler(options.eventsMax);
+    this.violations = new ViolationLog(options.maxViolations, () => this.scheduler.stop());
+    const scheduler = this.scheduler;
+    const onError = (error: unknown, where: string): void => this.exception(error, where);
+    const onFault = (kind: FaultKind, lane: string, detail: string): void =>
+      this.fault(kind, lane, detail, 'noise');
+    const gatewayClock = new VirtualClock(scheduler, SIM_EPOCH_MS);
+    this.lake = new MemoryAdapter({ clock: gatewayClock });
+    this.storage = new SimStorage({
+      scheduler,
+      prng: createPrng(plan.seed, 'storage'),
+      trace: this.trace,
+      rates: config.faults,
+      inner: this.lake,
+      onFault,
+    });
+    this.gateway = new GatewayNode({
+      scheduler,
+      storage: this.storage,
+      clock: gatewayClock,
+      gatewayId: SIM_GATEWAY_ID,
+      options: SIM_GATEWAY_OPTIONS,
+      factory: options.gatewayFactory ?? ((deps) => SyncGateway.open(deps)),
+      openRetryMs: GATEWAY_OPEN_RETRY_MS,
+      onError,
+      onLifecycle: (event, detail) => this.lifecycle('gateway', event, detail),
+    });
+    this.network = new SimNetwork({
+      scheduler,
+      prng: createPrng(plan.seed, 'network'),
+      trace: this.trace,
+      rates: config.faults,
+      gateway: this.gateway.handler,
+      requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      onFault,
+      onError,
+    });
+    for (let index = 0; index < config.clients; index++) {
+      this.clients.push(
+        new ClientNode({
+          index,
+          scheduler,
+          network: this.network,
+          clock: new VirtualClock(scheduler, SIM_EPOCH_MS),
+          options: SIM_CLIENT_OPTIONS,
+          openRetryMs: CLIENT_OPEN_RETRY_MS,
+          onError,
+          onLifecycle: (client, event, detail) => this.lifecycle(`client-${client}`, event, detail),
+        }),
+      );
+    }
+  }
+
+  /** Virtual time at which the run ends: fault phase plus heal phase. */
+  get endMs(): number {
+    return this.plan.config.durationMs + this.plan.config.healMs;
+  }
+
+  /** Records a fault: coverage for the current phase, the trace, and the timeline. */
+  fault(kind: FaultKind, lane: string, detail: string, category: TimelineCategory): void {
+    const now = this.scheduler.nowMs;
+    this.coverage.count(kind, this.phase);
+    this.trace.record(`${now} fault ${kind} ${lane} ${detail}`);
+    this.timeline.add(category, now, lane, kind, detail);
+  }
+
+  /** Records a broken oracle at the current virtual time. */
+  violation(oracle: OracleName, message: string): void {
+    this.violations.add(oracle, message, this.scheduler.nowMs);
+    this.timeline.add('major', this.scheduler.nowMs, 'faults', `violation:${oracle}`, message);
+  }
+
+  /** An exception escaped a public API of the code under test. */
+  exception(error: unknown, where: string): void {
+    this.violation('monotonicity', `exception escaped ${where}: ${firstLine(error)}`);
+  }
+
+  /**
+   * Oracle 5 on the live gateway: its log's ingest HLCs strictly increase. Reported once per
+   * gateway instance (one broken log tends to stay broken).
+   */
+  checkGatewayLog(when: string): void {
+    const gateway = this.gateway.gateway;
+    if (gateway === null || this.#logReportedFor === this.gateway.opens) return;
+    let problem: string | null;
+    try {
+      problem = this.ledger.monotonicity.gatewayLog(`gateway instance ${this.gateway.opens} (${when})`, gateway.log());
+    } catch (error) {
+      this.exception(error, 'SyncGateway.log');
+      return;
+    }
+    if (problem === null) return;
+    this.#logReportedFor = this.gateway.opens;
+    this.violation('monotonicity', problem);
+  }
+
+  #logReportedFor = -1;
+
+  /** Records a process event (opened, crashed …) on the trace and the timeline. */
+  lifecycle(lane: string, event: string, detail: string): void {
+    this.trace.record(`${this.scheduler.nowMs} ${lane} ${event}`);
+    this.timeline.add('major', this.scheduler.nowMs, lane, event, detail);
+  }
+}

@@ -1,0 +1,158 @@
+/**
+ * The simulator's shared vocabulary: what a scenario is (a `Plan`, replayable as JSON), what a run
+ * produces (`RunResult`), and the named fault probabilities of one seed (swarm testing).
+ *
+ * A run is `generatePlan(config)` (seed → explicit events) then `runPlan(plan)`. Replaying a plan
+ * file runs exactly the same events, and the network/storage/clock randomness comes from PRNG
+ * streams forked from `plan.seed` by name, so a plan replays bit for bit. Shrinking edits the
+ * events of a plan and keeps the seed.
+ */
+
+/** Probabilities and magnitudes of every fault, one named field each (TigerBeetle style). */
+export interface FaultRates {
+  /** Per network message: dropped before delivery. */
+  readonly dropProbability: number;
+  /** Per network message: delivered twice (the copy arrives later). */
+  readonly duplicateProbability: number;
+  /** Per request: the gateway acts but the reply is lost. */
+  readonly replyLossProbability: number;
+  /** Network one-way latency bounds (uniform); reordering follows from the spread. */
+  readonly latencyMsMin: number;
+  readonly latencyMsMax: number;
+  /** Per storage put: fails without landing. */
+  readonly storagePutFailProbability: number;
+  /** Per storage put: lands but the reply reports failure. */
+  readonly storageLostReplyProbability: number;
+  /** Storage latency bounds (uniform); "slow storage" is a high max. */
+  readonly storageLatencyMsMin: number;
+  readonly storageLatencyMsMax: number;
+  /** Expected number of each scheduled fault event over the fault phase. */
+  readonly partitionsPerRun: number;
+  readonly clockSkewsPerRun: number;
+  readonly clockJumpsPerRun: number;
+  readonly gatewayRestartsPerRun: number;
+  readonly clientRestartsPerRun: number;
+  readonly offlinePeriodsPerRun: number;
+  /** Largest clock skew magnitude applied (ms, either sign); may exceed the 5 s drift limit. */
+  readonly clockSkewMsMax: number;
+  /** Largest drift rate, in parts per million, either sign. */
+  readonly clockDriftPpmMax: number;
+}
+
+/** Named fault profiles for `--faults`. `swarm` draws each rate per seed. */
+export type FaultProfileName = 'none' | 'calm' | 'default' | 'swarm' | 'chaos';
+
+/** Everything that shapes a scenario before events are drawn. */
+export interface SimConfig {
+  readonly seed: number;
+  readonly clients: number;
+  readonly tables: readonly string[];
+  /** Rows per table; the first `hotRows` of each table take most writes (conflicts). */
+  readonly rowsPerTable: number;
+  readonly hotRows: number;
+  /** Virtual length of the fault phase, then of the heal phase (faults stop, clocks re-sync). */
+  readonly durationMs: number;
+  readonly healMs: number;
+  /** Mean writes per client per virtual second during the fault phase. */
+  readonly writesPerClientPerSecond: number;
+  readonly faultProfile: FaultProfileName;
+  readonly faults: FaultRates;
+}
+
+/** One scheduled event of a plan. Times are virtual ms from the start of the run. */
+export type PlanEvent =
+  | {
+      readonly kind: 'write';
+      readonly atMs: number;
+      readonly client: number;
+      readonly op: 'insert' | 'update' | 'delete';
+      readonly table: string;
+      readonly rowId: string;
+      /** Column values for insert/update (JSON). */
+      readonly values: Readonly<Record<string, unknown>>;
+    }
+  | {
+      readonly kind: 'partition';
+      readonly atMs: number;
+      readonly durationMs: number;
+      readonly clients: readonly number[];
+      /** 'both' cuts both directions; 'to-gateway' / 'from-gateway' cut one way. */
+      readonly direction: 'both' | 'to-gateway' | 'from-gateway';
+    }
+  | { readonly kind: 'offline'; readonly atMs: number; readonly durationMs: number; readonly client: number }
+  | { readonly kind: 'clock-skew'; readonly atMs: number; readonly client: number; readonly skewMs: number; readonly driftPpm: number }
+  | { readonly kind: 'clock-jump'; readonly atMs: number; readonly client: number; readonly jumpMs: number }
+  | { readonly kind: 'gateway-restart'; readonly atMs: number; readonly downMs: number }
+  | { readonly kind: 'client-restart'; readonly atMs: number; readonly client: number; readonly downMs: number };
+
+/** A complete, replayable scenario. Written to `reports/<seed>-min.json` after shrinking. */
+export interface Plan {
+  readonly version: 1;
+  readonly seed: number;
+  readonly config: SimConfig;
+  /** Sorted by `atMs`, ties in array order. */
+  readonly events: readonly PlanEvent[];
+}
+
+/** The seven oracles of DESIGN.md section 6. */
+export type OracleName =
+  | 'convergence'
+  | 'idempotency'
+  | 'durability'
+  | 'model-agreement'
+  | 'monotonicity'
+  | 'liveness'
+  | 'determinism'
+  | 'lake-roundtrip';
+
+/** A broken oracle: which, and what it saw (short, human readable, with ids). */
+export interface Violation {
+  readonly oracle: OracleName;
+  readonly message: string;
+  readonly atMs: number;
+}
+
+/** Counters for the summary table. */
+export interface RunStats {
+  readonly clients: number;
+  readonly ops: number;
+  readonly deltasPushed: number;
+  readonly deltasPulled: number;
+  readonly messagesSent: number;
+  readonly duplicatesDelivered: number;
+  readonly messagesDropped: number;
+  readonly repliesLost: number;
+  readonly partitions: number;
+  readonly gatewayRestarts: number;
+  readonly clientRestarts: number;
+  readonly clockSkewMsMax: number;
+  readonly flushes: number;
+  readonly flushFailures: number;
+  readonly lakeObjects: number;
+  readonly virtualMs: number;
+  readonly wallMs: number;
+  /** Virtual ms per wall ms. */
+  readonly compression: number;
+}
+
+/** One row of the report's timeline. `lane` is `gateway`, `lake`, `client-<n>` or `faults`. */
+export interface TimelineEvent {
+  readonly atMs: number;
+  readonly lane: string;
+  readonly kind: string;
+  readonly detail: string;
+}
+
+/** What a run produced. `ok` iff `violations` is empty. */
+export interface RunResult {
+  readonly ok: boolean;
+  readonly plan: Plan;
+  readonly violations: readonly Violation[];
+  readonly traceHash: string;
+  readonly stats: RunStats;
+  readonly timeline: readonly TimelineEvent[];
+  /** Fault kind × phase ('fault' | 'heal') → how many times it fired, for the coverage table. */
+  readonly coverage: Readonly<Record<string, { readonly fault: number; readonly heal: number }>>;
+  /** The lake's objects at the end (key → bytes), for the real-S3 round trip. */
+  readonly lakeObjects: ReadonlyMap<string, Uint8Array>;
+}

@@ -1,0 +1,226 @@
+import type { WireHandler } from '../../src/gateway/wire-handler';
+import type { Transport } from '../../src/ports/transport';
+import { TransportError } from '../../src/result/errors';
+import { Err, Ok, type Result } from '../../src/result/result';
+import type { Prng } from '../engine/prng';
+import type { Scheduler } from '../engine/scheduler';
+import type { Trace } from '../engine/trace';
+import type { CallbackErrorSink } from '../engine/virtual-timers';
+import type { FaultRates } from '../types';
+import type { FaultSink } from './fault-sink';
+
+type RequestKind = 'push' | 'pull';
+type Reply = Result<Uint8Array, TransportError>;
+
+/** Counters of what the network did, for the summary table. */
+export interface NetworkCounters {
+  messagesSent: number;
+  messagesDelivered: number;
+  messagesDropped: number;
+  duplicatesDelivered: number;
+  repliesLost: number;
+  repliesDelivered: number;
+  requestsTimedOut: number;
+  requestsRefused: number;
+  requestsOffline: number;
+}
+
+/** What the network needs from the world around it. */
+export interface NetworkDeps {
+  readonly scheduler: Scheduler;
+  /** The `network` stream: every per-message draw comes from here. */
+  readonly prng: Prng;
+  readonly trace: Trace;
+  readonly rates: FaultRates;
+  /** The gateway's handler now, or `null` while it is down (requests are refused). */
+  readonly gateway: () => WireHandler | null;
+  /** A request with no reply fails with `TransportError` this long after it was sent. */
+  readonly requestTimeoutMs: number;
+  readonly onFault: FaultSink;
+  /** A gateway handler that threw: an exception escaped a public API. */
+  readonly onError: CallbackErrorSink;
+}
+
+/** A client's connection: a `Transport`, and `kill` for when the client process dies. */
+export interface ClientLink extends Transport {
+  /** Nothing sent before or after resolves any more; messages already on the wire still arrive. */
+  kill(): void;
+}
+
+interface PendingRequest {
+  readonly client: number;
+  readonly resolve: (reply: Reply) => void;
+  settled: boolean;
+  readonly link: { dead: boolean };
+}
+
+/**
+ * The simulated network between clients and the gateway. Every request crosses as protobuf bytes:
+ * client `Transport` → (latency, maybe dropped / duplicated) → the gateway's `WireHandler` →
+ * (latency, maybe lost) → reply. Per message it draws, always in the same order and number so that
+ * the stream stays aligned: request latency, drop, duplicate, duplicate delay, reply loss, reply
+ * latency.
+ *
+ * Behaviour:
+ * - latency is uniform in `[latencyMsMin, latencyMsMax]` each way; reordering follows from it;
+ * - a dropped request, a lost reply, or a partition in the message's direction (checked when it is
+ *   sent) means no reply: the request fails with `TransportError` after `requestTimeoutMs`;
+ * - an offline client fails at once (no route), a down gateway refuses (the refusal travels back);
+ * - a duplicate is delivered a second time later; the gateway handles it and its reply is
+ *   discarded;
+ * - the drawn faults (drop, duplicate, reply loss) apply only while `faultsActive`; partitions and
+ *   offline periods are set explicitly by plan events and expire at their end time.
+ */
+export class SimNetwork {
+  readonly counters: NetworkCounters = {
+    messagesSent: 0,
+    messagesDelivered: 0,
+    messagesDropped: 0,
+    duplicatesDelivered: 0,
+    repliesLost: 0,
+    repliesDelivered: 0,
+    requestsTimedOut: 0,
+    requestsRefused: 0,
+    requestsOffline: 0,
+  };
+  /** Whether drop, duplicate and reply loss are drawn (false in the heal phase). */
+  faultsActive = true;
+  readonly #deps: NetworkDeps;
+  readonly #toGatewayCutUntilMs: number[] = [];
+  readonly #fromGatewayCutUntilMs: number[] = [];
+  readonly #offlineUntilMs: number[] = [];
+
+  constructor(deps: NetworkDeps) {
+    this.#deps = deps;
+  }
+
+  /** A fresh connection for client `client` (a new one after each client restart). */
+  connect(client: number): ClientLink {
+    const link = { dead: false };
+    const send = (kind: RequestKind, bytes: Uint8Array): Promise<Reply> =>
+      new Promise<Reply>((resolve) => {
+        if (link.dead) return;
+        this.#send({ client, resolve, settled: false, link }, kind, bytes.slice());
+      });
+    return {
+      push: (request) => send('push', request),
+      pull: (request) => send('pull', request),
+      kill: () => {
+        link.dead = true;
+      },
+    };
+  }
+
+  /** Cuts the given direction(s) between `clients` and the gateway until `untilMs`. */
+  partition(clients: readonly number[], direction: 'both' | 'to-gateway' | 'from-gateway', untilMs: number): void {
+    for (const client of clients) {
+      if (direction !== 'from-gateway') extend(this.#toGatewayCutUntilMs, client, untilMs);
+      if (direction !== 'to-gateway') extend(this.#fromGatewayCutUntilMs, client, untilMs);
+    }
+  }
+
+  /** Takes `client` off the network until `untilMs`: its requests fail at once. */
+  setOffline(client: number, untilMs: number): void {
+    extend(this.#offlineUntilMs, client, untilMs);
+  }
+
+  /** Ends every partition and offline period now (the heal phase). */
+  healAll(): void {
+    this.#toGatewayCutUntilMs.length = 0;
+    this.#fromGatewayCutUntilMs.length = 0;
+    this.#offlineUntilMs.length = 0;
+  }
+
+  #send(request: PendingRequest, kind: RequestKind, bytes: Uint8Array): void {
+    const { scheduler, prng, rates, requestTimeoutMs } = this.#deps;
+    const now = scheduler.nowMs;
+    this.counters.messagesSent++;
+    const latencyMs = prng.between(rates.latencyMsMin, rates.latencyMsMax);
+    const dropped = prng.chance(rates.dropProbability) && this.faultsActive;
+    const duplicated = prng.chance(rates.duplicateProbability) && this.faultsActive;
+    const duplicateDelayMs = prng.between(rates.latencyMsMin, rates.latencyMsMax);
+    const replyLost = prng.chance(rates.replyLossProbability) && this.faultsActive;
+    const replyLatencyMs = prng.between(rates.latencyMsMin, rates.latencyMsMax);
+    const lane = `client-${request.client}`;
+
+    if (until(this.#offlineUntilMs, request.client) > now) {
+      this.counters.requestsOffline++;
+      scheduler.after(0, () => this.#settle(request, Err(new TransportError(`${lane} is offline`))));
+      return;
+    }
+    const timeout = scheduler.after(requestTimeoutMs, () => {
+      if (request.settled) return;
+      this.counters.requestsTimedOut++;
+      this.#settle(request, Err(new TransportError(`${kind} timed out after ${requestTimeoutMs} ms`)));
+    });
+    if (dropped || until(this.#toGatewayCutUntilMs, request.client) > now) {
+      this.counters.messagesDropped++;
+      if (dropped) this.#deps.onFault('drop', lane, `${kind} request dropped`);
+      return;
+    }
+    scheduler.after(latencyMs, () => {
+      const reply = this.#deliver(request.client, kind, bytes);
+      if (reply === null) {
+        this.counters.requestsRefused++;
+        scheduler.after(replyLatencyMs, () => {
+          scheduler.cancel(timeout);
+          this.#settle(request, Err(new TransportError(`gateway refused ${kind}: it is down`)));
+        });
+        return;
+      }
+      if (reply === undefined) return; // the handler threw; reported, no reply
+      if (replyLost || until(this.#fromGatewayCutUntilMs, request.client) > scheduler.nowMs) {
+        this.counters.repliesLost++;
+        if (replyLost) this.#deps.onFault('reply-loss', lane, `${kind} reply lost after the gateway acted`);
+        return;
+      }
+      scheduler.after(replyLatencyMs, () => {
+        if (request.settled || request.link.dead) return;
+        scheduler.cancel(timeout);
+        this.counters.repliesDelivered++;
+        this.#deps.trace.recordBytes(`${scheduler.nowMs} reply ${lane} ${kind}`, reply);
+        this.#settle(request, Ok(reply));
+      });
+    });
+    if (duplicated) {
+      this.#deps.onFault('duplicate', lane, `${kind} request delivered twice`);
+      scheduler.after(latencyMs + duplicateDelayMs, () => {
+        if (this.#deliver(request.client, kind, bytes) instanceof Uint8Array) {
+          this.counters.duplicatesDelivered++;
+        }
+      });
+    }
+  }
+
+  /** Hands a request to the gateway: its reply, `null` if it is down, `undefined` if it threw. */
+  #deliver(client: number, kind: RequestKind, bytes: Uint8Array): Uint8Array | null | undefined {
+    const { gateway, trace, scheduler } = this.#deps;
+    const handler = gateway();
+    if (handler === null) {
+      trace.record(`${scheduler.nowMs} refused client-${client} ${kind}`);
+      return null;
+    }
+    this.counters.messagesDelivered++;
+    trace.recordBytes(`${scheduler.nowMs} deliver client-${client} ${kind}`, bytes);
+    try {
+      return kind === 'push' ? handler.push(bytes) : handler.pull(bytes);
+    } catch (error) {
+      this.#deps.onError(error, `WireHandler.${kind} for client-${client}`);
+      return undefined;
+    }
+  }
+
+  #settle(request: PendingRequest, reply: Reply): void {
+    if (request.settled || request.link.dead) return;
+    request.settled = true;
+    request.resolve(reply);
+  }
+}
+
+function until(table: readonly number[], client: number): number {
+  return table[client] ?? 0;
+}
+
+function extend(table: number[], client: number, untilMs: number): void {
+  if (until(table, client) < untilMs) table[client] = untilMs;
+}

@@ -1,0 +1,44 @@
+import { createRowState, materialise, mergeDelta } from '../conflict/row-state';
+import type { RowState } from '../conflict/types';
+import { rowKey } from '../delta/row-key';
+import type { Row, RowDelta, RowKey } from '../delta/types';
+
+/**
+ * A client's local copy of the data: one lattice `RowState` per row, so merging what it wrote
+ * and what it pulled gives the same state in any order, with any duplicates.
+ */
+export class Replica {
+  readonly #rows = new Map<RowKey, RowState>();
+
+  /** Joins a delta into the row it targets; true iff anything changed. */
+  merge(delta: RowDelta): boolean {
+    const key = rowKey(delta.table, delta.rowId);
+    let state = this.#rows.get(key);
+    if (state === undefined) {
+      state = createRowState(delta.table, delta.rowId);
+      this.#rows.set(key, state);
+    }
+    return mergeDelta(state, delta);
+  }
+
+  /** The visible row, or `null` when absent or deleted. */
+  get(table: string, rowId: string): Row | null {
+    const state = this.#rows.get(rowKey(table, rowId));
+    return state === undefined ? null : materialise(state);
+  }
+
+  /** Every visible row. */
+  rows(): Map<RowKey, Row> {
+    const visible = new Map<RowKey, Row>();
+    for (const [key, state] of this.#rows) {
+      const row = materialise(state);
+      if (row !== null) visible.set(key, row);
+    }
+    return visible;
+  }
+
+  /** The lattice states (live view; do not mutate). */
+  states(): ReadonlyMap<RowKey, RowState> {
+    return this.#rows;
+  }
+}

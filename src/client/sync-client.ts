@@ -1,0 +1,233 @@
+import type { RowState } from '../conflict/types';
+import { extractDelta } from '../delta/extract';
+import { rowKey } from '../delta/row-key';
+import type { Row, RowDelta, RowKey } from '../delta/types';
+import { validateDelta } from '../delta/validate';
+import { HLC } from '../hlc/hlc';
+import type { HLCTimestamp } from '../hlc/types';
+import type { Clock } from '../ports/clock';
+import type { TimerHandle, Timers } from '../ports/timers';
+import type { Transport } from '../ports/transport';
+import type { SyncQueue } from '../queue/types';
+import { type LakeSyncError, SchemaError } from '../result/errors';
+import { Err, Ok, type Result } from '../result/result';
+import { type ClientOptions, resolveClientOptions } from './options';
+import { Replica } from './replica';
+import { type PullPosition, pullChanges, pushOutbox, type RoundContext, type RoundCounts } from './sync-round';
+
+/** What a client is built from. Every outside effect comes in through these ports. */
+export interface ClientDeps {
+  readonly clientId: string;
+  readonly clock: Clock;
+  readonly timers: Timers;
+  readonly transport: Transport;
+  /** The durable outbox; hand the same one to a restarted client. */
+  readonly queue: SyncQueue;
+  readonly options?: Partial<ClientOptions>;
+}
+
+/** What one sync round did. */
+export interface SyncRoundReport {
+  readonly pushed: number;
+  readonly pulled: number;
+  readonly outboxDepth: number;
+}
+
+/** Counters for tests, the simulator and the app. */
+export interface ClientStats {
+  writes: number;
+  rounds: number;
+  roundsFailed: number;
+  deltasPushed: number;
+  deltasPulled: number;
+}
+
+/**
+ * A local-first client: writes land in the local replica and the outbox at once, and a sync
+ * round pushes the outbox, pulls what others wrote and merges it. Outbox entries leave only when
+ * the gateway reports them durable in the lake, so no acknowledged write is lost to a gateway
+ * restart. See DESIGN.md section 5.
+ */
+export class SyncClient {
+  readonly clientId: string;
+  readonly stats: ClientStats = { writes: 0, rounds: 0, roundsFailed: 0, deltasPushed: 0, deltasPulled: 0 };
+  readonly #deps: ClientDeps;
+  readonly #options: ClientOptions;
+  readonly #hlc: HLC;
+  readonly #replica = new Replica();
+  readonly #position: PullPosition = { cursor: HLC.ZERO, epoch: HLC.ZERO };
+  #round: Promise<Result<SyncRoundReport, LakeSyncError>> | null = null;
+  #timer: TimerHandle | null = null;
+  #failures = 0;
+  #running = false;
+  #closed = false;
+
+  private constructor(deps: ClientDeps, options: ClientOptions) {
+    this.clientId = deps.clientId;
+    this.#deps = deps;
+    this.#options = options;
+    this.#hlc = new HLC(deps.clock, { maxDriftMs: options.maxDriftMs });
+  }
+
+  /**
+   * Opens a client over an outbox that may hold entries from before a restart: its HLC starts
+   * above every stamp it ever issued, entries caught mid-send go back to pending, and queued
+   * deltas are merged into the fresh replica (the rest arrives by pull from cursor 0).
+   */
+  static async open(deps: ClientDeps): Promise<Result<SyncClient, LakeSyncError>> {
+    if (deps.clientId.length === 0) return Err(new SchemaError('clientId must not be empty'));
+    const options = resolveClientOptions(deps.options);
+    if (!options.ok) return options;
+    const client = new SyncClient(deps, options.value);
+    const last = await deps.queue.lastHlc();
+    if (!last.ok) return last;
+    if (last.value !== null) client.#hlc.observe(last.value);
+    const entries = await deps.queue.entries();
+    if (!entries.ok) return entries;
+    const sending = entries.value.filter((entry) => entry.status === 'sending').map((entry) => entry.id);
+    if (sending.length > 0) {
+      const reset = await deps.queue.nack(sending);
+      if (!reset.ok) return reset;
+    }
+    for (const entry of entries.value) client.#replica.merge(entry.delta);
+    return Ok(client);
+  }
+
+  /** Writes every given column of a row (an upsert). */
+  insert(table: string, rowId: string, values: Row): Promise<Result<RowDelta, LakeSyncError>> {
+    return this.#write(table, rowId, null, values).then((result) =>
+      result.ok && result.value === null ? Err(new SchemaError(`insert into ${table}/${rowId} has no columns`)) : (result as Result<RowDelta, LakeSyncError>),
+    );
+  }
+
+  /** Writes the columns that differ from the visible row; `null` when nothing changed. */
+  update(table: string, rowId: string, changes: Row): Promise<Result<RowDelta | null, LakeSyncError>> {
+    const before = this.#replica.get(table, rowId);
+    if (before === null) {
+      return Promise.resolve(Err(new SchemaError(`update of ${table}/${rowId}: no such row here`)));
+    }
+    const after: Row = Object.create(null);
+    for (const key of Object.keys(before)) after[key] = before[key];
+    for (const key of Object.keys(changes)) after[key] = changes[key];
+    return this.#write(table, rowId, before, after);
+  }
+
+  /** Deletes a visible row; `null` when it is not visible here. */
+  delete(table: string, rowId: string): Promise<Result<RowDelta | null, LakeSyncError>> {
+    const before = this.#replica.get(table, rowId);
+    if (before === null) return Promise.resolve(Ok(null));
+    return this.#write(table, rowId, before, null);
+  }
+
+  /** The visible row, or `null`. */
+  get(table: string, rowId: string): Row | null {
+    return this.#replica.get(table, rowId);
+  }
+
+  /** Every visible row, keyed by `rowKey`. */
+  rows(): Map<RowKey, Row> {
+    return this.#replica.rows();
+  }
+
+  /** The replica's lattice states (live view; do not mutate). */
+  replica(): ReadonlyMap<RowKey, RowState> {
+    return this.#replica.states();
+  }
+
+  /** The latest timestamp this client's HLC issued or observed. */
+  lastHlc(): HLCTimestamp {
+    return this.#hlc.last();
+  }
+
+  /** One round: push the outbox, then pull until caught up. Concurrent calls join one round. */
+  syncOnce(): Promise<Result<SyncRoundReport, LakeSyncError>> {
+    if (this.#round !== null) return this.#round;
+    const round = this.#runRound().finally(() => {
+      this.#round = null;
+    });
+    this.#round = round;
+    return round;
+  }
+
+  /** Starts the sync loop: a round every `syncIntervalMs`, backing off after failures. */
+  start(): void {
+    if (this.#running || this.#closed) return;
+    this.#running = true;
+    this.#schedule(0);
+  }
+
+  /** Stops the loop; a round in flight finishes. */
+  stop(): void {
+    this.#running = false;
+    if (this.#timer !== null) this.#deps.timers.clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  /** Stops for good: a round in flight abandons without touching the outbox again. */
+  close(): void {
+    this.stop();
+    this.#closed = true;
+  }
+
+  async #write(table: string, rowId: string, before: Row | null, after: Row | null): Promise<Result<RowDelta | null, LakeSyncError>> {
+    if (this.#closed) return Err(new SchemaError('client is closed'));
+    const context = { table, rowId, clientId: this.clientId, hlc: this.#hlc.now() };
+    const extracted = extractDelta(before, after, context);
+    if (!extracted.ok) return extracted;
+    const delta = extracted.value;
+    if (delta === null) return Ok(null);
+    const valid = validateDelta(delta);
+    if (!valid.ok) return valid;
+    const queued = await this.#deps.queue.push(delta);
+    if (!queued.ok) return queued;
+    this.#replica.merge(delta);
+    this.stats.writes++;
+    return Ok(delta);
+  }
+
+  async #runRound(): Promise<Result<SyncRoundReport, LakeSyncError>> {
+    const counts: RoundCounts = { pushed: 0, pulled: 0, requests: 0 };
+    const context: RoundContext = {
+      clientId: this.clientId,
+      transport: this.#deps.transport,
+      queue: this.#deps.queue,
+      hlc: this.#hlc,
+      replica: this.#replica,
+      options: this.#options,
+      position: this.#position,
+      isClosed: () => this.#closed,
+    };
+    this.stats.rounds++;
+    // Pull even when the push was refused: a client whose oldest write is held back (its clock
+    // ran ahead, say) must still receive everyone else's writes.
+    const pushed = await pushOutbox(context, counts);
+    this.stats.deltasPushed += counts.pushed;
+    const pulled = this.#closed ? pushed : await pullChanges(context, counts);
+    this.stats.deltasPulled += counts.pulled;
+    const failed = !pushed.ok ? pushed : !pulled.ok ? pulled : null;
+    if (failed !== null) {
+      this.stats.roundsFailed++;
+      return failed;
+    }
+    const depth = await this.#deps.queue.depth();
+    if (!depth.ok) return depth;
+    return Ok({ pushed: counts.pushed, pulled: counts.pulled, outboxDepth: depth.value });
+  }
+
+  #schedule(delayMs: number): void {
+    if (!this.#running) return;
+    this.#timer = this.#deps.timers.setTimeout(() => {
+      this.#timer = null;
+      void this.syncOnce().then((result) => {
+        this.#failures = result.ok ? 0 : this.#failures + 1;
+        this.#schedule(this.#nextDelayMs());
+      });
+    }, delayMs);
+  }
+
+  #nextDelayMs(): number {
+    if (this.#failures === 0) return this.#options.syncIntervalMs;
+    const { retryDelayMsMin, retryDelayMsMax } = this.#options;
+    return Math.min(retryDelayMsMax, retryDelayMsMin * 2 ** Math.min(this.#failures - 1, 30));
+  }
+}

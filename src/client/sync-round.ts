@@ -1,0 +1,146 @@
+import type { HLC } from '../hlc/hlc';
+import type { HLCTimestamp } from '../hlc/types';
+import type { Transport } from '../ports/transport';
+import { decodeSyncResponse, encodeSyncPull, encodeSyncPush } from '../proto/codec';
+import type { SyncResponse } from '../proto/types';
+import type { QueueEntry, SyncQueue } from '../queue/types';
+import { LakeSyncError } from '../result/errors';
+import { Err, Ok, type Result } from '../result/result';
+import type { ClientOptions } from './options';
+import type { Replica } from './replica';
+
+/** Where the client's pulls have got to. A cursor is only meaningful with its gateway epoch. */
+export interface PullPosition {
+  cursor: HLCTimestamp;
+  epoch: HLCTimestamp;
+}
+
+/** Everything one round works on; `isClosed` lets a closed client abandon a round mid-way. */
+export interface RoundContext {
+  readonly clientId: string;
+  readonly transport: Transport;
+  readonly queue: SyncQueue;
+  readonly hlc: HLC;
+  readonly replica: Replica;
+  readonly options: ClientOptions;
+  readonly position: PullPosition;
+  readonly isClosed: () => boolean;
+}
+
+/** What a round did. */
+export interface RoundCounts {
+  pushed: number;
+  pulled: number;
+  requests: number;
+}
+
+const CLOSED = new LakeSyncError('CLIENT_CLOSED', 'client closed during a sync round');
+
+/**
+ * Pushes the outbox oldest-first, one batch at a time, until nothing is pending. Each batch names
+ * the newest earlier delta the client believes the gateway holds (`baseHlc`); on `SEQUENCE_GAP`
+ * the client re-opens what the gateway lost and goes again from there.
+ */
+export async function pushOutbox(context: RoundContext, counts: RoundCounts): Promise<Result<void, LakeSyncError>> {
+  const { queue, options } = context;
+  while (counts.requests < options.roundRequestsMax) {
+    const base = await baseBeforePending(queue);
+    if (!base.ok) return base;
+    const claimed = await queue.claim(options.pushBatchMax);
+    if (!claimed.ok) return claimed;
+    const batch = claimed.value;
+    if (batch.length === 0) return Ok(undefined);
+    const ids = batch.map((entry) => entry.id);
+    counts.requests++;
+    const reply = await exchange(context, 'push', encodeSyncPush({
+      clientId: context.clientId,
+      deltas: batch.map((entry) => entry.delta),
+      lastSeenHlc: context.hlc.last(),
+      baseHlc: base.value,
+    }));
+    if (context.isClosed()) return Err(CLOSED);
+    if (!reply.ok || reply.value.error !== null) {
+      const nacked = await queue.nack(ids);
+      if (!nacked.ok) return nacked;
+      if (!reply.ok) return reply;
+    }
+    if (reply.value.error === null) {
+      const acked = await queue.ack(ids);
+      if (!acked.ok) return acked;
+      counts.pushed += batch.length;
+    }
+    const applied = await applyWatermarks(context, reply.value);
+    if (!applied.ok) return applied;
+    const error = reply.value.error;
+    if (error !== null && error.code !== 'SEQUENCE_GAP') {
+      return Err(new LakeSyncError(error.code, `gateway refused push: ${error.message}`));
+    }
+  }
+  return Ok(undefined);
+}
+
+/** Pulls pages after the cursor until the gateway has no more, merging each into the replica. */
+export async function pullChanges(context: RoundContext, counts: RoundCounts): Promise<Result<void, LakeSyncError>> {
+  const { position, options } = context;
+  while (counts.requests < options.roundRequestsMax) {
+    counts.requests++;
+    const reply = await exchange(context, 'pull', encodeSyncPull({
+      clientId: context.clientId,
+      sinceHlc: position.cursor,
+      maxDeltas: options.pullDeltasMax,
+      gatewayEpoch: position.epoch,
+    }));
+    if (context.isClosed()) return Err(CLOSED);
+    if (!reply.ok) return reply;
+    const response = reply.value;
+    if (response.error !== null) {
+      return Err(new LakeSyncError(response.error.code, `gateway refused pull: ${response.error.message}`));
+    }
+    for (const delta of response.deltas) context.replica.merge(delta);
+    counts.pulled += response.deltas.length;
+    position.cursor = response.cursor;
+    position.epoch = response.gatewayEpoch;
+    const applied = await applyWatermarks(context, response);
+    if (!applied.ok) return applied;
+    if (!response.hasMore) return Ok(undefined);
+  }
+  return Ok(undefined);
+}
+
+/** Sends one request and decodes the reply; absorbs the server HLC when within the drift limit. */
+async function exchange(
+  context: RoundContext,
+  kind: 'push' | 'pull',
+  request: Uint8Array,
+): Promise<Result<SyncResponse, LakeSyncError>> {
+  const sent = await context.transport[kind](request);
+  if (!sent.ok) return sent;
+  const response = decodeSyncResponse(sent.value);
+  if (!response.ok) return response;
+  // A server clock far ahead of ours is not absorbed; our own stamps stay on our clock.
+  context.hlc.recv(response.value.serverHlc);
+  return response;
+}
+
+/**
+ * Removes what is durable from the outbox and re-opens accepted entries the gateway no longer
+ * holds (it restarted before flushing them), so they are pushed again.
+ */
+async function applyWatermarks(context: RoundContext, response: SyncResponse): Promise<Result<void, LakeSyncError>> {
+  const removed = await context.queue.removeDurable(response.clientDurableHlc);
+  if (!removed.ok) return removed;
+  const reopened = await context.queue.reopen(response.clientAcceptedHlc);
+  return reopened.ok ? Ok(undefined) : reopened;
+}
+
+/** The newest entry ahead of the pending ones (accepted or sending), or 0 when all earlier are durable. */
+async function baseBeforePending(queue: SyncQueue): Promise<Result<HLCTimestamp, LakeSyncError>> {
+  const entries = await queue.entries();
+  if (!entries.ok) return entries;
+  let base = 0n as HLCTimestamp;
+  for (const entry of entries.value as readonly QueueEntry[]) {
+    if (entry.status === 'pending') break;
+    base = entry.delta.hlc;
+  }
+  return Ok(base);
+}

@@ -1,0 +1,186 @@
+import { canonicalJson } from '../delta/canonical-json';
+import { makeDelta } from '../delta/delta-id';
+import { jsonEqual } from '../delta/json-equal';
+import type { ColumnDelta, Row, RowDelta } from '../delta/types';
+import { assert } from '../result/assert';
+import type { ColumnState, RowState, Version } from './types';
+import { compareVersionParts, compareVersions, versionsEqual } from './version';
+
+/** An empty row state: no columns, no tombstone (the lattice's bottom element for this row). */
+export function createRowState(table: string, rowId: string): RowState {
+  return { table, rowId, columns: new Map(), tombstone: null };
+}
+
+/**
+ * Joins `delta` into `state` in place and returns true iff the state changed.
+ * - DELETE raises the tombstone to `max(tombstone, version)` and prunes every column whose version
+ *   is not newer than the tombstone;
+ * - INSERT/UPDATE is ignored entirely when its version is not newer than the tombstone; otherwise
+ *   each of its columns is set when the stored version is lower or absent.
+ * Equal versions with different values (which a correct HLC never produces) keep the value with
+ * the greater canonical JSON, so the merge stays deterministic even on forged input.
+ *
+ * The merge is commutative, associative and idempotent, and pruning makes any two states that saw
+ * the same set of deltas structurally equal (`rowStatesEqual`), whatever the order or duplicates.
+ * Hot path: allocates at most one `Version` and one `ColumnState` per column set. Asserts that
+ * `delta` targets this state's table and row.
+ */
+export function mergeDelta(state: RowState, delta: RowDelta): boolean {
+  if (delta.table !== state.table || delta.rowId !== state.rowId) {
+    assert(
+      false,
+      `mergeDelta: delta for ${delta.table}/${delta.rowId} merged into ${state.table}/${state.rowId}`,
+    );
+  }
+  const { hlc, clientId } = delta;
+  const tombstone = state.tombstone;
+  if (
+    tombstone !== null &&
+    compareVersionParts(hlc, clientId, tombstone.hlc, tombstone.clientId) <= 0
+  ) {
+    return false;
+  }
+  if (delta.op === 'DELETE') {
+    raiseTombstone(state, { hlc, clientId });
+    return true;
+  }
+  let version: Version | null = null;
+  let changed = false;
+  for (const change of delta.columns) {
+    const stored = state.columns.get(change.column);
+    if (stored !== undefined) {
+      const order = compareVersionParts(hlc, clientId, stored.version.hlc, stored.version.clientId);
+      if (order < 0 || (order === 0 && !tieReplaces(stored.value, change.value))) continue;
+    }
+    version ??= { hlc, clientId };
+    state.columns.set(change.column, { value: change.value, version });
+    changed = true;
+  }
+  return changed;
+}
+
+/**
+ * Joins the whole of `source` into `target` in place (the lattice join of two row states) and
+ * returns true iff `target` changed. Same laws as `mergeDelta`; `source` is not modified.
+ */
+export function mergeRowState(target: RowState, source: RowState): boolean {
+  assert(
+    target.table === source.table && target.rowId === source.rowId,
+    `mergeRowState: ${source.table}/${source.rowId} merged into ${target.table}/${target.rowId}`,
+  );
+  let changed = false;
+  const tombstone = source.tombstone;
+  if (
+    tombstone !== null &&
+    (target.tombstone === null || compareVersions(tombstone, target.tombstone) > 0)
+  ) {
+    raiseTombstone(target, tombstone);
+    changed = true;
+  }
+  for (const [name, incoming] of source.columns) {
+    if (target.tombstone !== null && compareVersions(incoming.version, target.tombstone) <= 0)
+      continue;
+    const stored = target.columns.get(name);
+    if (stored !== undefined) {
+      const order = compareVersions(incoming.version, stored.version);
+      if (order < 0 || (order === 0 && !tieReplaces(stored.value, incoming.value))) continue;
+    }
+    target.columns.set(name, incoming);
+    changed = true;
+  }
+  return changed;
+}
+
+/** True iff the row shows: some column is newer than the tombstone (with pruning: any column). */
+export function isVisible(state: RowState): boolean {
+  return state.columns.size > 0;
+}
+
+/**
+ * The row as a reader sees it: a new null-prototype object of the visible columns and their
+ * values, or `null` when the row is not visible (deleted, or never written).
+ */
+export function materialise(state: RowState): Row | null {
+  if (state.columns.size === 0) return null;
+  const row: Row = Object.create(null);
+  for (const [name, column] of state.columns) row[name] = column.value;
+  return row;
+}
+
+/**
+ * Synthetic deltas that rebuild `state` exactly when merged, in any order, into an empty state: a
+ * DELETE at the tombstone version (if any), then one UPDATE per distinct column version, oldest
+ * first, holding that version's columns in name order. Each carries a valid `deltaId`; a group that
+ * matches an original write exactly has that write's id. Used to answer pulls with a snapshot.
+ */
+export function rowStateToDeltas(state: RowState): RowDelta[] {
+  const { table, rowId, tombstone } = state;
+  const deltas: RowDelta[] = [];
+  if (tombstone !== null) {
+    const { hlc, clientId } = tombstone;
+    deltas.push(makeDelta({ op: 'DELETE', table, rowId, clientId, hlc, columns: [] }));
+  }
+  const entries = [...state.columns].sort(
+    ([nameA, a], [nameB, b]) =>
+      compareVersions(a.version, b.version) || (nameA < nameB ? -1 : nameA > nameB ? 1 : 0),
+  );
+  let index = 0;
+  while (index < entries.length) {
+    const version = entries[index]![1].version;
+    const columns: ColumnDelta[] = [];
+    for (; index < entries.length && versionsEqual(entries[index]![1].version, version); index++) {
+      const [column, { value }] = entries[index]!;
+      columns.push({ column, value });
+    }
+    const { hlc, clientId } = version;
+    deltas.push(makeDelta({ op: 'UPDATE', table, rowId, clientId, hlc, columns }));
+  }
+  return deltas;
+}
+
+/** An independent copy: merging into it never affects `state` (column states are immutable). */
+export function cloneRowState(state: RowState): RowState {
+  return {
+    table: state.table,
+    rowId: state.rowId,
+    columns: new Map(state.columns),
+    tombstone: state.tombstone,
+  };
+}
+
+/**
+ * Structural equality: same row, same tombstone version, same column names with equal versions
+ * and deep-equal values (key order inside values does not matter).
+ */
+export function rowStatesEqual(a: RowState, b: RowState): boolean {
+  if (a.table !== b.table || a.rowId !== b.rowId) return false;
+  if (a.tombstone === null || b.tombstone === null) {
+    if (a.tombstone !== b.tombstone) return false;
+  } else if (!versionsEqual(a.tombstone, b.tombstone)) {
+    return false;
+  }
+  if (a.columns.size !== b.columns.size) return false;
+  for (const [name, columnA] of a.columns) {
+    const columnB = b.columns.get(name);
+    if (columnB === undefined || !columnsEqual(columnA, columnB)) return false;
+  }
+  return true;
+}
+
+function columnsEqual(a: ColumnState, b: ColumnState): boolean {
+  return versionsEqual(a.version, b.version) && jsonEqual(a.value, b.value);
+}
+
+/** Sets the tombstone (known to be newer) and prunes the columns it now hides. */
+function raiseTombstone(state: RowState, tombstone: Version): void {
+  state.tombstone = tombstone;
+  for (const [name, column] of state.columns) {
+    if (compareVersions(column.version, tombstone) <= 0) state.columns.delete(name);
+  }
+}
+
+/** Tiebreak for two values written at the same version: the greater canonical JSON wins. */
+function tieReplaces(stored: unknown, incoming: unknown): boolean {
+  if (jsonEqual(stored, incoming)) return false;
+  return (canonicalJson(incoming) ?? '') > (canonicalJson(stored) ?? '');
+}

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import type { HLCTimestamp } from '../hlc/types';
+import { canonicalJson } from './canonical-json';
+import type { ColumnDelta, DeltaOp, RowDelta } from './types';
+
+/** The fields of a delta that determine its identity. `op` is deliberately not among them (ADR-009). */
+export interface DeltaIdFields {
+  readonly clientId: string;
+  readonly hlc: HLCTimestamp;
+  readonly table: string;
+  readonly rowId: string;
+  readonly columns: readonly ColumnDelta[];
+}
+
+/** Everything needed to build a `RowDelta` except its derived `deltaId`. */
+export interface DeltaFields extends DeltaIdFields {
+  readonly op: DeltaOp;
+}
+
+/**
+ * The canonical JSON text that `deltaId` hashes: the object
+ * `{clientId, columns, hlc: hlc.toString(), rowId, table}` with keys sorted at every depth, each
+ * column reduced to `{column, value}` and the columns sorted by name, so neither column order nor
+ * key order inside values changes it. Equal to `fast-json-stable-stringify` of that normalised
+ * object. Values must be JSON-safe (see `isJsonSafe`).
+ */
+export function deltaIdInput(fields: DeltaIdFields): string {
+  const columns = sortedByColumnName(fields.columns);
+  let out = `{"clientId":${JSON.stringify(fields.clientId)},"columns":[`;
+  for (let index = 0; index < columns.length; index++) {
+    const column = columns[index]!;
+    if (index > 0) out += ',';
+    const value = canonicalJson(column.value);
+    out += `{"column":${JSON.stringify(column.column)}`;
+    out += value === undefined ? '}' : `,"value":${value}}`;
+  }
+  out += `],"hlc":"${fields.hlc.toString()}","rowId":${JSON.stringify(fields.rowId)}`;
+  return `${out},"table":${JSON.stringify(fields.table)}}`;
+}
+
+/**
+ * The deterministic identity of a delta: the SHA-256 (lower-case hex, 64 characters) of
+ * `deltaIdInput(fields)`. The same write has the same id on every node and after every re-encode,
+ * which is what makes pushes idempotent (ADR-009).
+ */
+export function deltaId(fields: DeltaIdFields): string {
+  return createHash('sha256').update(deltaIdInput(fields), 'utf8').digest('hex');
+}
+
+/**
+ * Builds a `RowDelta` from its fields, computing `deltaId`. Does not validate: use
+ * `validateDelta` on anything that did not come from trusted code.
+ */
+export function makeDelta(fields: DeltaFields): RowDelta {
+  return {
+    op: fields.op,
+    table: fields.table,
+    rowId: fields.rowId,
+    clientId: fields.clientId,
+    columns: fields.columns,
+    hlc: fields.hlc,
+    deltaId: deltaId(fields),
+  };
+}
+
+/** Alias of `makeDelta`: the fields plus their computed `deltaId`. */
+export const withDeltaId: (fields: DeltaFields) => RowDelta = makeDelta;
+
+/** `columns` itself when already in name order (the usual case), else a sorted copy. */
+function sortedByColumnName(columns: readonly ColumnDelta[]): readonly ColumnDelta[] {
+  for (let index = 1; index < columns.length; index++) {
+    if (columns[index - 1]!.column > columns[index]!.column) {
+      return [...columns].sort(byColumnName);
+    }
+  }
+  return columns;
+}
+
+function byColumnName(a: ColumnDelta, b: ColumnDelta): number {
+  return a.column < b.column ? -1 : a.column > b.column ? 1 : 0;
+}

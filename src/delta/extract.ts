@@ -1,0 +1,97 @@
+import type { HLCTimestamp } from '../hlc/types';
+import { SchemaError } from '../result/errors';
+import { Err, Ok, type Result } from '../result/result';
+import { makeDelta } from './delta-id';
+import { jsonEqual } from './json-equal';
+import { jsonSafetyProblem } from './json-safe';
+import type { ColumnDelta, DeltaOp, Row, RowDelta, TableSchema } from './types';
+import { DEFAULT_DELTA_LIMITS, deltaFieldsProblem } from './validate';
+
+/** Who wrote a change, to which row, and when: everything a delta needs besides its columns. */
+export interface DeltaContext {
+  readonly table: string;
+  readonly rowId: string;
+  readonly clientId: string;
+  readonly hlc: HLCTimestamp;
+}
+
+/**
+ * Extracts the column-level change from `before` to `after`:
+ * - `null` → row: an INSERT of every column whose value is not `undefined`;
+ * - row → `null`: a DELETE with no columns;
+ * - row → row: an UPDATE of only the columns whose value changed (`Object.is` for primitives,
+ *   key-order-agnostic deep equality for objects and arrays); a column that is `undefined` or
+ *   absent in `after` is left alone, not set to `null`;
+ * - no change, or `null` → `null`: `Ok(null)`.
+ *
+ * With a `schema`, only its columns are considered, in schema order; without one, every own column
+ * of `after`, sorted by name. The delta is validated against `DEFAULT_DELTA_LIMITS` and carries its
+ * `deltaId`. `Err(SchemaError)` when a value is not JSON-safe, the schema is for another table, an
+ * INSERT would have no columns, or the context breaks a limit (bad table name, empty ids…).
+ */
+export function extractDelta(
+  before: Row | null,
+  after: Row | null,
+  context: DeltaContext,
+  schema?: TableSchema,
+): Result<RowDelta | null, SchemaError> {
+  const where = `cannot extract a delta for ${JSON.stringify(context.table)}/${JSON.stringify(context.rowId)}`;
+  if (schema !== undefined && schema.table !== context.table) {
+    return Err(
+      new SchemaError(`${where}: the schema is for table ${JSON.stringify(schema.table)}`),
+    );
+  }
+  if (after === null) return before === null ? Ok(null) : finish('DELETE', [], context, where);
+  const columns: ColumnDelta[] = [];
+  for (const column of columnNames(after, schema)) {
+    const value = ownValue(after, column);
+    if (value === undefined) continue;
+    const unsafe = jsonSafetyProblem(value);
+    if (unsafe !== null) {
+      return Err(
+        new SchemaError(`${where}: column ${JSON.stringify(column)} is not JSON-safe ${unsafe}`),
+      );
+    }
+    if (before === null || !sameValue(ownValue(before, column), value)) {
+      columns.push({ column, value });
+    }
+  }
+  if (before !== null && columns.length === 0) return Ok(null);
+  return finish(before === null ? 'INSERT' : 'UPDATE', columns, context, where);
+}
+
+function finish(
+  op: DeltaOp,
+  columns: ColumnDelta[],
+  context: DeltaContext,
+  where: string,
+): Result<RowDelta, SchemaError> {
+  const fields = {
+    op,
+    table: context.table,
+    rowId: context.rowId,
+    clientId: context.clientId,
+    columns,
+    hlc: context.hlc,
+  };
+  const problem = deltaFieldsProblem(fields, DEFAULT_DELTA_LIMITS);
+  if (problem !== null) return Err(new SchemaError(`${where}: ${problem}`));
+  return Ok(makeDelta(fields));
+}
+
+/** The schema's column names in schema order, or the row's own column names sorted. */
+function columnNames(row: Row, schema: TableSchema | undefined): readonly string[] {
+  if (schema === undefined) return Object.keys(row).sort();
+  return schema.columns.map((column) => column.name);
+}
+
+/** Reads an own property only, so `__proto__` and friends never reach `Object.prototype`. */
+function ownValue(row: Row, column: string): unknown {
+  return Object.hasOwn(row, column) ? row[column] : undefined;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null)
+    return jsonEqual(a, b);
+  return Object.is(a, b);
+}

@@ -1,0 +1,71 @@
+/**
+ * Deepest nesting of arrays and objects a column value may have. Bounds every recursive walk over
+ * values (validation, hashing, comparison), so hostile input cannot exhaust the stack; a cyclic
+ * value is caught the same way, because its nesting never ends.
+ */
+export const JSON_DEPTH_MAX = 64;
+
+/**
+ * True iff `value` survives a JSON round trip unchanged: `null`, booleans, strings, finite numbers,
+ * and arrays and plain objects (prototype `Object.prototype` or `null`) made of them, nested at most
+ * `JSON_DEPTH_MAX` deep. Rejects `undefined` (use `null`), functions, symbols, bigints, NaN and
+ * ±Infinity, sparse arrays, class instances (Date, Map, typed arrays…) and cyclic structures.
+ * Never throws.
+ */
+export function isJsonSafe(value: unknown): boolean {
+  return jsonSafetyProblem(value) === null;
+}
+
+/**
+ * Explains why `value` is not JSON-safe (see `isJsonSafe`), with the path to the offending part,
+ * e.g. `at $.tags[2]: a function`; `null` when it is safe. Never throws.
+ */
+export function jsonSafetyProblem(value: unknown): string | null {
+  const problem = problemAt(value, 0);
+  return problem === null ? null : `at $${problem}`;
+}
+
+// Internal problems read `<path>: why`, the path growing leftwards while the recursion unwinds.
+
+function problemAt(value: unknown, depth: number): string | null {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return null;
+    case 'number':
+      return Number.isFinite(value) ? null : `: ${String(value)} (only finite numbers)`;
+    case 'undefined':
+      return ': undefined (use null)';
+    case 'object':
+      if (value === null) return null;
+      if (depth >= JSON_DEPTH_MAX) {
+        return `: nesting deeper than ${JSON_DEPTH_MAX} levels (or a cycle)`;
+      }
+      return Array.isArray(value) ? arrayProblem(value, depth) : objectProblem(value, depth);
+    default:
+      return `: a ${typeof value}`;
+  }
+}
+
+function arrayProblem(array: readonly unknown[], depth: number): string | null {
+  for (let index = 0; index < array.length; index++) {
+    if (!(index in array)) return `[${index}]: a hole in a sparse array`;
+    const problem = problemAt(array[index], depth + 1);
+    if (problem !== null) return `[${index}]${problem}`;
+  }
+  return null;
+}
+
+function objectProblem(object: object, depth: number): string | null {
+  const prototype: unknown = Object.getPrototypeOf(object);
+  if (prototype !== Object.prototype && prototype !== null) {
+    const name = (object as { constructor?: { name?: unknown } }).constructor?.name;
+    return `: an instance of ${typeof name === 'string' ? name : 'a class'} (only plain objects and arrays)`;
+  }
+  const record = object as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const problem = problemAt(record[key], depth + 1);
+    if (problem !== null) return `.${key}${problem}`;
+  }
+  return null;
+}

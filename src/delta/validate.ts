@@ -1,0 +1,178 @@
+import { SchemaError } from '../result/errors';
+import { Err, Ok, type Result } from '../result/result';
+import { deltaId } from './delta-id';
+import { jsonSafetyProblem } from './json-safe';
+import { DELTA_OPS, type RowDelta } from './types';
+
+/** Upper bounds on the parts of a delta; every one is checked by `validateDelta`. */
+export interface DeltaLimits {
+  readonly tableNameLengthMax: number;
+  readonly rowIdLengthMax: number;
+  readonly clientIdLengthMax: number;
+  readonly columnNameLengthMax: number;
+  /** Most columns one delta may carry. */
+  readonly columnsMax: number;
+  /** Longest JSON text (UTF-16 code units of `JSON.stringify(value)`) of one column value. */
+  readonly valueBytesMax: number;
+}
+
+/** The limits `validateDelta` and `extractDelta` apply unless told otherwise. */
+export const DEFAULT_DELTA_LIMITS: DeltaLimits = Object.freeze({
+  tableNameLengthMax: 128,
+  rowIdLengthMax: 512,
+  clientIdLengthMax: 128,
+  columnNameLengthMax: 256,
+  columnsMax: 256,
+  valueBytesMax: 64 * 1024,
+});
+
+/** What a valid table name looks like; in particular it never contains ':' (see `rowKey`). */
+export const TABLE_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const HLC_LIMIT = 1n << 64n;
+const DISPLAY_LENGTH_MAX = 64;
+
+/**
+ * Checks that `delta` fits the data model: a known op; a table name matching `TABLE_NAME_PATTERN`;
+ * non-empty row and client ids without control characters; a 64-bit HLC; no columns on DELETE and
+ * at least one on INSERT/UPDATE; unique, non-empty column names without control characters; JSON-safe
+ * values; every limit respected; and a `deltaId` equal to `deltaId(fields)`. Safe on any runtime
+ * value (a delta decoded from untrusted bytes, a cast from `unknown`): never throws. The `Err`
+ * says what is wrong and names the delta by table, row id and `deltaId` prefix.
+ */
+export function validateDelta(
+  delta: RowDelta,
+  limits?: Partial<DeltaLimits>,
+): Result<RowDelta, SchemaError> {
+  if (typeof delta !== 'object' || delta === null) {
+    return Err(new SchemaError(`invalid delta: expected an object, got ${describe(delta)}`));
+  }
+  const resolved =
+    limits === undefined ? DEFAULT_DELTA_LIMITS : { ...DEFAULT_DELTA_LIMITS, ...limits };
+  const problem = deltaFieldsProblem(delta, resolved) ?? deltaIdProblem(delta);
+  if (problem !== null) return Err(new SchemaError(`${describeDelta(delta)}: ${problem}`));
+  return Ok(delta);
+}
+
+/**
+ * Every check of `validateDelta` except the `deltaId` one; `null` when all pass, else what is
+ * wrong. For code that is about to compute the id itself (`extractDelta`).
+ */
+export function deltaFieldsProblem(
+  delta: Omit<RowDelta, 'deltaId'>,
+  limits: DeltaLimits,
+): string | null {
+  return identityProblem(delta, limits) ?? columnsProblem(delta, limits);
+}
+
+/** Names a delta for error messages: `delta "todos"/"r1" (id 1a2b3c4d5e6f…)`. */
+export function describeDelta(delta: Partial<RowDelta>): string {
+  const id =
+    typeof delta.deltaId === 'string' ? ` (id ${describe(delta.deltaId.slice(0, 12))}…)` : '';
+  return `invalid delta ${describe(delta.table)}/${describe(delta.rowId)}${id}`;
+}
+
+function identityProblem(delta: Omit<RowDelta, 'deltaId'>, limits: DeltaLimits): string | null {
+  if (typeof delta.op !== 'string' || !DELTA_OPS.includes(delta.op)) {
+    return `unknown op ${describe(delta.op)} (expected one of ${DELTA_OPS.join(', ')})`;
+  }
+  const { table } = delta;
+  if (typeof table !== 'string' || table.length > limits.tableNameLengthMax) {
+    return `table must be a string of at most ${limits.tableNameLengthMax} characters`;
+  }
+  if (!TABLE_NAME_PATTERN.test(table)) {
+    return `table name ${describe(table)} must match ${TABLE_NAME_PATTERN.source}`;
+  }
+  const rowIdProblem = identifierProblem('rowId', delta.rowId, limits.rowIdLengthMax);
+  if (rowIdProblem !== null) return rowIdProblem;
+  const clientIdProblem = identifierProblem('clientId', delta.clientId, limits.clientIdLengthMax);
+  if (clientIdProblem !== null) return clientIdProblem;
+  const { hlc } = delta;
+  if (typeof hlc !== 'bigint' || hlc < 0n || hlc >= HLC_LIMIT) {
+    return `hlc ${describe(hlc)} is not a 64-bit timestamp`;
+  }
+  return null;
+}
+
+function columnsProblem(delta: Omit<RowDelta, 'deltaId'>, limits: DeltaLimits): string | null {
+  const { columns } = delta;
+  if (!Array.isArray(columns)) return `columns must be an array, got ${describe(columns)}`;
+  if (delta.op === 'DELETE' && columns.length > 0) {
+    return `a DELETE carries no columns, got ${columns.length}`;
+  }
+  if (delta.op !== 'DELETE' && columns.length === 0) {
+    return `an ${delta.op} needs at least one column`;
+  }
+  if (columns.length > limits.columnsMax) {
+    return `${columns.length} columns exceed the limit of ${limits.columnsMax}`;
+  }
+  const seen = new Set<string>();
+  for (let index = 0; index < columns.length; index++) {
+    const problem = columnProblem(columns[index], seen, limits);
+    if (problem !== null) return `column #${index}: ${problem}`;
+  }
+  return null;
+}
+
+function columnProblem(column: unknown, seen: Set<string>, limits: DeltaLimits): string | null {
+  if (typeof column !== 'object' || column === null) {
+    return `expected {column, value}, got ${describe(column)}`;
+  }
+  const { column: name, value } = column as { column?: unknown; value?: unknown };
+  const nameProblem = identifierProblem('column name', name, limits.columnNameLengthMax);
+  if (nameProblem !== null) return nameProblem;
+  const columnName = name as string;
+  if (seen.has(columnName)) return `duplicate column ${describe(columnName)}`;
+  seen.add(columnName);
+  const unsafe = jsonSafetyProblem(value);
+  if (unsafe !== null) return `value of ${describe(columnName)} is not JSON-safe ${unsafe}`;
+  const length = JSON.stringify(value).length;
+  if (length > limits.valueBytesMax) {
+    return `value of ${describe(columnName)} is ${length} bytes of JSON, over the limit of ${limits.valueBytesMax}`;
+  }
+  return null;
+}
+
+function deltaIdProblem(delta: RowDelta): string | null {
+  if (typeof delta.deltaId !== 'string')
+    return `deltaId must be a string, got ${describe(delta.deltaId)}`;
+  const expected = deltaId(delta);
+  if (delta.deltaId !== expected) {
+    return `deltaId ${describe(delta.deltaId)} does not match its content (expected ${expected})`;
+  }
+  return null;
+}
+
+/** A non-empty string within `lengthMax` and free of control characters (U+0000–U+001F, U+007F). */
+function identifierProblem(what: string, value: unknown, lengthMax: number): string | null {
+  if (typeof value !== 'string') return `${what} must be a string, got ${describe(value)}`;
+  if (value.length === 0) return `${what} must not be empty`;
+  if (value.length > lengthMax) {
+    return `${what} is ${value.length} characters, over the limit of ${lengthMax}`;
+  }
+  if (hasControlCharacter(value)) {
+    return `${what} ${describe(value)} contains a control character`;
+  }
+  return null;
+}
+
+function hasControlCharacter(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code <= 0x1f || code === 0x7f) return true;
+  }
+  return false;
+}
+
+/** A short, escaped rendering of any runtime value for an error message. */
+function describe(value: unknown): string {
+  if (typeof value === 'string') {
+    const shown =
+      value.length > DISPLAY_LENGTH_MAX ? `${value.slice(0, DISPLAY_LENGTH_MAX)}…` : value;
+    return JSON.stringify(shown);
+  }
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'function') return 'a function';
+  if (value === null || typeof value !== 'object') return String(value);
+  return Array.isArray(value) ? 'an array' : 'an object';
+}

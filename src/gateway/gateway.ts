@@ -1,0 +1,253 @@
+import { validateKeyPart } from '../adapter/object-key';
+import type { LakeAdapter } from '../adapter/types';
+import { rowStateToDeltas } from '../conflict/row-state';
+import type { RowState } from '../conflict/types';
+import type { RowDelta, RowKey } from '../delta/types';
+import { HLC } from '../hlc/hlc';
+import type { HLCTimestamp } from '../hlc/types';
+import type { Clock } from '../ports/clock';
+import type { Timers } from '../ports/timers';
+import type { SyncPull, SyncPush, SyncResponse } from '../proto/types';
+import {
+  BackpressureError,
+  type FlushError,
+  type LakeSyncError,
+  SchemaError,
+  SequenceGapError,
+} from '../result/errors';
+import { Err, Ok, type Result } from '../result/result';
+import { type DeltaBuffer, estimateDeltaBytes } from './delta-buffer';
+import type { LogEntry } from './delta-log';
+import { FlushCycle, type FlushOutcome } from './flush-cycle';
+import { type GatewayOptions, resolveGatewayOptions } from './options';
+import { validatePush } from './push-validation';
+import { recoverFromLake } from './recovery';
+
+/** What a gateway is built from. Every outside effect comes in through these ports. */
+export interface GatewayDeps {
+  /** Names this gateway's objects in the lake; no '/', '..' or control characters. */
+  readonly gatewayId: string;
+  readonly clock: Clock;
+  readonly timers: Timers;
+  readonly adapter: LakeAdapter;
+  readonly options?: Partial<GatewayOptions>;
+}
+
+/** Counters and sizes for tests, the simulator and operators. */
+export interface GatewayStats {
+  readonly logLength: number;
+  readonly indexSize: number;
+  readonly unflushedDeltas: number;
+  readonly unflushedBytes: number;
+  readonly durableHlc: HLCTimestamp;
+  readonly flushesOk: number;
+  readonly flushesFailed: number;
+  readonly envelopesWritten: number;
+  readonly pushesRejected: number;
+  readonly duplicatesIgnored: number;
+  readonly snapshotsServed: number;
+  readonly recoveredDeltas: number;
+}
+
+/**
+ * Accepts pushes, resolves conflicts with the column-level LWW lattice, serves pulls by ingest
+ * cursor and batches flushes to the lake. See DESIGN.md section 4 for the guarantees:
+ * exact dedupe by per-client watermark, pulls that never skip late deltas, durability watermarks
+ * in every response, recovery from the lake on start, bounded memory with backpressure.
+ */
+export class SyncGateway {
+  readonly gatewayId: string;
+  /** This instance's HLC at start: a cursor from any other epoch is answered with a snapshot. */
+  readonly epoch: HLCTimestamp;
+  readonly #clock: Clock;
+  readonly #hlc: HLC;
+  readonly #options: GatewayOptions;
+  readonly #buffer: DeltaBuffer;
+  readonly #flush: FlushCycle;
+  readonly #recoveredDeltas: number;
+  #pushesRejected = 0;
+  #duplicatesIgnored = 0;
+  #snapshotsServed = 0;
+  #closed = false;
+
+  private constructor(deps: GatewayDeps, options: GatewayOptions, buffer: DeltaBuffer, recovered: { maxIngestHlc: HLCTimestamp; deltas: number }) {
+    this.gatewayId = deps.gatewayId;
+    this.#clock = deps.clock;
+    this.#options = options;
+    this.#buffer = buffer;
+    this.#recoveredDeltas = recovered.deltas;
+    this.#hlc = new HLC(deps.clock, { maxDriftMs: options.maxDriftMs });
+    this.#hlc.observe(recovered.maxIngestHlc);
+    this.epoch = this.#hlc.now();
+    this.#flush = new FlushCycle({
+      gatewayId: deps.gatewayId,
+      buffer,
+      adapter: deps.adapter,
+      clock: deps.clock,
+      timers: deps.timers,
+      options,
+    });
+  }
+
+  /**
+   * Starts a gateway: validates its id and options, then recovers the index and watermarks from
+   * the envelopes it wrote to the lake. Fails (and serves nothing) if the lake cannot be read.
+   */
+  static async open(deps: GatewayDeps): Promise<Result<SyncGateway, LakeSyncError>> {
+    const id = validateKeyPart('gatewayId', deps.gatewayId);
+    if (!id.ok) return Err(new SchemaError(id.error.message));
+    const options = resolveGatewayOptions(deps.options);
+    if (!options.ok) return options;
+    const recovered = await recoverFromLake(deps.adapter, deps.gatewayId);
+    if (!recovered.ok) return recovered;
+    return Ok(new SyncGateway(deps, options.value, recovered.value.buffer, recovered.value));
+  }
+
+  /**
+   * Applies a client's batch: all of it or none of it. Deltas at or below the client's accepted
+   * watermark are duplicates (acknowledged, not applied again); a batch that does not follow on
+   * from what the gateway holds is refused with `SEQUENCE_GAP`.
+   */
+  handlePush(push: SyncPush): Result<SyncResponse, LakeSyncError> {
+    const refused = this.#refuseIfClosed();
+    if (refused !== null) return refused;
+    const valid = validatePush(push, this.#clock.now(), this.#options);
+    if (!valid.ok) return this.#reject(valid.error);
+    const accepted = this.#buffer.clientAcceptedHlc(push.clientId);
+    if (push.baseHlc > accepted) {
+      return this.#reject(
+        new SequenceGapError(
+          `client ${push.clientId} pushed after ${push.baseHlc} but the gateway holds its deltas only up to ${accepted}; re-push from there`,
+        ),
+      );
+    }
+    const fresh: RowDelta[] = [];
+    let freshBytes = 0;
+    for (const delta of valid.value) {
+      if (delta.hlc <= accepted) continue;
+      fresh.push(delta);
+      freshBytes += estimateDeltaBytes(delta);
+    }
+    this.#duplicatesIgnored += valid.value.length - fresh.length;
+    if (fresh.length > 0 && this.#buffer.byteSize + freshBytes > this.#options.bufferBytesMax) {
+      void this.#flush.flush();
+      return this.#reject(
+        new BackpressureError(
+          `gateway buffer holds ${this.#buffer.byteSize} unflushed bytes; ${freshBytes} more would pass bufferBytesMax ${this.#options.bufferBytesMax}`,
+        ),
+      );
+    }
+    const last = fresh[fresh.length - 1];
+    if (last !== undefined) this.#hlc.observe(last.hlc);
+    for (const delta of fresh) {
+      this.#buffer.append(delta, this.#hlc.now(), estimateDeltaBytes(delta));
+    }
+    if (fresh.length > 0) this.#flush.onAppend();
+    return Ok(this.#response(push.clientId, [], HLC.ZERO, false, false));
+  }
+
+  /**
+   * Returns change events after the pull's ingest cursor, oldest first, at most a page. A cursor
+   * from another gateway epoch, or older than the retained log, is answered with a snapshot of the
+   * current state, after which the returned cursor continues from the log.
+   */
+  handlePull(pull: SyncPull): Result<SyncResponse, LakeSyncError> {
+    const refused = this.#refuseIfClosed();
+    if (refused !== null) return refused;
+    if (pull.clientId.length === 0) return this.#reject(new SchemaError('pull has an empty clientId'));
+    const limit = Math.min(pull.maxDeltas > 0 ? pull.maxDeltas : this.#options.pullDeltasMax, this.#options.pullDeltasMax);
+    const foreignCursor = pull.gatewayEpoch !== this.epoch && (pull.sinceHlc !== HLC.ZERO || pull.gatewayEpoch !== HLC.ZERO);
+    const page = foreignCursor ? null : this.#buffer.eventsSince(pull.sinceHlc, limit);
+    if (page === null) return Ok(this.#snapshot(pull.clientId));
+    const deltas = page.entries.map((entry) => entry.delta);
+    const last = page.entries[page.entries.length - 1];
+    const cursor = last === undefined ? pull.sinceHlc : last.ingestHlc;
+    return Ok(this.#response(pull.clientId, deltas, cursor, page.hasMore, false));
+  }
+
+  /** Flushes the oldest unflushed batch now (the gateway also flushes by size and age itself). */
+  flush(): Promise<Result<FlushOutcome, FlushError>> {
+    return this.#flush.flush();
+  }
+
+  /** Stops the gateway's timers. Later requests are refused; an in-flight write's result is ignored. */
+  close(): void {
+    this.#closed = true;
+    this.#flush.close();
+  }
+
+  /** A reply to a refused request: the error plus the client's watermarks, so it can recover. */
+  errorResponse(clientId: string, error: LakeSyncError): SyncResponse {
+    return { ...this.#response(clientId, [], HLC.ZERO, false, false), error: { code: error.code, message: error.message } };
+  }
+
+  /** The current row states (live view, do not mutate). */
+  index(): ReadonlyMap<RowKey, RowState> {
+    return this.#buffer.index();
+  }
+
+  /** The retained log in ingest order (a copy). */
+  log(): readonly LogEntry[] {
+    return this.#buffer.logEntries();
+  }
+
+  /** The latest timestamp the gateway's HLC issued or observed. */
+  lastHlc(): HLCTimestamp {
+    return this.#hlc.last();
+  }
+
+  stats(): GatewayStats {
+    return {
+      logLength: this.#buffer.logSize,
+      indexSize: this.#buffer.indexSize,
+      unflushedDeltas: this.#buffer.unflushedCount,
+      unflushedBytes: this.#buffer.byteSize,
+      durableHlc: this.#buffer.durableIngestHlc(),
+      ...this.#flush.counters,
+      pushesRejected: this.#pushesRejected,
+      duplicatesIgnored: this.#duplicatesIgnored,
+      snapshotsServed: this.#snapshotsServed,
+      recoveredDeltas: this.#recoveredDeltas,
+    };
+  }
+
+  #snapshot(clientId: string): SyncResponse {
+    this.#snapshotsServed++;
+    const deltas: RowDelta[] = [];
+    for (const state of this.#buffer.index().values()) {
+      for (const delta of rowStateToDeltas(state)) deltas.push(delta);
+    }
+    return this.#response(clientId, deltas, this.#buffer.lastIngestHlc(), false, true);
+  }
+
+  #response(
+    clientId: string,
+    deltas: readonly RowDelta[],
+    cursor: HLCTimestamp,
+    hasMore: boolean,
+    snapshot: boolean,
+  ): SyncResponse {
+    return {
+      deltas,
+      serverHlc: this.#hlc.now(),
+      hasMore,
+      cursor,
+      durableHlc: this.#buffer.durableIngestHlc(),
+      gatewayId: this.gatewayId,
+      gatewayEpoch: this.epoch,
+      clientAcceptedHlc: this.#buffer.clientAcceptedHlc(clientId),
+      clientDurableHlc: this.#buffer.clientDurableHlc(clientId),
+      snapshot,
+      error: null,
+    };
+  }
+
+  #reject(error: LakeSyncError): Result<never, LakeSyncError> {
+    this.#pushesRejected++;
+    return Err(error);
+  }
+
+  #refuseIfClosed(): Result<never, LakeSyncError> | null {
+    return this.#closed ? Err(new SchemaError(`gateway ${this.gatewayId} is closed`)) : null;
+  }
+}

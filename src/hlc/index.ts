@@ -1,0 +1,2 @@
+export { HLC, type HLCOptions } from './hlc';
+export type { HLCTimestamp } from './types';

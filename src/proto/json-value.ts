@@ -1,0 +1,138 @@
+import { assert } from '../result/assert';
+import { utf8Encoder, utf8TextOrNull } from './utf8';
+
+/**
+ * Column values travel as JSON text in UTF-8 (`ColumnDelta.value`, a `bytes` field). This file is
+ * the one place that turns a value into that text and back.
+ *
+ * Both directions have fast paths for the values rows are mostly made of (short strings without
+ * escapes, booleans, null, small integers) that skip `JSON.stringify` / `JSON.parse`; each gives
+ * exactly what the slow path would (a property test compares them on random values).
+ */
+
+/** Returned by `parseJsonValueBytes` when the bytes are not UTF-8 JSON; see `jsonValueProblem`. */
+export const INVALID_JSON_VALUE: unique symbol = Symbol('invalid JSON value');
+
+/**
+ * Serialises a column value as JSON text, exactly as `JSON.stringify` does, except that
+ * `undefined` (and anything else without a JSON form: functions, symbols) becomes `null`, so a
+ * value is never absent on the wire. Asserts on values `JSON.stringify` refuses (bigints, cycles):
+ * callers pass values checked by `isJsonSafe`. The text is always well-formed UTF-16 (lone
+ * surrogates are escaped), so its UTF-8 form is lossless.
+ */
+export function columnValueToJson(value: unknown): string {
+  switch (typeof value) {
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'number':
+      return Number.isFinite(value) ? `${value}` : 'null';
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return 'null';
+    case 'object':
+      if (value === null) return 'null';
+      break;
+  }
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (caught) {
+    const reason = caught instanceof Error ? caught.message : String(caught);
+    assert(false, `column value has no JSON form (${reason}); validate deltas before encoding`);
+  }
+  return text ?? 'null';
+}
+
+/** The UTF-8 bytes of `columnValueToJson(value)`. */
+export function columnValueToBytes(value: unknown): Uint8Array {
+  return utf8Encoder.encode(columnValueToJson(value));
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const MINUS = 0x2d;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+/** Integers of at most this many digits are exact in a double and are parsed by hand. */
+const FAST_INTEGER_DIGITS_MAX = 15;
+
+/**
+ * Parses UTF-8 JSON bytes into a value, exactly as `JSON.parse` of their strict UTF-8 decoding
+ * would. Returns `INVALID_JSON_VALUE` (never throws) when the bytes are empty, not well-formed
+ * UTF-8, or not exactly one JSON value.
+ */
+export function parseJsonValueBytes(bytes: Uint8Array): unknown {
+  const fast = parseSimpleValue(bytes);
+  if (fast !== NOT_SIMPLE) return fast;
+  const text = utf8TextOrNull(bytes);
+  if (text === null) return INVALID_JSON_VALUE;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return INVALID_JSON_VALUE;
+  }
+}
+
+const NOT_SIMPLE: unique symbol = Symbol('not a simple value');
+
+/** The fast paths: a plain string, true, false, null, or a short integer; else `NOT_SIMPLE`. */
+function parseSimpleValue(bytes: Uint8Array): unknown {
+  const length = bytes.length;
+  if (length === 0) return NOT_SIMPLE;
+  const first = bytes[0]!;
+  if (first === QUOTE) return parsePlainString(bytes);
+  if (first === MINUS || (first >= DIGIT_0 && first <= DIGIT_9)) return parseShortInteger(bytes);
+  if (length === 4 && first === 0x74 && bytes[1] === 0x72 && bytes[2] === 0x75 && bytes[3] === 0x65) {
+    return true;
+  }
+  if (length === 4 && first === 0x6e && bytes[1] === 0x75 && bytes[2] === 0x6c && bytes[3] === 0x6c) {
+    return null;
+  }
+  if (
+    length === 5 &&
+    first === 0x66 &&
+    bytes[1] === 0x61 &&
+    bytes[2] === 0x6c &&
+    bytes[3] === 0x73 &&
+    bytes[4] === 0x65
+  ) {
+    return false;
+  }
+  return NOT_SIMPLE;
+}
+
+/** `"…"` with no escapes and no control characters: its content is the value. */
+function parsePlainString(bytes: Uint8Array): unknown {
+  const last = bytes.length - 1;
+  if (last < 1 || bytes[last] !== QUOTE) return NOT_SIMPLE;
+  for (let index = 1; index < last; index++) {
+    const byte = bytes[index]!;
+    if (byte === QUOTE || byte === BACKSLASH || byte < 0x20) return NOT_SIMPLE;
+  }
+  const text = utf8TextOrNull(bytes.subarray(1, last));
+  return text === null ? INVALID_JSON_VALUE : text;
+}
+
+/** `-?(0|[1-9][0-9]*)` of at most 15 digits, excluding `-0`: computed without `JSON.parse`. */
+function parseShortInteger(bytes: Uint8Array): unknown {
+  const negative = bytes[0] === MINUS;
+  const start = negative ? 1 : 0;
+  const digits = bytes.length - start;
+  if (digits === 0 || digits > FAST_INTEGER_DIGITS_MAX) return NOT_SIMPLE;
+  if (bytes[start] === DIGIT_0 && (digits > 1 || negative)) return NOT_SIMPLE;
+  let magnitude = 0;
+  for (let index = start; index < bytes.length; index++) {
+    const byte = bytes[index]!;
+    if (byte < DIGIT_0 || byte > DIGIT_9) return NOT_SIMPLE;
+    magnitude = magnitude * 10 + (byte - DIGIT_0);
+  }
+  return negative ? -magnitude : magnitude;
+}
+
+/** Says why `parseJsonValueBytes` refused `bytes`, for an error message. */
+export function jsonValueProblem(bytes: Uint8Array): string {
+  if (bytes.length === 0) return 'value is empty (an absent value must be the JSON text null)';
+  if (utf8TextOrNull(bytes) === null) return 'value is not well-formed UTF-8';
+  return 'value is not valid JSON';
+}

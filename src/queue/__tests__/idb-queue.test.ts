@@ -1,0 +1,85 @@
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { afterEach, describe, expect, it } from 'vitest';
+import { IdbQueue } from '../idb-queue';
+import type { QueueOptions } from '../types';
+import { delta, hlc, idOf, ok, pushAll, statuses } from './fixtures';
+import { describeQueueContract } from './queue-contract';
+
+const opened: IdbQueue[] = [];
+
+afterEach(() => {
+  for (const queue of opened.splice(0)) queue.close();
+});
+
+async function openQueue(
+  factory: IDBFactory,
+  name = 'outbox',
+  options: Partial<QueueOptions> = {},
+): Promise<IdbQueue> {
+  const queue = ok(await IdbQueue.open(name, { ...options, indexedDB: factory }));
+  opened.push(queue);
+  return queue;
+}
+
+describeQueueContract('IdbQueue', (options) => openQueue(new IDBFactory(), 'outbox', options));
+
+describe('IdbQueue', () => {
+  it('recovers entries, statuses, retries and lastHlc after close and reopen', async () => {
+    const factory = new IDBFactory();
+    const first = await openQueue(factory, 'restart');
+    await pushAll(first, [1, 2, 3, 4, 9, 5]);
+    ok(await first.claim(3));
+    ok(await first.ack([idOf(2)]));
+    ok(await first.nack([idOf(3)]));
+    ok(await first.markSending([idOf(4)]));
+    ok(await first.removeDurable(hlc(1)));
+    const before = ok(await first.entries());
+    first.close();
+
+    const second = await openQueue(factory, 'restart');
+    expect(ok(await second.entries())).toEqual(before);
+    expect(await statuses(second)).toEqual([
+      [idOf(2), 'accepted'],
+      [idOf(3), 'pending'],
+      [idOf(4), 'sending'],
+      [idOf(9), 'pending'],
+      [idOf(5), 'pending'],
+    ]);
+    expect(ok(await second.peek(1))[0]).toMatchObject({ id: idOf(3), retryCount: 1 });
+    expect(ok(await second.lastHlc())).toBe(hlc(9));
+    expect(ok(await second.push(delta(6))).seq).toBeGreaterThan(before.at(-1)!.seq);
+  });
+
+  it('keeps lastHlc and the seq counter across a restart after clear', async () => {
+    const factory = new IDBFactory();
+    const first = await openQueue(factory, 'cleared');
+    const last = ok(await first.push(delta(7)));
+    ok(await first.clear());
+    first.close();
+    const second = await openQueue(factory, 'cleared');
+    expect(ok(await second.depth())).toBe(0);
+    expect(ok(await second.lastHlc())).toBe(hlc(7));
+    expect(ok(await second.push(delta(1))).seq).toBeGreaterThan(last.seq);
+  });
+
+  it('keeps databases of different names apart', async () => {
+    const factory = new IDBFactory();
+    const a = await openQueue(factory, 'a');
+    const b = await openQueue(factory, 'b');
+    await pushAll(a, [1, 2]);
+    expect(ok(await b.depth())).toBe(0);
+    expect(ok(await b.lastHlc())).toBeNull();
+  });
+
+  it('never hands an entry to two connections (two tabs) claiming at once', async () => {
+    const factory = new IDBFactory();
+    const tabA = await openQueue(factory, 'shared');
+    const tabB = await openQueue(factory, 'shared');
+    await pushAll(tabA, [1, 2, 3, 4, 5, 6, 7]);
+    const batches = await Promise.all([tabA.claim(3), tabB.claim(3), tabA.claim(3)]);
+    const claimed = batches.flatMap((batch) => ok(batch).map((entry) => entry.id));
+    expect(new Set(claimed).size).toBe(7);
+    expect(claimed).toHaveLength(7);
+  });
+});

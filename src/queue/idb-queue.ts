@@ -1,0 +1,378 @@
+import { type DBSchema, type IDBPDatabase, type IDBPTransaction, wrap } from 'idb';
+import type { RowDelta } from '../delta/types';
+import type { HLCTimestamp } from '../hlc/types';
+import { type LakeSyncError, QueueError } from '../result/errors';
+import { Err, Ok, type Result } from '../result/result';
+import {
+  asError,
+  checkDeltaShape,
+  checkHlc,
+  checkIds,
+  checkLimit,
+  entrySnapshot,
+  freezeStoredDelta,
+  frozenDeltaCopy,
+  hlcSortKey,
+  resolveQueueOptions,
+} from './outbox-entry';
+import type { QueueEntry, QueueEntryStatus, QueueOptions, SyncQueue } from './types';
+
+/** An entry as stored: the entry plus `hlcKey`, a sortable key for the delta's bigint HLC. */
+interface StoredEntry {
+  readonly id: string;
+  readonly delta: RowDelta;
+  readonly status: QueueEntryStatus;
+  readonly seq: number;
+  readonly retryCount: number;
+  readonly hlcKey: string;
+}
+
+/** The queue's own counters, kept in one record so a push updates them atomically. */
+interface StoredMeta {
+  readonly nextSeq: number;
+  readonly lastHlc: HLCTimestamp | null;
+}
+
+/**
+ * The database layout (version 1). `entries` is keyed by `id` (the `deltaId`); its indexes give
+ * push order (`seq`), pending entries in push order without scanning the rest (`status-seq`), and
+ * HLC ranges for `removeDurable` and `reopen` (`hlc`, over the fixed-width hex `hlcKey`, because a
+ * bigint is not a valid IndexedDB key). `meta` holds one `StoredMeta` under `META_KEY`.
+ */
+interface OutboxSchema extends DBSchema {
+  entries: {
+    key: string;
+    value: StoredEntry;
+    indexes: { seq: number; 'status-seq': [QueueEntryStatus, number]; hlc: string };
+  };
+  meta: { key: string; value: StoredMeta };
+}
+
+type StoreName = 'entries' | 'meta';
+type OutboxTransaction<Mode extends IDBTransactionMode> = IDBPTransaction<
+  OutboxSchema,
+  StoreName[],
+  Mode
+>;
+
+const SCHEMA_VERSION = 1;
+const STORES: StoreName[] = ['entries', 'meta'];
+const META_KEY = 'outbox';
+const INITIAL_META: StoredMeta = { nextSeq: 1, lastHlc: null };
+/** Writes are flushed to disk before they complete: the outbox exists to survive a crash. */
+const STRICT: IDBTransactionOptions = { durability: 'strict' };
+
+/** Options of `IdbQueue.open`: the queue bound, and the IndexedDB to use (default: the global one). */
+export type IdbQueueOptions = Partial<QueueOptions> & { readonly indexedDB?: IDBFactory };
+
+/**
+ * The outbox in IndexedDB (through `idb`), for browsers; it survives page reloads and crashes.
+ * Implements the `SyncQueue` contract exactly; see the lifecycle diagram on `QueueEntryStatus`.
+ *
+ * Guarantees:
+ * - every method is one IndexedDB transaction, so it takes effect entirely or not at all;
+ *   `claim` finds and marks its entries in one readwrite transaction, and `markSending` checks
+ *   and marks in one, so concurrent callers (even in other tabs) never get the same entry;
+ * - every failure (closed database, quota, aborted transaction, unavailable IndexedDB) resolves
+ *   to `Err(QueueError)` carrying the cause; no method rejects;
+ * - entries come back as frozen snapshots, like `MemoryQueue`'s.
+ *
+ * Needs the IndexedDB globals (`IDBRequest`, `IDBKeyRange`, …) that `idb` relies on: present in
+ * browsers; in Node import `fake-indexeddb/auto`. Another connection upgrading or deleting the
+ * database closes this one; later calls then return `Err`.
+ */
+export class IdbQueue implements SyncQueue {
+  readonly #db: IDBPDatabase<OutboxSchema>;
+  readonly #options: QueueOptions;
+
+  private constructor(db: IDBPDatabase<OutboxSchema>, options: QueueOptions) {
+    this.#db = db;
+    this.#options = options;
+  }
+
+  /**
+   * Opens (creating if needed) the outbox database `name`. Entries, statuses and `lastHlc` are
+   * exactly as the last committed transaction left them. `QueueError` when the options are
+   * invalid, IndexedDB is missing, or the database cannot be opened.
+   */
+  static async open(
+    name: string,
+    options: IdbQueueOptions = {},
+  ): Promise<Result<IdbQueue, QueueError>> {
+    const resolved = resolveQueueOptions(options);
+    if (!resolved.ok) return resolved;
+    if (typeof name !== 'string' || name.length === 0) {
+      return Err(new QueueError('outbox database name must be a non-empty string'));
+    }
+    const factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+    if (factory === undefined) {
+      return Err(new QueueError('IndexedDB is not available here; pass options.indexedDB'));
+    }
+    try {
+      const request = factory.open(name, SCHEMA_VERSION);
+      request.addEventListener('upgradeneeded', (event) => createSchema(request.result, event));
+      const db = (await wrap(request)) as IDBPDatabase<unknown> | undefined;
+      if (db === undefined) return Err(new QueueError(`opening outbox database '${name}' failed`));
+      db.addEventListener('versionchange', () => db.close());
+      return Ok(new IdbQueue(db as unknown as IDBPDatabase<OutboxSchema>, resolved.value));
+    } catch (caught) {
+      return Err(failure(`open of database '${name}'`, caught));
+    }
+  }
+
+  /** The bound this queue enforces. */
+  get options(): QueueOptions {
+    return this.#options;
+  }
+
+  /** Closes the connection once running transactions finish; later calls return `Err`. */
+  close(): void {
+    this.#db.close();
+  }
+
+  async push(delta: RowDelta): Promise<Result<QueueEntry, LakeSyncError>> {
+    const shape = checkDeltaShape(delta);
+    if (!shape.ok) return shape;
+    const copy = frozenDeltaCopy(delta);
+    if (!copy.ok) return copy;
+    const entriesMax = this.#options.entriesMax;
+    return this.#transact('push', 'readwrite', async (tx) => {
+      const entries = tx.objectStore('entries');
+      const existing = await entries.get(delta.deltaId);
+      if (existing !== undefined) return Ok(toEntry(existing));
+      if ((await entries.count()) >= entriesMax) {
+        return Err(
+          new QueueError(
+            `outbox full: entriesMax (${entriesMax}) entries are queued; sync to drain it`,
+          ),
+        );
+      }
+      const meta = (await tx.objectStore('meta').get(META_KEY)) ?? INITIAL_META;
+      const hlc = copy.value.hlc;
+      const stored: StoredEntry = {
+        id: delta.deltaId,
+        delta: copy.value,
+        status: 'pending',
+        seq: meta.nextSeq,
+        retryCount: 0,
+        hlcKey: hlcSortKey(hlc),
+      };
+      const lastHlc = meta.lastHlc === null || hlc > meta.lastHlc ? hlc : meta.lastHlc;
+      await issueAll([
+        () => entries.put(stored),
+        () => tx.objectStore('meta').put({ nextSeq: meta.nextSeq + 1, lastHlc }, META_KEY),
+      ]);
+      return Ok(entrySnapshot(stored));
+    });
+  }
+
+  async peek(limit: number): Promise<Result<QueueEntry[], LakeSyncError>> {
+    const checked = checkLimit(limit);
+    if (!checked.ok) return checked;
+    if (checked.value === 0) return Ok([]);
+    return this.#transact('peek', 'readonly', async (tx) => {
+      const pending = await tx
+        .objectStore('entries')
+        .index('status-seq')
+        .getAll(pendingRange(), checked.value);
+      return Ok(pending.map(toEntry));
+    });
+  }
+
+  async markSending(ids: readonly string[]): Promise<Result<void, LakeSyncError>> {
+    const checked = checkIds(ids);
+    if (!checked.ok) return checked;
+    if (checked.value.length === 0) return Ok(undefined);
+    return this.#transact('markSending', 'readwrite', async (tx) => {
+      const entries = tx.objectStore('entries');
+      const found = await issueAll(checked.value.map((id) => () => entries.get(id)));
+      const stored: StoredEntry[] = [];
+      for (const [index, entry] of found.entries()) {
+        if (entry === undefined || entry.status !== 'pending') {
+          const state = entry === undefined ? 'not queued' : entry.status;
+          const id = checked.value[index];
+          return Err(new QueueError(`cannot mark ${id} sending: it is ${state}; nothing changed`));
+        }
+        stored.push(entry);
+      }
+      await issueAll(stored.map((entry) => () => entries.put({ ...entry, status: 'sending' })));
+      return Ok(undefined);
+    });
+  }
+
+  async claim(limit: number): Promise<Result<QueueEntry[], LakeSyncError>> {
+    const checked = checkLimit(limit);
+    if (!checked.ok) return checked;
+    if (checked.value === 0) return Ok([]);
+    return this.#transact('claim', 'readwrite', async (tx) => {
+      const entries = tx.objectStore('entries');
+      const pending = await entries.index('status-seq').getAll(pendingRange(), checked.value);
+      const claimed = pending.map((entry): StoredEntry => ({ ...entry, status: 'sending' }));
+      await issueAll(claimed.map((entry) => () => entries.put(entry)));
+      return Ok(claimed.map(toEntry));
+    });
+  }
+
+  async ack(ids: readonly string[]): Promise<Result<void, LakeSyncError>> {
+    return this.#moveSending('ack', ids, (entry) => ({ ...entry, status: 'accepted' }));
+  }
+
+  async nack(ids: readonly string[]): Promise<Result<void, LakeSyncError>> {
+    return this.#moveSending('nack', ids, (entry) => ({
+      ...entry,
+      status: 'pending',
+      retryCount: entry.retryCount + 1,
+    }));
+  }
+
+  async reopen(acceptedHlc: HLCTimestamp): Promise<Result<number, LakeSyncError>> {
+    const checked = checkHlc(acceptedHlc, 'acceptedHlc');
+    if (!checked.ok) return checked;
+    return this.#transact('reopen', 'readwrite', async (tx) => {
+      const entries = tx.objectStore('entries');
+      const above = IDBKeyRange.lowerBound(hlcSortKey(checked.value), true);
+      const lost = (await entries.index('hlc').getAll(above)).filter(
+        (entry) => entry.status === 'accepted',
+      );
+      await issueAll(lost.map((entry) => () => entries.put({ ...entry, status: 'pending' })));
+      return Ok(lost.length);
+    });
+  }
+
+  async removeDurable(durableHlc: HLCTimestamp): Promise<Result<number, LakeSyncError>> {
+    const checked = checkHlc(durableHlc, 'durableHlc');
+    if (!checked.ok) return checked;
+    return this.#transact('removeDurable', 'readwrite', async (tx) => {
+      const entries = tx.objectStore('entries');
+      const atOrBelow = IDBKeyRange.upperBound(hlcSortKey(checked.value));
+      const ids = await entries.index('hlc').getAllKeys(atOrBelow);
+      await issueAll(ids.map((id) => () => entries.delete(id)));
+      return Ok(ids.length);
+    });
+  }
+
+  async entries(): Promise<Result<QueueEntry[], LakeSyncError>> {
+    return this.#transact('entries', 'readonly', async (tx) => {
+      const all = await tx.objectStore('entries').index('seq').getAll();
+      return Ok(all.map(toEntry));
+    });
+  }
+
+  async depth(): Promise<Result<number, LakeSyncError>> {
+    return this.#transact('depth', 'readonly', async (tx) =>
+      Ok(await tx.objectStore('entries').count()),
+    );
+  }
+
+  async lastHlc(): Promise<Result<HLCTimestamp | null, LakeSyncError>> {
+    return this.#transact('lastHlc', 'readonly', async (tx) => {
+      const meta = await tx.objectStore('meta').get(META_KEY);
+      return Ok(meta?.lastHlc ?? null);
+    });
+  }
+
+  async clear(): Promise<Result<void, LakeSyncError>> {
+    return this.#transact('clear', 'readwrite', async (tx) => {
+      await tx.objectStore('entries').clear();
+      return Ok(undefined);
+    });
+  }
+
+  /** Rewrites, in one transaction, those of `ids` that are sending; other ids are skipped. */
+  async #moveSending(
+    what: string,
+    ids: readonly string[],
+    next: (entry: StoredEntry) => StoredEntry,
+  ): Promise<Result<void, LakeSyncError>> {
+    const checked = checkIds(ids);
+    if (!checked.ok) return checked;
+    if (checked.value.length === 0) return Ok(undefined);
+    return this.#transact(what, 'readwrite', async (tx) => {
+      const entries = tx.objectStore('entries');
+      const found = await issueAll(checked.value.map((id) => () => entries.get(id)));
+      const sending = found.filter((entry) => entry?.status === 'sending') as StoredEntry[];
+      await issueAll(sending.map((entry) => () => entries.put(next(entry))));
+      return Ok(undefined);
+    });
+  }
+
+  /**
+   * Runs `work` in one transaction over both stores. The transaction commits only when `work`
+   * returns `Ok`; on `Err` or any failure it is aborted, so nothing it wrote stays. `work` must
+   * await only IndexedDB requests, or the transaction commits early.
+   */
+  async #transact<T, Mode extends IDBTransactionMode>(
+    what: string,
+    mode: Mode,
+    work: (tx: OutboxTransaction<Mode>) => Promise<Result<T, QueueError>>,
+  ): Promise<Result<T, LakeSyncError>> {
+    let tx: OutboxTransaction<Mode>;
+    try {
+      tx = this.#db.transaction(STORES, mode, mode === 'readwrite' ? STRICT : undefined);
+    } catch (caught) {
+      return Err(failure(what, caught));
+    }
+    const done = tx.done;
+    // Observed below on success; on failure the abort's rejection is expected and dropped.
+    done.catch(() => undefined);
+    try {
+      const result = await work(tx);
+      if (!result.ok) {
+        abortQuietly(tx);
+        return result;
+      }
+      await done;
+      return result;
+    } catch (caught) {
+      abortQuietly(tx);
+      return Err(failure(what, caught));
+    }
+  }
+}
+
+/** Creates the version-1 layout (see `OutboxSchema`) on a new database. */
+function createSchema(db: IDBDatabase, event: IDBVersionChangeEvent): void {
+  if (event.oldVersion >= 1) return;
+  const entries = db.createObjectStore('entries', { keyPath: 'id' });
+  entries.createIndex('seq', 'seq', { unique: true });
+  entries.createIndex('status-seq', ['status', 'seq'], { unique: true });
+  entries.createIndex('hlc', 'hlcKey');
+  db.createObjectStore('meta');
+}
+
+/** Keys of the `status-seq` index covering every pending entry, in push order. */
+function pendingRange(): IDBKeyRange {
+  return IDBKeyRange.bound(['pending', -Infinity], ['pending', Infinity]);
+}
+
+function toEntry(stored: StoredEntry): QueueEntry {
+  return entrySnapshot({ ...stored, delta: freezeStoredDelta(stored.delta) });
+}
+
+/**
+ * Issues the requests in order and awaits them all. If issuing one throws, the requests already
+ * issued are still observed, so the abort that follows cannot surface as an unhandled rejection.
+ */
+async function issueAll<T>(requests: ReadonlyArray<() => Promise<T>>): Promise<T[]> {
+  const issued: Promise<T>[] = [];
+  try {
+    for (const request of requests) issued.push(request());
+  } catch (caught) {
+    for (const promise of issued) promise.catch(() => undefined);
+    throw caught;
+  }
+  return Promise.all(issued);
+}
+
+function abortQuietly(tx: IDBPTransaction<OutboxSchema, StoreName[], IDBTransactionMode>): void {
+  try {
+    tx.abort();
+  } catch {
+    // Already committed or aborted (for example by the failure being reported): nothing to undo.
+  }
+}
+
+function failure(what: string, caught: unknown): QueueError {
+  const cause = asError(caught);
+  return new QueueError(`outbox ${what} failed: ${cause.name}: ${cause.message}`, cause);
+}

@@ -1,0 +1,9 @@
+export { IdbQueue, type IdbQueueOptions } from './idb-queue';
+export { MemoryQueue } from './memory-queue';
+export {
+  DEFAULT_QUEUE_OPTIONS,
+  type QueueEntry,
+  type QueueEntryStatus,
+  type QueueOptions,
+  type SyncQueue,
+} from './types';

@@ -1,0 +1,246 @@
+import type { RowDelta } from '../delta/types';
+import type { HLCTimestamp } from '../hlc/types';
+import { assert } from '../result/assert';
+import { type LakeSyncError, QueueError } from '../result/errors';
+import { Err, Ok, type Result } from '../result/result';
+import {
+  checkDeltaShape,
+  checkHlc,
+  checkIds,
+  checkLimit,
+  entrySnapshot,
+  frozenDeltaCopy,
+  resolveQueueOptions,
+} from './outbox-entry';
+import { SeqList } from './seq-list';
+import type { QueueEntry, QueueEntryStatus, QueueOptions, SyncQueue } from './types';
+
+/** One entry as the queue holds it: mutable inside, handed out only as a frozen snapshot. */
+interface Slot {
+  readonly id: string;
+  readonly delta: RowDelta;
+  readonly seq: number;
+  status: QueueEntryStatus;
+  retryCount: number;
+  /** The frozen snapshot of the current state, built on first read after a change. */
+  snapshot: QueueEntry | null;
+}
+
+/**
+ * The outbox in memory: the simulator's durable outbox (hand the same object to a restarted
+ * client) and the one for tests and Node. Implements the `SyncQueue` contract exactly; see the
+ * lifecycle diagram on `QueueEntryStatus`.
+ *
+ * Guarantees:
+ * - every method resolves to a `Result` and never rejects; each runs to completion without
+ *   yielding, so concurrent callers see each call as atomic (`claim` and `markSending` can never
+ *   hand one pending entry to two callers);
+ * - pushed deltas are deep-copied and frozen, and entries come back as frozen snapshots, so no
+ *   caller can change what the queue holds except through its methods;
+ * - `peek` and `claim` cost O(limit), however many sending or accepted entries sit in front;
+ *   `removeDurable` and `reopen` cost O(entries they touch) while the queued HLCs rise in push
+ *   order (the normal case for one client), and one pass over the queue otherwise;
+ * - the queue does not remember removed ids: pushing a delta again after `removeDurable` or
+ *   `clear` queues it again.
+ */
+export class MemoryQueue implements SyncQueue {
+  readonly #options: QueueOptions;
+  readonly #byId = new Map<string, Slot>();
+  /** Every entry, in push order. */
+  readonly #all = new SeqList<Slot>();
+  /** The pending entries, in push order. */
+  readonly #pending = new SeqList<Slot>();
+  /** The accepted entries, in push order. */
+  readonly #accepted = new SeqList<Slot>();
+  #nextSeq = 1;
+  #lastHlc: HLCTimestamp | null = null;
+  /** True while the held entries' HLCs never decrease in push order (enables prefix/suffix cuts). */
+  #hlcAscending = true;
+
+  /** An empty queue; throws (a programming error) when `options.entriesMax` is not a positive integer. */
+  constructor(options?: Partial<QueueOptions>) {
+    const resolved = resolveQueueOptions(options);
+    assert(
+      resolved.ok,
+      `MemoryQueue: entriesMax must be a positive integer, got ${options?.entriesMax}`,
+    );
+    this.#options = resolved.value;
+  }
+
+  /** The bound this queue enforces. */
+  get options(): QueueOptions {
+    return this.#options;
+  }
+
+  async push(delta: RowDelta): Promise<Result<QueueEntry, LakeSyncError>> {
+    const shape = checkDeltaShape(delta);
+    if (!shape.ok) return shape;
+    const existing = this.#byId.get(delta.deltaId);
+    if (existing !== undefined) return Ok(this.#snapshot(existing));
+    if (this.#byId.size >= this.#options.entriesMax) {
+      return Err(
+        new QueueError(
+          `outbox full: entriesMax (${this.#options.entriesMax}) entries are queued; sync to drain it`,
+        ),
+      );
+    }
+    const copy = frozenDeltaCopy(delta);
+    if (!copy.ok) return copy;
+    const slot: Slot = {
+      id: delta.deltaId,
+      delta: copy.value,
+      seq: this.#nextSeq++,
+      status: 'pending',
+      retryCount: 0,
+      snapshot: null,
+    };
+    const newest = this.#all.newest();
+    if (newest !== undefined && slot.delta.hlc < newest.delta.hlc) this.#hlcAscending = false;
+    this.#byId.set(slot.id, slot);
+    this.#all.insert(slot);
+    this.#pending.insert(slot);
+    if (this.#lastHlc === null || slot.delta.hlc > this.#lastHlc) this.#lastHlc = slot.delta.hlc;
+    return Ok(this.#snapshot(slot));
+  }
+
+  async peek(limit: number): Promise<Result<QueueEntry[], LakeSyncError>> {
+    const checked = checkLimit(limit);
+    if (!checked.ok) return checked;
+    return Ok(this.#pending.first(checked.value).map((slot) => this.#snapshot(slot)));
+  }
+
+  async markSending(ids: readonly string[]): Promise<Result<void, LakeSyncError>> {
+    const checked = checkIds(ids);
+    if (!checked.ok) return checked;
+    const slots: Slot[] = [];
+    for (const id of checked.value) {
+      const slot = this.#byId.get(id);
+      if (slot === undefined || slot.status !== 'pending') {
+        const state = slot === undefined ? 'not queued' : slot.status;
+        return Err(new QueueError(`cannot mark ${id} sending: it is ${state}; nothing changed`));
+      }
+      slots.push(slot);
+    }
+    for (const slot of slots) {
+      this.#pending.remove(slot);
+      this.#setStatus(slot, 'sending');
+    }
+    return Ok(undefined);
+  }
+
+  async claim(limit: number): Promise<Result<QueueEntry[], LakeSyncError>> {
+    const checked = checkLimit(limit);
+    if (!checked.ok) return checked;
+    let remaining = checked.value;
+    const taken = this.#pending.shiftWhile(() => remaining-- > 0);
+    for (const slot of taken) this.#setStatus(slot, 'sending');
+    return Ok(taken.map((slot) => this.#snapshot(slot)));
+  }
+
+  async ack(ids: readonly string[]): Promise<Result<void, LakeSyncError>> {
+    const checked = checkIds(ids);
+    if (!checked.ok) return checked;
+    for (const slot of this.#slotsIn(checked.value, 'sending')) {
+      this.#setStatus(slot, 'accepted');
+      this.#accepted.insert(slot);
+    }
+    return Ok(undefined);
+  }
+
+  async nack(ids: readonly string[]): Promise<Result<void, LakeSyncError>> {
+    const checked = checkIds(ids);
+    if (!checked.ok) return checked;
+    for (const slot of this.#slotsIn(checked.value, 'sending')) {
+      slot.retryCount++;
+      this.#setStatus(slot, 'pending');
+      this.#pending.insert(slot);
+    }
+    return Ok(undefined);
+  }
+
+  async reopen(acceptedHlc: HLCTimestamp): Promise<Result<number, LakeSyncError>> {
+    const checked = checkHlc(acceptedHlc, 'acceptedHlc');
+    if (!checked.ok) return checked;
+    const isLost = (slot: Slot): boolean => slot.delta.hlc > checked.value;
+    const lost = this.#hlcAscending
+      ? this.#accepted.popWhile(isLost)
+      : this.#accepted.removeWhere(isLost);
+    for (const slot of lost) {
+      this.#setStatus(slot, 'pending');
+      this.#pending.insert(slot);
+    }
+    return Ok(lost.length);
+  }
+
+  async removeDurable(durableHlc: HLCTimestamp): Promise<Result<number, LakeSyncError>> {
+    const checked = checkHlc(durableHlc, 'durableHlc');
+    if (!checked.ok) return checked;
+    const isDurable = (slot: Slot): boolean => slot.delta.hlc <= checked.value;
+    if (this.#hlcAscending) {
+      // Durable entries form a prefix of every list: each removal below is at a list's head.
+      const removed = this.#all.shiftWhile(isDurable);
+      for (const slot of removed) {
+        this.#byId.delete(slot.id);
+        if (slot.status === 'pending') this.#pending.remove(slot);
+        if (slot.status === 'accepted') this.#accepted.remove(slot);
+      }
+      return Ok(removed.length);
+    }
+    const removed = this.#all.removeWhere(isDurable);
+    for (const slot of removed) this.#byId.delete(slot.id);
+    this.#pending.removeWhere(isDurable);
+    this.#accepted.removeWhere(isDurable);
+    this.#hlcAscending = this.#heldHlcsAscend();
+    return Ok(removed.length);
+  }
+
+  async entries(): Promise<Result<QueueEntry[], LakeSyncError>> {
+    return Ok(this.#all.toArray().map((slot) => this.#snapshot(slot)));
+  }
+
+  async depth(): Promise<Result<number, LakeSyncError>> {
+    return Ok(this.#byId.size);
+  }
+
+  async lastHlc(): Promise<Result<HLCTimestamp | null, LakeSyncError>> {
+    return Ok(this.#lastHlc);
+  }
+
+  async clear(): Promise<Result<void, LakeSyncError>> {
+    this.#byId.clear();
+    this.#all.clear();
+    this.#pending.clear();
+    this.#accepted.clear();
+    this.#hlcAscending = true;
+    return Ok(undefined);
+  }
+
+  /** The held slots among `ids` that are in `status`; other and unknown ids are skipped. */
+  #slotsIn(ids: readonly string[], status: QueueEntryStatus): Slot[] {
+    const slots: Slot[] = [];
+    for (const id of ids) {
+      const slot = this.#byId.get(id);
+      if (slot !== undefined && slot.status === status) slots.push(slot);
+    }
+    return slots;
+  }
+
+  #setStatus(slot: Slot, status: QueueEntryStatus): void {
+    slot.status = status;
+    slot.snapshot = null;
+  }
+
+  #snapshot(slot: Slot): QueueEntry {
+    if (slot.snapshot === null) slot.snapshot = entrySnapshot(slot);
+    return slot.snapshot;
+  }
+
+  #heldHlcsAscend(): boolean {
+    let previous: HLCTimestamp | null = null;
+    for (const slot of this.#all) {
+      if (previous !== null && slot.delta.hlc < previous) return false;
+      previous = slot.delta.hlc;
+    }
+    return true;
+  }
+}

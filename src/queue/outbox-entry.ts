@@ -1,0 +1,132 @@
+import type { RowDelta } from '../delta/types';
+import type { HLCTimestamp } from '../hlc/types';
+import { QueueError } from '../result/errors';
+import { Err, Ok, type Result } from '../result/result';
+import { DEFAULT_QUEUE_OPTIONS, type QueueEntry, type QueueOptions } from './types';
+
+/**
+ * What both outbox implementations agree on at their edge: which inputs they accept, how a
+ * delta is copied in, and what an entry handed back to a caller looks like. Keeping it in one
+ * place is what lets one contract suite hold both `MemoryQueue` and `IdbQueue` to the same
+ * behaviour on bad input.
+ */
+
+/** One more than the largest HLC: HLCs are 64-bit. */
+const HLC_LIMIT = 1n << 64n;
+
+/** Hex digits of a 64-bit HLC, so that fixed-width hex strings sort as the HLCs do. */
+const HLC_HEX_DIGITS = 16;
+
+/** Resolves partial options over the defaults; `QueueError` unless `entriesMax` is a positive integer. */
+export function resolveQueueOptions(
+  options: Partial<QueueOptions> | undefined,
+): Result<QueueOptions, QueueError> {
+  const entriesMax = options?.entriesMax ?? DEFAULT_QUEUE_OPTIONS.entriesMax;
+  if (!Number.isSafeInteger(entriesMax) || entriesMax < 1) {
+    return Err(new QueueError(`entriesMax must be a positive integer, got ${String(entriesMax)}`));
+  }
+  return Ok(Object.freeze({ entriesMax }));
+}
+
+/** `Ok` when `hlc` is a 64-bit HLC; `QueueError` naming `what` otherwise. */
+export function checkHlc(hlc: unknown, what: string): Result<HLCTimestamp, QueueError> {
+  if (typeof hlc !== 'bigint' || hlc < 0n || hlc >= HLC_LIMIT) {
+    return Err(new QueueError(`${what} must be a 64-bit HLC, got ${describe(hlc)}`));
+  }
+  return Ok(hlc as HLCTimestamp);
+}
+
+/** `Ok` when `limit` is a non-negative integer; `QueueError` otherwise. */
+export function checkLimit(limit: unknown): Result<number, QueueError> {
+  if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < 0) {
+    return Err(new QueueError(`limit must be a non-negative integer, got ${describe(limit)}`));
+  }
+  return Ok(limit);
+}
+
+/** The distinct ids of `ids`, first occurrence first; `QueueError` unless it is an array of strings. */
+export function checkIds(ids: unknown): Result<string[], QueueError> {
+  if (!Array.isArray(ids)) return Err(new QueueError(`ids must be an array, got ${describe(ids)}`));
+  const seen = new Set<string>();
+  for (const id of ids) {
+    if (typeof id !== 'string') {
+      return Err(new QueueError(`ids must be strings, got ${describe(id)}`));
+    }
+    seen.add(id);
+  }
+  return Ok([...seen]);
+}
+
+/**
+ * Checks the fields the outbox itself relies on (a non-empty `deltaId` and a 64-bit `hlc`);
+ * everything else about a delta is `validateDelta`'s business, upstream of the queue.
+ */
+export function checkDeltaShape(delta: unknown): Result<RowDelta, QueueError> {
+  if (typeof delta !== 'object' || delta === null) {
+    return Err(new QueueError(`cannot queue ${describe(delta)}: not a delta`));
+  }
+  const { deltaId, hlc, columns } = delta as Partial<Record<keyof RowDelta, unknown>>;
+  if (typeof deltaId !== 'string' || deltaId.length === 0) {
+    return Err(new QueueError(`cannot queue delta: deltaId must be a non-empty string`));
+  }
+  if (!Array.isArray(columns)) {
+    return Err(new QueueError(`cannot queue delta ${deltaId}: columns must be an array`));
+  }
+  const checked = checkHlc(hlc, `hlc of delta ${deltaId}`);
+  return checked.ok ? Ok(delta as RowDelta) : checked;
+}
+
+/**
+ * A deep, frozen copy of `delta` (structured clone, as IndexedDB would store it), so that neither
+ * the pusher nor any reader of an entry can change what the outbox holds. `QueueError` when the
+ * delta holds something that cannot be cloned or frozen (a function, a typed array).
+ */
+export function frozenDeltaCopy(delta: RowDelta): Result<RowDelta, QueueError> {
+  try {
+    return Ok(deepFreeze(structuredClone(delta)));
+  } catch (caught) {
+    return Err(
+      new QueueError(`cannot queue delta ${delta.deltaId}: not cloneable`, asError(caught)),
+    );
+  }
+}
+
+/** Deep-freezes the delta of an entry read back from storage (already a private copy). */
+export function freezeStoredDelta(delta: RowDelta): RowDelta {
+  return deepFreeze(delta);
+}
+
+/** An immutable snapshot of an entry; its `delta` must already be frozen. */
+export function entrySnapshot(entry: QueueEntry): QueueEntry {
+  return Object.freeze({
+    id: entry.id,
+    delta: entry.delta,
+    status: entry.status,
+    seq: entry.seq,
+    retryCount: entry.retryCount,
+  });
+}
+
+/** A fixed-width hex key for `hlc` that sorts (as a string) exactly as the HLCs do. */
+export function hlcSortKey(hlc: HLCTimestamp): string {
+  return hlc.toString(16).padStart(HLC_HEX_DIGITS, '0');
+}
+
+/** `caught` as an `Error`, for the `cause` of a `QueueError`. */
+export function asError(caught: unknown): Error {
+  return caught instanceof Error ? caught : new Error(String(caught));
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+  return value;
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'bigint') return `${value}n`;
+  if (typeof value === 'string') return JSON.stringify(value.slice(0, 80));
+  if (Array.isArray(value)) return 'an array';
+  return value === null ? 'null' : typeof value === 'object' ? 'an object' : String(value);
+}

@@ -1,0 +1,140 @@
+import { assert } from '../result/assert';
+
+/** Anything with a push-order position. */
+export interface Sequenced {
+  readonly seq: number;
+}
+
+/** Dead slots at the front tolerated before the backing array is compacted. */
+const HEAD_SLACK_MAX = 1024;
+
+/**
+ * Items held in ascending `seq` order, shaped for an outbox: appending a newer item and taking or
+ * removing the oldest are O(1) amortised, reading the oldest `n` is O(n), finding an item by seq
+ * is O(log size), and only an insert or removal in the middle pays one array splice. Never holds
+ * two items with the same seq (asserted: that would be a bug in the caller).
+ */
+export class SeqList<T extends Sequenced> implements Iterable<T> {
+  #items: T[] = [];
+  /** Index of the oldest live item; slots before it are dead. */
+  #head = 0;
+
+  /** Number of items held. */
+  get size(): number {
+    return this.#items.length - this.#head;
+  }
+
+  /** The oldest `count` items, oldest first (fewer when fewer are held). */
+  first(count: number): T[] {
+    return this.#items.slice(this.#head, this.#head + count);
+  }
+
+  /** The newest item, if any. */
+  newest(): T | undefined {
+    return this.size === 0 ? undefined : this.#items[this.#items.length - 1];
+  }
+
+  /** Adds `item` in seq order. */
+  insert(item: T): void {
+    const newest = this.newest();
+    if (newest === undefined || newest.seq < item.seq) {
+      this.#items.push(item);
+      return;
+    }
+    const index = this.#lowerBound(item.seq);
+    assert(this.#items[index]?.seq !== item.seq, `seq ${item.seq} is listed twice`);
+    if (index === this.#head && this.#head > 0) {
+      this.#head--;
+      this.#items[this.#head] = item;
+      return;
+    }
+    this.#items.splice(index, 0, item);
+  }
+
+  /** Removes `item` (matched by identity at its seq); `false` when it is not held. */
+  remove(item: T): boolean {
+    const index = this.#lowerBound(item.seq);
+    if (this.#items[index] !== item) return false;
+    if (index === this.#head) {
+      this.#head++;
+      this.#compact();
+    } else {
+      this.#items.splice(index, 1);
+    }
+    return true;
+  }
+
+  /** Removes and returns the oldest items while `matches` holds, oldest first. */
+  shiftWhile(matches: (item: T) => boolean): T[] {
+    const start = this.#head;
+    let end = start;
+    while (end < this.#items.length && matches(this.#items[end] as T)) end++;
+    const taken = this.#items.slice(start, end);
+    this.#head = end;
+    this.#compact();
+    return taken;
+  }
+
+  /** Removes and returns the newest items while `matches` holds, newest first. */
+  popWhile(matches: (item: T) => boolean): T[] {
+    const taken: T[] = [];
+    while (this.size > 0) {
+      const newest = this.#items[this.#items.length - 1] as T;
+      if (!matches(newest)) break;
+      this.#items.pop();
+      taken.push(newest);
+    }
+    this.#compact();
+    return taken;
+  }
+
+  /** Removes and returns every item for which `matches` holds, oldest first, in one pass. */
+  removeWhere(matches: (item: T) => boolean): T[] {
+    const taken: T[] = [];
+    const kept: T[] = [];
+    for (const item of this) (matches(item) ? taken : kept).push(item);
+    if (taken.length > 0) {
+      this.#items = kept;
+      this.#head = 0;
+    }
+    return taken;
+  }
+
+  /** Every item, oldest first, as a new array. */
+  toArray(): T[] {
+    return this.#items.slice(this.#head);
+  }
+
+  /** Drops every item. */
+  clear(): void {
+    this.#items = [];
+    this.#head = 0;
+  }
+
+  /** Iterates oldest first; do not change the list while iterating. */
+  *[Symbol.iterator](): Iterator<T> {
+    for (let index = this.#head; index < this.#items.length; index++) yield this.#items[index] as T;
+  }
+
+  /** The first index at or after the head whose seq is ≥ `seq` (the end when none is). */
+  #lowerBound(seq: number): number {
+    let low = this.#head;
+    let high = this.#items.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if ((this.#items[middle] as T).seq < seq) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  }
+
+  #compact(): void {
+    if (this.#head === this.#items.length) {
+      this.#items = [];
+      this.#head = 0;
+    } else if (this.#head > HEAD_SLACK_MAX && this.#head * 2 > this.#items.length) {
+      this.#items = this.#items.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+}

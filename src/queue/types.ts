@@ -1,0 +1,72 @@
+import type { RowDelta } from '../delta/types';
+import type { HLCTimestamp } from '../hlc/types';
+import type { LakeSyncError } from '../result/errors';
+import type { Result } from '../result/result';
+
+/**
+ * Where an outbox entry is in its life:
+ *
+ * ```
+ *            push                claim / markSending          ack (gateway accepted)
+ *   (new) ─────────▶ pending ─────────────────────▶ sending ─────────────────────▶ accepted
+ *                      ▲  ▲                            │                              │
+ *                      │  └──── nack (retryCount+1) ───┘                              │
+ *                      └──────────── reopen (gateway lost it before flushing) ────────┘
+ *
+ *   any state ── removeDurable (delta.hlc ≤ the client's durable watermark) ──▶ (removed)
+ * ```
+ */
+export type QueueEntryStatus = 'pending' | 'sending' | 'accepted';
+
+/** One delta waiting in the outbox. Its `id` is the delta's `deltaId`. */
+export interface QueueEntry {
+  readonly id: string;
+  readonly delta: RowDelta;
+  readonly status: QueueEntryStatus;
+  /** Position in push order; strictly increasing within a queue, never reused. */
+  readonly seq: number;
+  readonly retryCount: number;
+}
+
+/** The named bound of an outbox. */
+export interface QueueOptions {
+  /** Most entries held at once; a push beyond it is refused with `QueueError`. */
+  readonly entriesMax: number;
+}
+
+/** The default outbox bound. */
+export const DEFAULT_QUEUE_OPTIONS: QueueOptions = { entriesMax: 100_000 };
+
+/**
+ * A client's durable outbox. Contract: entries come out in push order; `push` of a delta whose
+ * `deltaId` is already queued returns the existing entry and adds nothing; `claim` (and
+ * `peek` + `markSending`) never hands the same pending entry to two callers; every method resolves
+ * to a `Result` and never rejects. The queue also remembers the highest HLC ever pushed, after
+ * its entry is removed, so a restarted client never stamps a write at or below it.
+ */
+export interface SyncQueue {
+  /** Adds a delta as `pending`; idempotent by `deltaId`; `QueueError` when full. */
+  push(delta: RowDelta): Promise<Result<QueueEntry, LakeSyncError>>;
+  /** The oldest `limit` pending entries, in push order, without changing them. */
+  peek(limit: number): Promise<Result<QueueEntry[], LakeSyncError>>;
+  /** Moves the given entries pending → sending, all or none; `QueueError` if any is not pending. */
+  markSending(ids: readonly string[]): Promise<Result<void, LakeSyncError>>;
+  /** Atomically takes the oldest `limit` pending entries and marks them sending. */
+  claim(limit: number): Promise<Result<QueueEntry[], LakeSyncError>>;
+  /** sending → accepted (the gateway accepted them; not yet durable). Unknown ids are ignored. */
+  ack(ids: readonly string[]): Promise<Result<void, LakeSyncError>>;
+  /** sending → pending with `retryCount + 1`. Unknown ids are ignored. */
+  nack(ids: readonly string[]): Promise<Result<void, LakeSyncError>>;
+  /** accepted → pending for entries whose HLC is above `acceptedHlc` (the gateway lost them). */
+  reopen(acceptedHlc: HLCTimestamp): Promise<Result<number, LakeSyncError>>;
+  /** Removes every entry, in any state, whose delta HLC ≤ `durableHlc`; returns how many. */
+  removeDurable(durableHlc: HLCTimestamp): Promise<Result<number, LakeSyncError>>;
+  /** All entries in push order, whatever their state (for restart recovery and inspection). */
+  entries(): Promise<Result<QueueEntry[], LakeSyncError>>;
+  /** Number of entries in any state. */
+  depth(): Promise<Result<number, LakeSyncError>>;
+  /** The highest delta HLC ever pushed, kept after removal; `null` for a new queue. */
+  lastHlc(): Promise<Result<HLCTimestamp | null, LakeSyncError>>;
+  /** Removes every entry (the remembered `lastHlc` stays). */
+  clear(): Promise<Result<void, LakeSyncError>>;
+}
