@@ -133,6 +133,12 @@ export interface RunStats {
   readonly wallMs: number;
   /** Virtual ms per wall ms. */
   readonly compression: number;
+  /**
+   * Liveness: virtual ms from the end of the fault phase until every outbox was empty and every
+   * replica agreed (checked once per virtual second); `null` if that never happened. Optional:
+   * added with the engine.
+   */
+  readonly settledAfterHealMs?: number | null;
 }
 
 /** One row of the report's timeline. `lane` is `gateway`, `lake`, `client-<n>` or `faults`. */

@@ -36,7 +36,9 @@ export interface WorkloadShape {
 }
 
 /** Defaults for everything but the seed and count: 3 tables of 1,000 rows, 8 clients, 5 % deletes. */
-export function workload(overrides: Partial<WorkloadShape> & { seed: string; count: number }): WorkloadShape {
+export function workload(
+  overrides: Partial<WorkloadShape> & { seed: string; count: number },
+): WorkloadShape {
   return {
     clients: 8,
     tables: ['todos', 'notes', 'tags'],

@@ -119,7 +119,8 @@ export async function measureOne(task: BatchTask, budget: MeasureBudget): Promis
   await bench.run();
   const result = bench.tasks[0]?.result;
   if (result === undefined || result.state !== 'completed') {
-    const reason = result?.state === 'errored' ? result.error.message : (result?.state ?? 'no task');
+    const reason =
+      result?.state === 'errored' ? result.error.message : (result?.state ?? 'no task');
     throw new Error(`tinybench task ${task.label} did not complete: ${reason}`);
   }
   const perOpMs = result.latency.samples ?? [];

@@ -54,12 +54,19 @@ export interface BenchRow {
   readonly note?: string;
 }
 
-/** One point of a cost curve (simulator scaling). `measured: false` marks an extrapolation. */
+/**
+ * One point of a cost curve (simulator scaling). `measured: false` marks an extrapolation from
+ * the measured points, never a measurement; its note says how it was obtained.
+ */
 export interface CurvePoint {
   readonly x: number;
   readonly wallMs: number;
-  readonly deltas: number;
   readonly virtualMs: number;
+  /** Writes the plan scheduled. */
+  readonly writes: number;
+  readonly deltasPushed: number;
+  /** Deltas delivered to clients by pulls. */
+  readonly deltasPulled: number;
   readonly measured: boolean;
   readonly note?: string;
 }

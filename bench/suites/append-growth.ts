@@ -4,7 +4,7 @@ import type { HLCTimestamp } from '../../src/hlc/types';
 import { generateDeltas, workload } from '../lib/inputs';
 import { consume, type MeasureBudget, measureOne } from '../lib/measure';
 import { atMost, median, medianAbsoluteDeviation, rowFromQuantities } from '../lib/stats';
-import type { SuiteContext, Suite } from '../lib/suite';
+import type { Suite, SuiteContext } from '../lib/suite';
 import type { Quantity } from '../lib/types';
 import { ingestHlcs } from './delta-buffer';
 
@@ -23,49 +23,80 @@ const LARGE_BUDGET: MeasureBudget = {
 
 /**
  * How the cost of `DeltaBuffer.append` grows with the buffer: mean time per delta when filling a
- * fresh buffer with 1,000,000 deltas against filling one with 10,000 (median over samples). The
- * key space scales with the size (a tenth as many rows as deltas) so both fills see the same mix
- * of new rows and updates. A full garbage collection runs before every sample (outside the timed
- * window), so each fill pays only for the garbage it makes itself.
+ * fresh buffer with 1,000,000 deltas against filling one with 10,000 (the `delta-buffer` suite's
+ * workload: a tenth as many rows as deltas, two small columns per write). Two large fills:
+ * - same rows: the 1,000,000 deltas go to the small fill's 1,002 rows, so only the log grows;
+ *   this isolates the per-append cost of a long log (no copying per append);
+ * - more rows: the key space grows with the deltas (100,002 rows), so the row index grows a
+ *   hundredfold too, with the cache misses that brings.
+ * A full garbage collection runs before every sample (outside the timed window), so each fill
+ * pays only for the garbage it makes itself.
  */
 export const appendGrowthSuite: Suite = {
   id: 'append-growth',
   title: 'Growth of append cost',
   async run(context) {
     const sizes = context.quick ? SIZES_QUICK : SIZES;
-    const small = await timePerDelta(context, sizes.small, context.budget);
-    const large = await timePerDelta(
+    const largeBudget = context.quick ? context.budget : LARGE_BUDGET;
+    const smallRows = rowsPerTableFor(sizes.small);
+    const small = await timePerDelta(context, sizes.small, smallRows, context.budget);
+    const sameRows = await timePerDelta(context, sizes.large, smallRows, largeBudget);
+    const moreRows = await timePerDelta(
       context,
       sizes.large,
-      context.quick ? context.budget : LARGE_BUDGET,
+      rowsPerTableFor(sizes.large),
+      largeBudget,
     );
+    const gcNote =
+      context.gc === null ? ' No GC available on this runtime: earlier samples leave garbage.' : '';
+    const row = (id: string, title: string, large: Quantity, rows: string) =>
+      rowFromQuantities({
+        id,
+        suite: this.id,
+        title: `Append cost growth, ${label(sizes.large)} vs ${label(sizes.small)} deltas, ${title}`,
+        subject: large,
+        baseline: small,
+        ratioText: `ns per delta at ${label(sizes.large)} ÷ ns per delta at ${label(sizes.small)}`,
+        target: atMost(1.3, '≤ 1.3 × the cost at the small size'),
+        note: `Fresh buffer per sample; ${rows}; full GC before each sample.${gcNote}`,
+      });
     return {
       rows: [
-        rowFromQuantities({
-          id: 'delta-buffer.growth',
-          suite: this.id,
-          title: `Append cost growth, ${label(sizes.large)} vs ${label(sizes.small)} deltas`,
-          subject: large,
-          baseline: small,
-          ratioText: `ns per delta at ${label(sizes.large)} ÷ ns per delta at ${label(sizes.small)}`,
-          target: atMost(1.3, '≤ 1.3 × the cost at the small size'),
-          note: `Fresh buffer per sample, filled with N seeded deltas over N/10 rows; full GC before each sample. ${context.gc === null ? 'No GC available on this runtime: earlier samples leave garbage.' : ''}`.trim(),
-        }),
+        row(
+          'delta-buffer.growth',
+          'same rows (log growth)',
+          sameRows,
+          `both fills over ${label(smallRows * 3)} rows`,
+        ),
+        row(
+          'delta-buffer.growth-index',
+          'rows grow with deltas (log + index growth)',
+          moreRows,
+          `${label(smallRows * 3)} rows at ${label(sizes.small)}, ${label(rowsPerTableFor(sizes.large) * 3)} rows at ${label(sizes.large)}`,
+        ),
       ],
     };
   },
 };
 
+/** A tenth as many rows as deltas, over the workload's three tables. */
+function rowsPerTableFor(count: number): number {
+  return Math.ceil(count / 30);
+}
+
 async function timePerDelta(
   context: SuiteContext,
   count: number,
+  rowsPerTable: number,
   budget: MeasureBudget,
 ): Promise<Quantity> {
-  context.log(`  append growth: generating ${label(count)} deltas`);
+  context.log(
+    `  append growth: generating ${label(count)} deltas over ${label(rowsPerTable * 3)} rows`,
+  );
   const shape = workload({
-    seed: `bench/append-growth/${count}`,
+    seed: `bench/append-growth/${count}/${rowsPerTable}`,
     count,
-    rowsPerTable: Math.ceil(count / 30),
+    rowsPerTable,
     ids: 'synthetic',
   });
   let deltas: RowDelta[] = generateDeltas(shape);

@@ -47,12 +47,14 @@ export const codecSuite: Suite = {
     };
     const bytes = encodeSyncPush(push);
     const decoded = decodeSyncPush(bytes);
-    if (!decoded.ok) throw new Error(`codec: the seeded push does not decode: ${decoded.error.message}`);
+    if (!decoded.ok)
+      throw new Error(`codec: the seeded push does not decode: ${decoded.error.message}`);
     if (decoded.value.deltas.length !== count) throw new Error('codec: round trip lost deltas');
     const shape = jsonShapeOfPush(push);
     const text = JSON.stringify(shape);
     const jsonBytes = new TextEncoder().encode(text).length;
-    const note = `One SyncPush of ${count.toLocaleString('en-GB')} deltas (two small columns each), ${MESSAGES_PER_SAMPLE} messages per sample.`;
+    const size = count.toLocaleString('en-GB');
+    const note = `One SyncPush of ${size} deltas (two small columns each), ${MESSAGES_PER_SAMPLE} messages per sample.`;
     const encode = await measurePair(
       {
         label: 'encodeSyncPush',
@@ -92,7 +94,7 @@ export const codecSuite: Suite = {
         rowFromQuantities({
           id: 'codec.encode',
           suite: this.id,
-          title: 'encodeSyncPush (1,000 deltas)',
+          title: `encodeSyncPush (${size} deltas)`,
           ...encode,
           ratioText: 'encode rate ÷ JSON.stringify rate',
           target: atLeast(0.5, '≥ 0.5 × JSON speed'),
@@ -101,7 +103,7 @@ export const codecSuite: Suite = {
         rowFromQuantities({
           id: 'codec.decode',
           suite: this.id,
-          title: 'decodeSyncPush (1,000 deltas)',
+          title: `decodeSyncPush (${size} deltas)`,
           ...decode,
           ratioText: 'decode rate ÷ JSON.parse rate',
           target: atLeast(0.5, '≥ 0.5 × JSON speed'),
@@ -110,7 +112,7 @@ export const codecSuite: Suite = {
         rowFromQuantities({
           id: 'codec.bytes',
           suite: this.id,
-          title: 'SyncPush size (1,000 deltas)',
+          title: `SyncPush size (${size} deltas)`,
           subject: { label: 'protobuf', value: bytes.length, unit: 'B' },
           baseline: { label: 'JSON (UTF-8)', value: jsonBytes, unit: 'B' },
           ratioText: 'protobuf bytes ÷ JSON bytes',

@@ -27,7 +27,11 @@ export const deltaBufferSuite: Suite = {
   title: 'DeltaBuffer.append',
   async run(context) {
     const count = context.quick ? APPENDS_PER_SAMPLE_QUICK : APPENDS_PER_SAMPLE;
-    const shape = workload({ seed: 'bench/delta-buffer', count, rowsPerTable: Math.ceil(count / 30) });
+    const shape = workload({
+      seed: 'bench/delta-buffer',
+      count,
+      rowsPerTable: Math.ceil(count / 30),
+    });
     const deltas = generateDeltas(shape);
     const ingest = ingestHlcs(count, shape.startWallMs);
     const bytes = deltas.map(estimateDeltaBytes);

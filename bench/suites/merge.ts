@@ -90,7 +90,8 @@ async function resolveRow(context: SuiteContext, suite: string): Promise<BenchRo
   const pairs = sameRowPairs(pairCount);
   for (const [local, remote] of pairs) {
     const resolved = resolveLWW(local, remote);
-    if (!resolved.ok) throw new Error(`resolveLWW refused a seeded pair: ${resolved.error.message}`);
+    if (!resolved.ok)
+      throw new Error(`resolveLWW refused a seeded pair: ${resolved.error.message}`);
   }
   const measured = await measurePair(
     {

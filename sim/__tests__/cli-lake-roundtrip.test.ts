@@ -24,13 +24,23 @@ class FakeStore implements LakeAdapter {
     const served = stored === undefined ? null : this.tamper(path, stored);
     return served === null ? Err(new AdapterError(`no such key ${path}`)) : Ok(served);
   }
-  async headObject(path: string): Promise<Result<{ size: number; lastModified: Date }, AdapterError>> {
+  async headObject(
+    path: string,
+  ): Promise<Result<{ size: number; lastModified: Date }, AdapterError>> {
     const stored = this.objects.get(path);
-    return stored === undefined ? Err(new AdapterError('missing')) : Ok({ size: stored.byteLength, lastModified: new Date(0) });
+    return stored === undefined
+      ? Err(new AdapterError('missing'))
+      : Ok({ size: stored.byteLength, lastModified: new Date(0) });
   }
   async listObjects(prefix: string): Promise<Result<ObjectInfo[], AdapterError>> {
     const keys = [...this.objects.keys()].filter((key) => key.startsWith(prefix)).sort();
-    return Ok(keys.map((key) => ({ key, size: this.objects.get(key)?.byteLength ?? 0, lastModified: new Date(0) })));
+    return Ok(
+      keys.map((key) => ({
+        key,
+        size: this.objects.get(key)?.byteLength ?? 0,
+        lastModified: new Date(0),
+      })),
+    );
   }
   async deleteObject(path: string): Promise<Result<void, AdapterError>> {
     this.objects.delete(path);
@@ -66,8 +76,20 @@ function envelopeBytes(wall: number, values: readonly [string, string, unknown][
 
 function sampleLake(): Map<string, Uint8Array> {
   return new Map([
-    ['deltas/2024-01-01/gw/1-2.json', envelopeBytes(1_000, [['a', 'r1', 'x'], ['b', 'r2', 'y']])],
-    ['deltas/2024-01-01/gw/3-4.json', envelopeBytes(2_000, [['b', 'r1', 'z'], ['a', 'r2', null]])],
+    [
+      'deltas/2024-01-01/gw/1-2.json',
+      envelopeBytes(1_000, [
+        ['a', 'r1', 'x'],
+        ['b', 'r2', 'y'],
+      ]),
+    ],
+    [
+      'deltas/2024-01-01/gw/3-4.json',
+      envelopeBytes(2_000, [
+        ['b', 'r1', 'z'],
+        ['a', 'r2', null],
+      ]),
+    ],
   ]);
 }
 
@@ -82,11 +104,15 @@ describe('roundTripLake', () => {
     expect(report.value.violation).toBeNull();
     expect(report.value.objects).toBe(2);
     expect(report.value.rows).toBe(2);
-    expect([...store.objects.keys()].every((key) => key.startsWith('lakesync-sim/7/0123456789abcdef/'))).toBe(true);
+    expect(
+      [...store.objects.keys()].every((key) => key.startsWith('lakesync-sim/7/0123456789abcdef/')),
+    ).toBe(true);
   });
 
   it('reports a lake-roundtrip violation when bytes come back changed', async () => {
-    const store = new FakeStore((key, bytes) => (key.endsWith('3-4.json') ? bytes.slice(0, -1) : bytes));
+    const store = new FakeStore((key, bytes) =>
+      key.endsWith('3-4.json') ? bytes.slice(0, -1) : bytes,
+    );
     const report = await roundTripLake(sampleLake(), store, { prefix, atMs: 90_000 });
     expect(report.ok && report.value.violation).toMatchObject({
       oracle: 'lake-roundtrip',
@@ -103,7 +129,10 @@ describe('roundTripLake', () => {
   });
 
   it('is an Err, not a violation, when the store refuses writes', async () => {
-    const report = await roundTripLake(sampleLake(), new FakeStore(undefined, true), { prefix, atMs: 0 });
+    const report = await roundTripLake(sampleLake(), new FakeStore(undefined, true), {
+      prefix,
+      atMs: 0,
+    });
     expect(report.ok).toBe(false);
     if (!report.ok) expect(report.error.message).toContain('connection refused');
   });

@@ -48,7 +48,15 @@ function sampleResult(overrides: Partial<RunResult> = {}, timeline?: TimelineEve
       faults: RATES,
     },
     events: [
-      { kind: 'write', atMs: 100, client: 0, op: 'insert', table: 'todos', rowId: 'r1', values: { a: 1 } },
+      {
+        kind: 'write',
+        atMs: 100,
+        client: 0,
+        op: 'insert',
+        table: 'todos',
+        rowId: 'r1',
+        values: { a: 1 },
+      },
       { kind: 'partition', atMs: 2_000, durationMs: 1_500, clients: [1], direction: 'both' },
       { kind: 'gateway-restart', atMs: 4_000, downMs: 300 },
       { kind: 'clock-jump', atMs: 5_000, client: 0, jumpMs: -2_000 },
@@ -57,7 +65,9 @@ function sampleResult(overrides: Partial<RunResult> = {}, timeline?: TimelineEve
   return {
     ok: false,
     plan,
-    violations: [{ oracle: 'convergence', message: `client-1 differs at todos/r1 ${SCRIPT}`, atMs: 15_000 }],
+    violations: [
+      { oracle: 'convergence', message: `client-1 differs at todos/r1 ${SCRIPT}`, atMs: 15_000 },
+    ],
     traceHash: 'ab12cd34',
     stats: {
       clients: 2,
@@ -112,16 +122,30 @@ function unbalancedTags(html: string): string[] {
 
 describe('escapeHtml', () => {
   it('escapes markup, quotes and unprintable characters', () => {
-    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe(
+      '&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;',
+    );
     expect(escapeHtml('a\u0000b\ud800c\u{1f600}\n')).toBe('a\ufffdb\ufffdc\u{1f600}\n');
   });
 });
 
 describe('renderRunReport', () => {
-  const html = renderRunReport({ result: sampleResult(), replayCommand: 'bun run sim --replay reports/7-min.json', lakeChecked: false });
+  const html = renderRunReport({
+    result: sampleResult(),
+    replayCommand: 'bun run sim --replay reports/7-min.json',
+    lakeChecked: false,
+  });
 
   it('contains every section', () => {
-    for (const id of ['parameters', 'fault-rates', 'timeline', 'oracles', 'coverage', 'summary', 'replay']) {
+    for (const id of [
+      'parameters',
+      'fault-rates',
+      'timeline',
+      'oracles',
+      'coverage',
+      'summary',
+      'replay',
+    ]) {
       expect(html).toContain(`id="${id}"`);
     }
     expect(html).toContain('trace hash: ab12cd34');
@@ -149,7 +173,11 @@ describe('renderRunReport', () => {
   });
 
   it('is deterministic', () => {
-    const again = renderRunReport({ result: sampleResult(), replayCommand: 'bun run sim --replay reports/7-min.json', lakeChecked: false });
+    const again = renderRunReport({
+      result: sampleResult(),
+      replayCommand: 'bun run sim --replay reports/7-min.json',
+      lakeChecked: false,
+    });
     expect(again).toBe(html);
   });
 
@@ -160,7 +188,11 @@ describe('renderRunReport', () => {
       kind: 'write',
       detail: `w${index}`,
     }));
-    const long = renderRunReport({ result: sampleResult({ ok: true, violations: [] }, timeline), replayCommand: 'x', lakeChecked: true });
+    const long = renderRunReport({
+      result: sampleResult({ ok: true, violations: [] }, timeline),
+      replayCommand: 'x',
+      lakeChecked: true,
+    });
     expect((long.match(/<circle class="mark/g) ?? []).length).toBe(TIMELINE_MARKS_MAX);
     expect(long).toContain('every oracle holds');
     expect(unbalancedTags(long)).toEqual([]);
@@ -198,19 +230,30 @@ describe('writeRunReport', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('writes <seed>.html and <seed>.json without the lake bytes', () => {
-    const written = writeRunReport(join(dir, 'nested'), { result: sampleResult(), replayCommand: 'x', lakeChecked: true });
+    const written = writeRunReport(join(dir, 'nested'), {
+      result: sampleResult(),
+      replayCommand: 'x',
+      lakeChecked: true,
+    });
     expect(written.ok).toBe(true);
     if (!written.ok) return;
     expect(written.value.htmlPath.endsWith('7.html')).toBe(true);
     expect(readFileSync(written.value.htmlPath, 'utf8')).toContain('id="oracles"');
-    const json = JSON.parse(readFileSync(written.value.jsonPath, 'utf8')) as Record<string, unknown>;
+    const json = JSON.parse(readFileSync(written.value.jsonPath, 'utf8')) as Record<
+      string,
+      unknown
+    >;
     expect(json.lakeObjects).toEqual([{ key: 'deltas/a.json', size: 3 }]);
     expect(json.traceHash).toBe('ab12cd34');
     expect(runResultJson(sampleResult())).not.toContain('"0": 1');
   });
 
   it('returns Err when the folder cannot be created', () => {
-    const blocked = writeRunReport(join(dir, 'nested', '7.html', 'below'), { result: sampleResult(), replayCommand: 'x', lakeChecked: true });
+    const blocked = writeRunReport(join(dir, 'nested', '7.html', 'below'), {
+      result: sampleResult(),
+      replayCommand: 'x',
+      lakeChecked: true,
+    });
     expect(blocked.ok).toBe(false);
   });
 });

@@ -27,7 +27,15 @@ const RATES: FaultRates = {
 };
 
 function write(atMs: number, client: number, marker: string): PlanEvent {
-  return { kind: 'write', atMs, client, op: 'update', table: 'todos', rowId: `r${atMs % 7}`, values: { marker } };
+  return {
+    kind: 'write',
+    atMs,
+    client,
+    op: 'update',
+    table: 'todos',
+    rowId: `r${atMs % 7}`,
+    values: { marker },
+  };
 }
 
 /** 4 clients, 120 writes and a handful of faults; marker X on client 1, marker Y on client 3. */
@@ -39,10 +47,17 @@ function samplePlan(): Plan {
     const marker = index === 37 ? 'X' : index === 95 ? 'Y' : `m${index}`;
     events.push(write(atMs, client, marker));
     if (index % 20 === 5) {
-      events.push({ kind: 'partition', atMs, durationMs: 900, clients: [0, 2, 3], direction: 'both' });
+      events.push({
+        kind: 'partition',
+        atMs,
+        durationMs: 900,
+        clients: [0, 2, 3],
+        direction: 'both',
+      });
     }
     if (index % 30 === 11) events.push({ kind: 'gateway-restart', atMs, downMs: 500 });
-    if (index % 25 === 3) events.push({ kind: 'clock-skew', atMs, client: 2, skewMs: -3000, driftPpm: 40 });
+    if (index % 25 === 3)
+      events.push({ kind: 'clock-skew', atMs, client: 2, skewMs: -3000, driftPpm: 40 });
   }
   return {
     version: 1,
@@ -81,11 +96,14 @@ function assertWellFormed(plan: Plan): void {
     if (event.atMs < previousMs) throw new Error('events out of order');
     previousMs = event.atMs;
     if (event.atMs >= plan.config.durationMs) throw new Error('event after the fault phase');
-    const clients = event.kind === 'partition' ? event.clients : 'client' in event ? [event.client] : [];
+    const clients =
+      event.kind === 'partition' ? event.clients : 'client' in event ? [event.client] : [];
     for (const client of clients) {
-      if (client < 0 || client >= plan.config.clients) throw new Error(`client ${client} out of range`);
+      if (client < 0 || client >= plan.config.clients)
+        throw new Error(`client ${client} out of range`);
     }
-    if (event.kind === 'partition' && event.clients.length === 0) throw new Error('empty partition');
+    if (event.kind === 'partition' && event.clients.length === 0)
+      throw new Error('empty partition');
   }
   if (plan.config.clients < 1) throw new Error('no clients');
   if (plan.seed !== 42) throw new Error('seed changed');
@@ -98,17 +116,20 @@ describe('shrinkPlan', () => {
       assertWellFormed(plan);
       return hasXandY(plan);
     });
-    expect(report.plan.events).toEqual([
-      { ...write(3700, 0, 'X') },
-      { ...write(9500, 1, 'Y') },
-    ]);
+    expect(report.plan.events).toEqual([{ ...write(3700, 0, 'X') }, { ...write(9500, 1, 'Y') }]);
     expect(report.plan.config.clients).toBe(2);
     expect(report.plan.config.durationMs).toBeLessThanOrEqual(9501);
     expect(report.plan.config.healMs).toBe(5_000);
     expect(FAULT_RATE_KEYS.every((key) => report.plan.config.faults[key] === 0)).toBe(true);
     expect(report.plan.seed).toBe(42);
     expect(report.before).toEqual(planSize(original));
-    expect(report.after).toMatchObject({ clients: 2, events: 2, writes: 2, faultEvents: 0, faultRates: 0 });
+    expect(report.after).toMatchObject({
+      clients: 2,
+      events: 2,
+      writes: 2,
+      faultEvents: 0,
+      faultRates: 0,
+    });
     expect(report.runs).toBeGreaterThan(0);
     expect(report.runs).toBeLessThanOrEqual(300);
     expect(report.exhausted).toBe(false);
@@ -157,7 +178,10 @@ describe('shrinkPlan', () => {
       plan.events.some((event) => event.kind === 'gateway-restart') &&
       plan.events.some((event) => event.kind === 'clock-skew' && event.skewMs < 0);
     const report = await shrinkPlan(samplePlan(), needsRestartAndClient2);
-    expect(report.plan.events.map((event) => event.kind)).toEqual(['gateway-restart', 'clock-skew']);
+    expect(report.plan.events.map((event) => event.kind)).toEqual([
+      'gateway-restart',
+      'clock-skew',
+    ]);
     expect(report.plan.config.clients).toBe(1);
     expect(report.plan.events[1]).toMatchObject({ kind: 'clock-skew', client: 0, skewMs: -3000 });
   });

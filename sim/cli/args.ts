@@ -140,7 +140,8 @@ function collectFlags(argv: readonly string[]): Result<Map<string, string>, stri
 
 function parseMode(flags: ReadonlyMap<string, string>): Result<RunMode, string> {
   const chosen = ['--seed', '--seeds', '--replay'].filter((flag) => flags.has(flag));
-  if (chosen.length > 1) return Err(`choose one of --seed, --seeds and --replay (got ${chosen.join(', ')})`);
+  if (chosen.length > 1)
+    return Err(`choose one of --seed, --seeds and --replay (got ${chosen.join(', ')})`);
   const seedText = flags.get('--seed');
   if (seedText !== undefined) {
     const seed = parseSeed(seedText);
@@ -158,7 +159,10 @@ function parseMode(flags: ReadonlyMap<string, string>): Result<RunMode, string> 
   return Ok({ kind: 'seed', seed: null });
 }
 
-type NumericOptions = Pick<CliOptions, 'jobs' | 'shard' | 'clients' | 'durationMs' | 'shrinkRunsMax'>;
+type NumericOptions = Pick<
+  CliOptions,
+  'jobs' | 'shard' | 'clients' | 'durationMs' | 'shrinkRunsMax'
+>;
 
 function parseNumbers(flags: ReadonlyMap<string, string>): Result<NumericOptions, string> {
   const jobs = optionalInteger(flags, '--jobs', 1, JOBS_MAX);
@@ -205,16 +209,20 @@ function parseDuration(text: string | undefined): Result<number | null, string> 
     );
   }
   const durationMs = Math.round(seconds * 1000);
-  return durationMs < 1 ? Err(`--duration must be at least 0.001 seconds, got '${text}'`) : Ok(durationMs);
+  return durationMs < 1
+    ? Err(`--duration must be at least 0.001 seconds, got '${text}'`)
+    : Ok(durationMs);
 }
 
 function contradiction(options: CliOptions, flags: ReadonlyMap<string, string>): string | null {
   const { mode } = options;
   if (mode.kind === 'replay') {
     const fixed = ['--clients', '--duration', '--faults'].filter((flag) => flags.has(flag));
-    if (fixed.length > 0) return `${fixed.join(', ')} cannot change a replayed plan (the plan fixes them)`;
+    if (fixed.length > 0)
+      return `${fixed.join(', ')} cannot change a replayed plan (the plan fixes them)`;
   }
-  if (mode.kind !== 'seeds' && options.shard !== null) return '--shard only applies to --seeds A..B';
+  if (mode.kind !== 'seeds' && options.shard !== null)
+    return '--shard only applies to --seeds A..B';
   if (mode.kind !== 'seeds' && options.jobs !== null) return '--jobs only applies to --seeds A..B';
   if (options.lake === 'none' && (options.endpoint !== null || options.bucket !== null)) {
     return '--endpoint and --bucket need --lake embedded (the default), not --lake none';

@@ -1,6 +1,6 @@
 import type { LakeAdapter } from '../../src/adapter/types';
 import { type RoundTripReport, roundTripLake, roundTripPrefix } from '../lake/roundtrip';
-import type { OracleName, Plan, RunResult } from '../types';
+import type { OracleName, Plan, RunResult, Violation } from '../types';
 import type { SimEngine } from './engine';
 import { wallNowMs } from './wall-clock';
 
@@ -23,28 +23,71 @@ export type FailureSignature = OracleName | 'crash' | null;
 export interface CheckOptions {
   /** Where the lake goes after the oracles hold; `null` skips the round trip. */
   readonly lake: LakeAdapter | null;
+  /** Run a passing plan a second time and compare trace hashes (oracle 7, same runtime). */
+  readonly determinism: boolean;
   readonly onProgress?: (virtualMs: number, totalMs: number) => void;
 }
 
 /**
- * Runs `plan` through the engine and, when every oracle holds and a lake store is given, writes
- * the run's lake to the store and reads it back (`roundTripLake`); a mismatch is appended as a
- * `lake-roundtrip` violation. An exception escaping the engine is caught and reported as a crash.
- * Wall time is measured here only to fill `stats.wallMs` when the engine left it at zero; it never
- * reaches the trace.
+ * Runs `plan` through the engine and judges it. When every oracle holds: with `determinism`, runs
+ * it again and appends a `determinism` violation if the trace hash differs; with a `lake` store,
+ * writes the run's lake to it and reads it back (`withLakeCheck`). An exception escaping the
+ * engine is caught and reported as a crash. Wall time is measured here only to fill
+ * `stats.wallMs` when the engine left it at zero; it never reaches the trace.
  */
-export async function checkPlan(engine: SimEngine, plan: Plan, options: CheckOptions): Promise<RunOutcome> {
+export async function checkPlan(
+  engine: SimEngine,
+  plan: Plan,
+  options: CheckOptions,
+): Promise<RunOutcome> {
+  let outcome = await runOnce(engine, plan, options.onProgress);
+  if (options.determinism) outcome = await withDeterminismCheck(engine, outcome);
+  return options.lake === null ? outcome : withLakeCheck(outcome, options.lake);
+}
+
+async function runOnce(
+  engine: SimEngine,
+  plan: Plan,
+  onProgress?: (virtualMs: number, totalMs: number) => void,
+): Promise<RunOutcome> {
   const startedMs = wallNowMs();
   let result: RunResult;
   try {
-    result = await engine.runPlan(plan, options.onProgress === undefined ? {} : { onProgress: options.onProgress });
+    result = await engine.runPlan(plan, onProgress === undefined ? {} : { onProgress });
   } catch (caught) {
     const message = caught instanceof Error ? (caught.stack ?? caught.message) : String(caught);
     return { kind: 'crashed', plan, message };
   }
-  result = withWallTime(result, wallNowMs() - startedMs);
-  const ran: RunOutcome = { kind: 'ran', result, lake: null, lakeError: null };
-  return options.lake === null ? ran : withLakeCheck(ran, options.lake);
+  return {
+    kind: 'ran',
+    result: withWallTime(result, wallNowMs() - startedMs),
+    lake: null,
+    lakeError: null,
+  };
+}
+
+/**
+ * Runs a passing plan once more and appends a `determinism` violation when the second run's trace
+ * hash differs (or it throws). Other outcomes pass through untouched.
+ */
+export async function withDeterminismCheck(
+  engine: SimEngine,
+  outcome: RunOutcome,
+): Promise<RunOutcome> {
+  if (outcome.kind === 'crashed' || !outcome.result.ok) return outcome;
+  const { result } = outcome;
+  const again = await runOnce(engine, result.plan);
+  const secondHash = again.kind === 'ran' ? again.result.traceHash : null;
+  if (secondHash === result.traceHash) return outcome;
+  const message =
+    secondHash === null
+      ? 'the same plan ran once, then threw on the second run'
+      : `the same plan gave trace hash ${result.traceHash}, then ${secondHash}`;
+  const violation: Violation = { oracle: 'determinism', message, atMs: result.stats.virtualMs };
+  return {
+    ...outcome,
+    result: { ...result, ok: false, violations: [...result.violations, violation] },
+  };
 }
 
 /**
@@ -56,7 +99,10 @@ export async function withLakeCheck(outcome: RunOutcome, lake: LakeAdapter): Pro
   if (outcome.kind === 'crashed' || !outcome.result.ok) return outcome;
   const { result } = outcome;
   const prefix = roundTripPrefix(result.plan.seed, result.traceHash);
-  const trip = await roundTripLake(result.lakeObjects, lake, { prefix, atMs: result.stats.virtualMs });
+  const trip = await roundTripLake(result.lakeObjects, lake, {
+    prefix,
+    atMs: result.stats.virtualMs,
+  });
   if (!trip.ok) return { ...outcome, lakeError: trip.error.message };
   const violation = trip.value.violation;
   if (violation === null) return { ...outcome, lake: trip.value };

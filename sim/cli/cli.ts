@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
+import type { Plan } from '../types';
 import { type CliOptions, parseArgs } from './args';
 import type { CliContext, CliIo } from './context';
 import { loadEngine, type SimEngine } from './engine';
 import { USAGE } from './help';
-import { MIN_PLAN_DIR, REPO_ROOT, resolveReportDir } from './paths';
+import { DEFAULT_REPORT_DIR, MIN_PLAN_DIR, REPO_ROOT, resolveReportDir } from './paths';
 import { readPlanFile } from './plan-file';
 import { runSeeds } from './run-seeds';
 import { runSingle } from './run-single';
@@ -18,10 +19,17 @@ export const EXIT_USAGE = 2;
 /** What `runCli` needs beyond its I/O; tests pass a fake engine and temporary folders. */
 export interface CliDependencies {
   readonly loadEngine: () => Promise<{ ok: true; value: SimEngine } | { ok: false; error: string }>;
+  /** Folder of `<seed>-min.json`. */
   readonly minPlanDir: string;
+  /** Report folder when `--report` is not given. */
+  readonly defaultReportDir: string;
 }
 
-const DEFAULT_DEPENDENCIES: CliDependencies = { loadEngine: () => loadEngine(), minPlanDir: MIN_PLAN_DIR };
+const DEFAULT_DEPENDENCIES: CliDependencies = {
+  loadEngine: () => loadEngine(),
+  minPlanDir: MIN_PLAN_DIR,
+  defaultReportDir: DEFAULT_REPORT_DIR,
+};
 
 /**
  * The simulator's command line, from arguments to exit status: 0 when every oracle holds, 1 on a
@@ -52,7 +60,7 @@ export async function runCli(
     io,
     engine: engine.value,
     options,
-    reportDir: resolveReportDir(options.reportDir, io.cwd),
+    reportDir: resolveReportDir(options.reportDir, io.cwd, dependencies.defaultReportDir),
     minPlanDir: dependencies.minPlanDir,
   };
   return dispatch(context, options);
@@ -73,18 +81,24 @@ async function dispatch(context: CliContext, options: CliOptions): Promise<numbe
         return EXIT_USAGE;
       }
       const header = `replaying ${mode.file} (seed ${plan.value.seed}, ${plan.value.events.length} events)`;
-      return runSingle(context, { plan: plan.value, header, rerunCommand: `bun run sim --replay ${mode.file}` });
+      return runSingle(context, {
+        plan: plan.value,
+        header,
+        rerunCommand: `bun run sim --replay ${mode.file}`,
+      });
     }
     case 'seed': {
       const seed = mode.seed ?? io.freshSeed();
-      const header = mode.seed === null ? `seed: ${seed} (fresh; rerun with --seed ${seed})` : `seed: ${seed}`;
+      const header =
+        mode.seed === null ? `seed: ${seed} (fresh; rerun with --seed ${seed})` : `seed: ${seed}`;
+      let plan: Plan;
       try {
-        const plan = planForSeed(context.engine, seed, options);
-        return runSingle(context, { plan, header, rerunCommand: rerunCommand(seed, options) });
+        plan = planForSeed(context.engine, seed, options);
       } catch (caught) {
         io.stdout.write(`${header}\nCRASH: generatePlan threw: ${describeThrown(caught)}\n`);
         return EXIT_VIOLATION;
       }
+      return runSingle(context, { plan, header, rerunCommand: rerunCommand(seed, options) });
     }
   }
 }

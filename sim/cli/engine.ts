@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Err, Ok, type Result } from '../../src/result/result';
 import type { FaultProfileName, FaultRates, Plan, RunResult, SimConfig } from '../types';
 
@@ -5,8 +7,6 @@ import type { FaultProfileName, FaultRates, Plan, RunResult, SimConfig } from '.
 export interface RunPlanOptions {
   /** Called now and then with the virtual time reached and the run's total virtual time. */
   readonly onProgress?: (virtualMs: number, totalMs: number) => void;
-  /** Replaces the simulated lake; unused by the CLI. */
-  readonly gatewayFactory?: unknown;
 }
 
 /**
@@ -29,24 +29,24 @@ export interface SimEngine {
 const ENGINE_FUNCTIONS = ['generatePlan', 'defaultSimConfig', 'faultProfile', 'runPlan'] as const;
 
 /**
- * Loads `sim/index.ts`. Resolves to `Err` with a "not yet implemented" message when the module is
+ * Loads `sim/index.ts`. Resolves to `Err` with a "not yet implemented" message when the file is
  * missing or lacks one of the four functions, and with the loader's message when it fails to load
- * (a syntax or import error inside the engine). Never throws.
+ * (a syntax error, or a module it imports is missing). Never throws.
  */
 export async function loadEngine(
   specifier: string = new URL('../index.ts', import.meta.url).href,
 ): Promise<Result<SimEngine, string>> {
+  if (specifier.startsWith('file:') && !existsSync(fileURLToPath(specifier))) {
+    return Err(
+      'the simulation engine is not yet implemented: sim/index.ts is missing ' +
+        '(it must export generatePlan, defaultSimConfig, faultProfile and runPlan)',
+    );
+  }
   let loaded: Record<string, unknown>;
   try {
     loaded = (await import(specifier)) as Record<string, unknown>;
   } catch (caught) {
     const message = caught instanceof Error ? caught.message : String(caught);
-    if (/cannot find module|not found|ENOENT|ERR_MODULE_NOT_FOUND/i.test(message)) {
-      return Err(
-        'the simulation engine is not yet implemented: sim/index.ts is missing ' +
-          '(it must export generatePlan, defaultSimConfig, faultProfile and runPlan)',
-      );
-    }
     return Err(`the simulation engine (sim/index.ts) failed to load: ${message}`);
   }
   const missing = ENGINE_FUNCTIONS.filter((name) => typeof loaded[name] !== 'function');

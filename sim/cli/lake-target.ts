@@ -51,6 +51,8 @@ export async function openLakeTarget(
       close: () => server.stop(),
     });
   } catch (caught) {
-    return Err(`the lake round trip cannot start: ${caught instanceof Error ? caught.message : String(caught)}`);
+    return Err(
+      `the lake round trip cannot start: ${caught instanceof Error ? caught.message : String(caught)}`,
+    );
   }
 }

@@ -28,8 +28,12 @@ export function seedCommand(seed: number): string {
   return `bun run sim --seed ${seed}`;
 }
 
-/** The report folder: `--report DIR` resolved against `cwd`, else `DEFAULT_REPORT_DIR`. */
-export function resolveReportDir(option: string | null, cwd: string): string {
-  if (option === null) return DEFAULT_REPORT_DIR;
+/** The report folder: `--report DIR` resolved against `cwd`, else `fallback`. */
+export function resolveReportDir(
+  option: string | null,
+  cwd: string,
+  fallback: string = DEFAULT_REPORT_DIR,
+): string {
+  if (option === null) return fallback;
   return isAbsolute(option) ? option : resolve(cwd, option);
 }

@@ -25,7 +25,9 @@ export function writePlanFile(path: string, plan: Plan): Result<void, string> {
     writeFileSync(path, serialisePlan(plan));
     return Ok(undefined);
   } catch (caught) {
-    return Err(`cannot write the plan to ${path}: ${caught instanceof Error ? caught.message : String(caught)}`);
+    return Err(
+      `cannot write the plan to ${path}: ${caught instanceof Error ? caught.message : String(caught)}`,
+    );
   }
 }
 
@@ -35,14 +37,19 @@ export function readPlanFile(path: string): Result<Plan, string> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (caught) {
-    return Err(`cannot read the plan ${path}: ${caught instanceof Error ? caught.message : String(caught)}`);
+    return Err(
+      `cannot read the plan ${path}: ${caught instanceof Error ? caught.message : String(caught)}`,
+    );
   }
-  if (text.length > PLAN_FILE_BYTES_MAX) return Err(`plan ${path} is larger than ${PLAN_FILE_BYTES_MAX} bytes`);
+  if (text.length > PLAN_FILE_BYTES_MAX)
+    return Err(`plan ${path} is larger than ${PLAN_FILE_BYTES_MAX} bytes`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (caught) {
-    return Err(`plan ${path} is not JSON: ${caught instanceof Error ? caught.message : String(caught)}`);
+    return Err(
+      `plan ${path} is not JSON: ${caught instanceof Error ? caught.message : String(caught)}`,
+    );
   }
   const plan = parsePlan(parsed);
   return plan.ok ? plan : Err(`plan ${path} is not a valid plan: ${plan.error}`);
@@ -55,7 +62,8 @@ export function readPlanFile(path: string): Result<Plan, string> {
  */
 export function parsePlan(value: unknown): Result<Plan, string> {
   if (!isFields(value)) return Err('not a JSON object');
-  if (value.version !== 1) return Err(`unsupported version ${JSON.stringify(value.version)} (expected 1)`);
+  if (value.version !== 1)
+    return Err(`unsupported version ${JSON.stringify(value.version)} (expected 1)`);
   if (!isCount(value.seed)) return Err('seed must be a non-negative integer');
   const config = value.config;
   if (!isFields(config)) return Err('config is missing');
@@ -81,7 +89,13 @@ function checkConfig(config: Fields, seed: number): string | null {
   if (!Array.isArray(config.tables) || !config.tables.every((table) => typeof table === 'string')) {
     return 'tables must be a list of names';
   }
-  for (const key of ['rowsPerTable', 'hotRows', 'durationMs', 'healMs', 'writesPerClientPerSecond']) {
+  for (const key of [
+    'rowsPerTable',
+    'hotRows',
+    'durationMs',
+    'healMs',
+    'writesPerClientPerSecond',
+  ]) {
     if (!isNonNegative(config[key])) return `${key} must be a non-negative number`;
   }
   if (!PROFILES.includes(config.faultProfile as FaultProfileName)) {
@@ -102,21 +116,26 @@ function checkEvent(event: unknown, clients: number): string | null {
   switch (event.kind as PlanEvent['kind']) {
     case 'write':
       if (!client(event.client)) return `client must be an index below ${clients}`;
-      if (!WRITE_OPS.includes(event.op as string)) return `op must be one of ${WRITE_OPS.join('|')}`;
-      if (typeof event.table !== 'string' || typeof event.rowId !== 'string') return 'table and rowId must be strings';
+      if (!WRITE_OPS.includes(event.op as string))
+        return `op must be one of ${WRITE_OPS.join('|')}`;
+      if (typeof event.table !== 'string' || typeof event.rowId !== 'string')
+        return 'table and rowId must be strings';
       return isFields(event.values) ? null : 'values must be an object';
     case 'partition':
       if (!Array.isArray(event.clients) || !event.clients.every(client)) {
         return `clients must be indices below ${clients}`;
       }
-      if (!DIRECTIONS.includes(event.direction as string)) return `direction must be one of ${DIRECTIONS.join('|')}`;
+      if (!DIRECTIONS.includes(event.direction as string))
+        return `direction must be one of ${DIRECTIONS.join('|')}`;
       return isNonNegative(event.durationMs) ? null : 'durationMs must be a non-negative number';
     case 'offline':
       if (!client(event.client)) return `client must be an index below ${clients}`;
       return isNonNegative(event.durationMs) ? null : 'durationMs must be a non-negative number';
     case 'clock-skew':
       if (!client(event.client)) return `client must be an index below ${clients}`;
-      return isFiniteNumber(event.skewMs) && isFiniteNumber(event.driftPpm) ? null : 'skewMs and driftPpm must be numbers';
+      return isFiniteNumber(event.skewMs) && isFiniteNumber(event.driftPpm)
+        ? null
+        : 'skewMs and driftPpm must be numbers';
     case 'clock-jump':
       if (!client(event.client)) return `client must be an index below ${clients}`;
       return isFiniteNumber(event.jumpMs) ? null : 'jumpMs must be a number';

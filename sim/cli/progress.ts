@@ -61,7 +61,8 @@ export class Progress {
       sink.write(`${CLEAR_LINE}${line.slice(0, Math.max(10, columns - 1))}`);
     } else {
       if (nowMs - this.#lastDrawMs < plainEveryMs) return;
-      sink.write(`${label}: ${percent.trim()} ${note}`.trimEnd() + '\n');
+      const line = `${label}: ${percent.trim()} ${note}`.trimEnd();
+      sink.write(`${line}\n`);
     }
     this.#lastDrawMs = nowMs;
     this.#drawn = true;

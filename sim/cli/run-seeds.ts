@@ -14,7 +14,8 @@ import { runSeedsInWorkers } from './worker-pool';
  */
 export function combinedTraceHash(hashes: ReadonlyMap<number, string>): string {
   const hash = createHash('sha256');
-  for (const seed of [...hashes.keys()].sort((a, b) => a - b)) hash.update(`${seed} ${hashes.get(seed)}\n`);
+  for (const seed of [...hashes.keys()].sort((a, b) => a - b))
+    hash.update(`${seed} ${hashes.get(seed)}\n`);
   return hash.digest('hex');
 }
 
@@ -27,7 +28,8 @@ export function failureLine(outcome: SeedOutcome): string {
         ? 'FAIL'
         : `FAIL ${outcome.firstViolation.oracle} at ${outcome.firstViolation.atMs} ms: ${outcome.firstViolation.message}`;
   const more = outcome.violationCount > 1 ? ` (+${outcome.violationCount - 1} more)` : '';
-  const command = outcome.minPlanPath === null ? seedCommand(outcome.seed) : replayCommand(outcome.seed);
+  const command =
+    outcome.minPlanPath === null ? seedCommand(outcome.seed) : replayCommand(outcome.seed);
   const problems = outcome.problems.map((problem) => ` [${problem}]`).join('');
   return `seed ${outcome.seed} ${what}${more} → ${command}${problems}`;
 }
@@ -52,13 +54,19 @@ export async function runSeeds(context: CliContext, range: SeedRange): Promise<n
     durationMs: options.durationMs,
     faults: options.faults,
     shrinkRunsMax: options.shrinkRunsMax,
+    determinism: true,
     reportDir: context.reportDir,
     minPlanDir: context.minPlanDir,
   };
   const startedMs = io.wallNowMs();
   const hashes = new Map<number, string>();
   const failures: SeedOutcome[] = [];
-  const progress = new Progress({ sink: io.stderr, now: io.wallNowMs, enabled: !options.quiet, label: 'seeds' });
+  const progress = new Progress({
+    sink: io.stderr,
+    now: io.wallNowMs,
+    enabled: !options.quiet,
+    label: 'seeds',
+  });
   const onOutcome = (outcome: SeedOutcome): void => {
     hashes.set(outcome.seed, outcome.traceHash);
     if (!outcome.ok) failures.push(outcome);
@@ -73,7 +81,8 @@ export async function runSeeds(context: CliContext, range: SeedRange): Promise<n
     if (!pooled.ok) poolError = pooled.error;
   }
   progress.finish();
-  for (const failure of failures.sort((a, b) => a.seed - b.seed)) say(context, failureLine(failure));
+  for (const failure of failures.sort((a, b) => a.seed - b.seed))
+    say(context, failureLine(failure));
   if (poolError !== null) say(context, `error: ${poolError}`);
   const wallSeconds = ((io.wallNowMs() - startedMs) / 1000).toFixed(1);
   const passed = hashes.size - failures.length;

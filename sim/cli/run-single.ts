@@ -1,4 +1,5 @@
 import { isAbsolute, relative } from 'node:path';
+import { groupDigits } from '../report/summary-rows';
 import { describePlanSize } from '../shrink/plan-size';
 import type { Plan } from '../types';
 import { checkPlan, failureSignature, type RunOutcome, withLakeCheck } from './check-plan';
@@ -60,8 +61,16 @@ export async function runSingle(context: CliContext, run: SingleRun): Promise<nu
 async function runWithProgress(context: CliContext, plan: Plan): Promise<RunOutcome> {
   const progress = newProgress(context, `seed ${plan.seed}`);
   const onProgress = (virtualMs: number, totalMs: number): void =>
-    progress.update(virtualMs, totalMs, `${Math.floor(virtualMs / 1000)}/${Math.floor(totalMs / 1000)} s virtual`);
-  const outcome = await checkPlan(context.engine, plan, { lake: null, onProgress });
+    progress.update(
+      virtualMs,
+      totalMs,
+      `${Math.floor(virtualMs / 1000)}/${Math.floor(totalMs / 1000)} s virtual`,
+    );
+  const outcome = await checkPlan(context.engine, plan, {
+    lake: null,
+    determinism: true,
+    onProgress,
+  });
   progress.finish();
   return outcome;
 }
@@ -77,7 +86,7 @@ function printRun(context: CliContext, outcome: RunOutcome, target: LakeTarget |
     const verdict = lake.violation === null ? 'read back identical' : 'read back DIFFERENT';
     say(
       context,
-      `lake round trip: ${lake.objects} objects, ${lake.bytes} bytes, ${lake.rows} rows via ${target.description}: ${verdict}`,
+      `lake round trip: ${plural(lake.objects, 'object')}, ${plural(lake.bytes, 'byte')}, ${plural(lake.rows, 'row')} via ${target.description}: ${verdict}`,
     );
   }
   if (lakeError !== null) say(context, `lake round trip could not run: ${lakeError}`);
@@ -91,7 +100,10 @@ function printViolations(context: CliContext, outcome: RunOutcome): void {
     say(context, `FAIL ${violation.oracle} at ${violation.atMs} ms: ${violation.message}`);
   }
   if (violations.length > VIOLATIONS_PRINTED_MAX) {
-    say(context, `  … and ${violations.length - VIOLATIONS_PRINTED_MAX} more violations (see the report)`);
+    say(
+      context,
+      `  … and ${violations.length - VIOLATIONS_PRINTED_MAX} more violations (see the report)`,
+    );
   }
 }
 
@@ -112,7 +124,10 @@ async function shrinkWithProgress(
   progress.finish();
   if (shrunk.report !== null) {
     const { runs, before, after } = shrunk.report;
-    say(context, `shrunk in ${runs} runs: ${describePlanSize(before)} → ${describePlanSize(after)}`);
+    say(
+      context,
+      `shrunk in ${runs} runs: ${describePlanSize(before)} → ${describePlanSize(after)}`,
+    );
   }
   return shrunk;
 }
@@ -131,7 +146,8 @@ function writeReport(
     rerunCommand,
   });
   if (!written.ok) say(context, `report not written: ${written.error}`);
-  else if (written.value !== null && !context.options.quiet) say(context, `report: ${displayPath(context, written.value)}`);
+  else if (written.value !== null && !context.options.quiet)
+    say(context, `report: ${displayPath(context, written.value)}`);
 }
 
 function printReplay(context: CliContext, seed: number, shrunk: ShrunkFailure): void {
@@ -151,6 +167,10 @@ function newProgress(context: CliContext, label: string): Progress {
     enabled: !context.options.quiet,
     label,
   });
+}
+
+function plural(count: number, noun: string): string {
+  return `${groupDigits(count)} ${noun}${count === 1 ? '' : 's'}`;
 }
 
 /** `path` relative to the current directory when it lies below it, else absolute. */

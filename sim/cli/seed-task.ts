@@ -12,6 +12,8 @@ export interface SeedSettings {
   readonly durationMs: number | null;
   readonly faults: FaultProfileName | null;
   readonly shrinkRunsMax: number;
+  /** Run each passing seed twice and compare trace hashes. */
+  readonly determinism: boolean;
   readonly reportDir: string;
   readonly minPlanDir: string;
 }
@@ -27,7 +29,11 @@ export interface SeedOutcome {
   /** The engine's exception, when it threw instead of returning a result. */
   readonly crash: string | null;
   readonly stats: RunStats | null;
-  readonly shrink: { readonly runs: number; readonly before: PlanSize; readonly after: PlanSize } | null;
+  readonly shrink: {
+    readonly runs: number;
+    readonly before: PlanSize;
+    readonly after: PlanSize;
+  } | null;
   /** Where the minimal plan was written, or `null` when the seed passed or writing failed. */
   readonly minPlanPath: string | null;
   readonly reportPath: string | null;
@@ -64,7 +70,7 @@ export async function runSeedTask(
   } catch (caught) {
     return { ...verdict(seed, null), crash: `generatePlan threw: ${describeThrown(caught)}` };
   }
-  const outcome = await checkPlan(engine, plan, { lake: null });
+  const outcome = await checkPlan(engine, plan, { lake: null, determinism: settings.determinism });
   const signature = failureSignature(outcome);
   if (signature === null) return verdict(seed, outcome);
   const shrunk = await shrinkFailure(engine, plan, {

@@ -40,7 +40,8 @@ export function parseSeed(text: string): Result<number, string> {
 /** Parses `A..B` (inclusive, `A <= B`), e.g. `1..1000`. */
 export function parseSeedRange(text: string): Result<SeedRange, string> {
   const parts = text.split('..');
-  if (parts.length !== 2) return Err(`seed range must look like A..B (e.g. 1..1000), got '${text}'`);
+  if (parts.length !== 2)
+    return Err(`seed range must look like A..B (e.g. 1..1000), got '${text}'`);
   const first = parseSeed(parts[0] ?? '');
   if (!first.ok) return Err(`bad start of seed range '${text}': ${first.error}`);
   const last = parseSeed(parts[1] ?? '');
@@ -87,7 +88,8 @@ export function inShard(seed: number, shard: Shard | null): boolean {
 export function* seedsOf(range: SeedRange, shard: Shard | null): Generator<number> {
   let seed = range.first;
   if (shard !== null) {
-    const offset = (((shard.index - 1 - (range.first % shard.count)) % shard.count) + shard.count) % shard.count;
+    const offset =
+      (((shard.index - 1 - (range.first % shard.count)) % shard.count) + shard.count) % shard.count;
     seed += offset;
   }
   const step = shard === null ? 1 : shard.count;

@@ -43,7 +43,10 @@ export async function shrinkFailure(
     const stillFails = async (candidate: Plan): Promise<boolean> => {
       run++;
       options.onRun?.(run, options.shrinkRunsMax);
-      const outcome = await checkPlan(engine, candidate, { lake: options.lake });
+      const outcome = await checkPlan(engine, candidate, {
+        lake: options.lake,
+        determinism: options.signature === 'determinism',
+      });
       return failsWith(outcome, options.signature);
     };
     const healFloor = engine.minimumHealMs?.(plan.config.faults) ?? plan.config.healMs;

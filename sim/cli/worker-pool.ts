@@ -33,7 +33,10 @@ export interface PoolOptions {
  * worker cannot start, crashes or reports a fatal error, naming the seed it was running. Never
  * throws.
  */
-export function runSeedsInWorkers(seeds: Iterator<number>, options: PoolOptions): Promise<Result<void, string>> {
+export function runSeedsInWorkers(
+  seeds: Iterator<number>,
+  options: PoolOptions,
+): Promise<Result<void, string>> {
   return new Promise((resolve) => {
     const workers: Worker[] = [];
     let finished = 0;
@@ -73,11 +76,14 @@ export function runSeedsInWorkers(seeds: Iterator<number>, options: PoolOptions)
       const where = (): string => (running === null ? '' : ` while running seed ${running}`);
       worker.on('message', (message: WorkerMessage) => {
         if (settled) return;
-        if (message.type === 'fatal') return settle(Err(`worker ${index + 1} failed${where()}: ${message.message}`));
+        if (message.type === 'fatal')
+          return settle(Err(`worker ${index + 1} failed${where()}: ${message.message}`));
         if (message.type === 'outcome') options.onOutcome(message.outcome);
         next();
       });
-      worker.on('error', (error: Error) => settle(Err(`worker ${index + 1} crashed${where()}: ${error.stack ?? error.message}`)));
+      worker.on('error', (error: Error) =>
+        settle(Err(`worker ${index + 1} crashed${where()}: ${error.stack ?? error.message}`)),
+      );
       worker.on('exit', (code: number) => {
         if (!done) settle(Err(`worker ${index + 1} exited with code ${code}${where()}`));
       });

@@ -17,7 +17,8 @@ if (engine.ok) {
   port.on('message', (message: RunSeedMessage) => {
     void runSeedTask(engine.value, message.seed, settings).then(
       (outcome) => post({ type: 'outcome', outcome }),
-      (caught: unknown) => post({ type: 'fatal', message: `seed ${message.seed}: ${String(caught)}` }),
+      (caught: unknown) =>
+        post({ type: 'fatal', message: `seed ${message.seed}: ${String(caught)}` }),
     );
   });
   post({ type: 'ready' });

@@ -57,7 +57,10 @@ export class Scheduler implements VirtualTime {
 
   /** Schedules `action` `delayMs` (an integer ≥ 0) after now. */
   after(delayMs: number, action: () => void, settles = true): ScheduledEvent {
-    assert(Number.isSafeInteger(delayMs) && delayMs >= 0, `delay must be an integer ≥ 0, got ${delayMs}`);
+    assert(
+      Number.isSafeInteger(delayMs) && delayMs >= 0,
+      `delay must be an integer ≥ 0, got ${delayMs}`,
+    );
     return this.#queue.push(this.#nowMs + delayMs, action, settles);
   }
 

@@ -70,15 +70,29 @@ export function drawFaultEvents(config: SimConfig, prng: Prng): PlanEvent[] {
     // Mostly backwards (NTP stepping a fast clock back), sometimes forwards.
     const backwards = prng.chance(0.75);
     const magnitude = prng.between(1, Math.max(1, skewMax));
-    events.push({ kind: 'clock-jump', atMs, client: target, jumpMs: backwards ? -magnitude : magnitude });
+    events.push({
+      kind: 'clock-jump',
+      atMs,
+      client: target,
+      jumpMs: backwards ? -magnitude : magnitude,
+    });
   }
   for (let n = drawCount(prng, faults.gatewayRestartsPerRun); n > 0; n--) {
-    events.push({ kind: 'gateway-restart', atMs: startMs(), downMs: prng.between(DOWN_MS_MIN, DOWN_MS_MAX) });
+    events.push({
+      kind: 'gateway-restart',
+      atMs: startMs(),
+      downMs: prng.between(DOWN_MS_MIN, DOWN_MS_MAX),
+    });
   }
   for (let n = drawCount(prng, faults.clientRestartsPerRun); n > 0; n--) {
     const atMs = startMs();
     const target = client();
-    events.push({ kind: 'client-restart', atMs, client: target, downMs: prng.between(DOWN_MS_MIN, DOWN_MS_MAX) });
+    events.push({
+      kind: 'client-restart',
+      atMs,
+      client: target,
+      downMs: prng.between(DOWN_MS_MIN, DOWN_MS_MAX),
+    });
   }
   return events;
 }

@@ -3,7 +3,13 @@ import type { Prng } from '../engine/prng';
 import type { FaultProfileName, FaultRates } from '../types';
 
 /** Every profile name, in order of increasing violence (swarm last: it varies per seed). */
-export const FAULT_PROFILE_NAMES: readonly FaultProfileName[] = ['none', 'calm', 'default', 'chaos', 'swarm'];
+export const FAULT_PROFILE_NAMES: readonly FaultProfileName[] = [
+  'none',
+  'calm',
+  'default',
+  'chaos',
+  'swarm',
+];
 
 /** No faults at all: a fast, healthy network and store (latency is not a fault). */
 const NONE: FaultRates = Object.freeze({

@@ -69,7 +69,9 @@ export async function roundTripLake(
  * Folds every envelope of a lake (keys under `deltas/`) into one `RowState` per row, in key
  * order. An envelope that does not decode is an `Err` naming its key.
  */
-export function foldLake(objects: ReadonlyMap<string, Uint8Array>): Result<Map<RowKey, RowState>, string> {
+export function foldLake(
+  objects: ReadonlyMap<string, Uint8Array>,
+): Result<Map<RowKey, RowState>, string> {
   const states = new Map<RowKey, RowState>();
   for (const key of [...objects.keys()].sort()) {
     if (!key.startsWith(ENVELOPE_PREFIX)) continue;
@@ -116,7 +118,8 @@ function compareFolds(
   if (!actual.ok) return `the lake read back does not fold: ${actual.error}`;
   for (const [key, state] of [...expected.value].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const other = actual.value.get(key);
-    if (other === undefined) return `row ${key} is in the in-memory lake but not in the lake read back`;
+    if (other === undefined)
+      return `row ${key} is in the in-memory lake but not in the lake read back`;
     if (!rowStatesEqual(state, other)) return `row ${key} folds differently after the round trip`;
   }
   for (const key of actual.value.keys()) {
@@ -145,6 +148,8 @@ async function forEachBounded<T>(
       if (!outcome.ok && failure === null) failure = outcome;
     }
   };
-  await Promise.all(Array.from({ length: Math.min(ROUNDTRIP_CONCURRENCY_MAX, items.length) }, lane));
+  await Promise.all(
+    Array.from({ length: Math.min(ROUNDTRIP_CONCURRENCY_MAX, items.length) }, lane),
+  );
   return failure ?? Ok(undefined);
 }

@@ -11,7 +11,11 @@ export interface NamedView {
  * the lake's envelopes gives the same again. Returns one message per difference (bounded per
  * pair), empty when all agree.
  */
-export function checkConvergence(gateway: RowsView, lake: RowsView, clients: readonly NamedView[]): string[] {
+export function checkConvergence(
+  gateway: RowsView,
+  lake: RowsView,
+  clients: readonly NamedView[],
+): string[] {
   const messages = diffViews('gateway', gateway, 'lake', lake);
   for (const client of clients) {
     for (const difference of diffViews('gateway', gateway, client.name, client.view, 3)) {

@@ -30,9 +30,13 @@ export function checkDurability(
   for (const [deltaId, write] of issued) {
     const stored = inLake.get(deltaId);
     if (stored === undefined) {
-      note(`write ${describeDelta(write.delta)} made at ${write.atMs} ms was acknowledged but is not in the lake`);
+      note(
+        `write ${describeDelta(write.delta)} made at ${write.atMs} ms was acknowledged but is not in the lake`,
+      );
     } else if (contentOf(stored) !== contentOf(write.delta)) {
-      note(`write ${describeDelta(write.delta)} is in the lake with different content: ${contentOf(stored)} instead of ${contentOf(write.delta)}`);
+      note(
+        `write ${describeDelta(write.delta)} is in the lake with different content: ${contentOf(stored)} instead of ${contentOf(write.delta)}`,
+      );
     }
   }
   for (const [deltaId, delta] of inLake) {

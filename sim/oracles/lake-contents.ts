@@ -30,7 +30,8 @@ export async function readLake(adapter: LakeAdapter): Promise<LakeContents> {
   const envelopes: LakeEnvelope[] = [];
   const problems: string[] = [];
   const listed = await adapter.listObjects('');
-  if (!listed.ok) return { objects, envelopes, problems: [`cannot list the lake: ${listed.error.message}`] };
+  if (!listed.ok)
+    return { objects, envelopes, problems: [`cannot list the lake: ${listed.error.message}`] };
   for (const info of listed.value) {
     const got = await adapter.getObject(info.key);
     if (!got.ok) {

@@ -72,7 +72,9 @@ export function diffViews(
     const want = expected.get(key) as Map<string, string>;
     const got = actual.get(key);
     if (got === undefined) {
-      note(`row ${key} is visible at ${expectedName} ${describeRow(want)} but missing at ${actualName}`);
+      note(
+        `row ${key} is visible at ${expectedName} ${describeRow(want)} but missing at ${actualName}`,
+      );
       continue;
     }
     for (const column of unionSorted(want, got)) {
@@ -87,10 +89,13 @@ export function diffViews(
   }
   for (const key of [...actual.keys()].sort()) {
     if (!expected.has(key)) {
-      note(`row ${key} is visible at ${actualName} ${describeRow(actual.get(key) as Map<string, string>)} but not at ${expectedName}`);
+      note(
+        `row ${key} is visible at ${actualName} ${describeRow(actual.get(key) as Map<string, string>)} but not at ${expectedName}`,
+      );
     }
   }
-  if (more > 0) differences.push(`… and ${more} more difference(s) between ${expectedName} and ${actualName}`);
+  if (more > 0)
+    differences.push(`… and ${more} more difference(s) between ${expectedName} and ${actualName}`);
   return differences;
 }
 

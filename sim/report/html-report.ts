@@ -69,7 +69,10 @@ export function renderRunReport(input: ReportInput): string {
  * Deterministic key order follows the `RunResult`.
  */
 export function runResultJson(result: RunResult): string {
-  const lakeObjects = [...result.lakeObjects].map(([key, bytes]) => ({ key, size: bytes.byteLength }));
+  const lakeObjects = [...result.lakeObjects].map(([key, bytes]) => ({
+    key,
+    size: bytes.byteLength,
+  }));
   return `${JSON.stringify({ ...result, lakeObjects }, jsonSafe, 2)}\n`;
 }
 

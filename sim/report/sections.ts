@@ -32,7 +32,10 @@ export interface ShrinkSummary {
 /** A two-column table of label → value; both escaped. */
 export function keyValueTable(rows: readonly (readonly [string, string])[]): string {
   const body = rows
-    .map(([label, value]) => `<tr><th>${escapeHtml(label)}</th><td class="mono">${escapeHtml(value)}</td></tr>`)
+    .map(
+      ([label, value]) =>
+        `<tr><th>${escapeHtml(label)}</th><td class="mono">${escapeHtml(value)}</td></tr>`,
+    )
     .join('\n');
   return `<table>\n${body}\n</table>`;
 }
@@ -78,7 +81,9 @@ export function oraclesSection(result: RunResult, lakeChecked: boolean): string 
         : '<span class="fail">FAIL</span>';
     const shown = violations.slice(0, VIOLATIONS_SHOWN_MAX);
     const details = shown
-      .map((violation) => `<pre>${escapeHtml(`at ${violation.atMs} ms: ${violation.message}`)}</pre>`)
+      .map(
+        (violation) => `<pre>${escapeHtml(`at ${violation.atMs} ms: ${violation.message}`)}</pre>`,
+      )
       .join('');
     const more =
       violations.length > shown.length
@@ -92,14 +97,16 @@ export function oraclesSection(result: RunResult, lakeChecked: boolean): string 
   return `<section id="oracles"><h2>Oracles</h2><table>\n${rows.join('\n')}\n</table></section>`;
 }
 
-/** Fault kind × phase: how often each fault fired; a zero is highlighted (not covered). */
+/**
+ * Fault kind × phase: how often each fault fired. A zero in the fault phase is highlighted (that
+ * fault was not exercised); the heal phase is quiet by design.
+ */
 export function coverageSection(result: RunResult): string {
   const kinds = Object.keys(result.coverage).sort();
   const rows = kinds.map((kind) => {
     const counts = result.coverage[kind] ?? { fault: 0, heal: 0 };
-    const cell = (count: number): string =>
-      `<td class="num${count === 0 ? ' zero' : ''}">${groupDigits(count)}</td>`;
-    return `<tr><th>${escapeHtml(kind)}</th>${cell(counts.fault)}${cell(counts.heal)}</tr>`;
+    const faultCell = `<td class="num${counts.fault === 0 ? ' zero' : ''}">${groupDigits(counts.fault)}</td>`;
+    return `<tr><th>${escapeHtml(kind)}</th>${faultCell}<td class="num">${groupDigits(counts.heal)}</td></tr>`;
   });
   const body =
     rows.length === 0
@@ -110,12 +117,19 @@ export function coverageSection(result: RunResult): string {
 
 /** The summary figures, as in the CLI's table. */
 export function summarySection(result: RunResult): string {
-  const rows = summaryRows(result.stats).map(({ label, value }): [string, string] => [label, value]);
+  const rows = summaryRows(result.stats).map(({ label, value }): [string, string] => [
+    label,
+    value,
+  ]);
   return `<section id="summary"><h2>Summary</h2>${keyValueTable(rows)}</section>`;
 }
 
 /** The trace hash, the replay command and, after a failure, what the shrinker did. */
-export function replaySection(result: RunResult, replayCommand: string, shrink: ShrinkSummary | null): string {
+export function replaySection(
+  result: RunResult,
+  replayCommand: string,
+  shrink: ShrinkSummary | null,
+): string {
   const shrunk =
     shrink === null
       ? ''

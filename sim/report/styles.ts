@@ -21,10 +21,21 @@ td.zero { color: var(--bad); }
 .muted { color: var(--muted); }
 .columns { display: flex; gap: 40px; flex-wrap: wrap; }
 .scroll { overflow-x: auto; }
-svg.timeline { background: #fff; border: 1px solid var(--line); border-radius: 6px; }
+.legend { display: flex; flex-wrap: wrap; gap: 4px 16px; margin: 6px 0; font-size: 12px; }
+.legend svg { vertical-align: middle; }
+details summary { cursor: pointer; color: var(--muted); margin: 6px 0; }
+`;
+
+/**
+ * The timeline's styles, placed inside the SVG itself so that the SVG also renders on its own
+ * (e.g. extracted from the page); in the page they apply as ordinary document styles.
+ */
+export const TIMELINE_CSS = `
+svg.timeline { background: #fff; border: 1px solid #d9dee7; border-radius: 6px; }
+svg .backdrop { fill: #fff; }
 svg .lane { fill: #f5f7fb; }
-svg .lane-label { font: 11px system-ui, sans-serif; fill: var(--muted); text-anchor: end; }
-svg .tick { font: 10px system-ui, sans-serif; fill: var(--muted); text-anchor: middle; }
+svg .lane-label { font: 11px system-ui, sans-serif; fill: #5b6475; text-anchor: end; }
+svg .tick { font: 10px system-ui, sans-serif; fill: #5b6475; text-anchor: middle; }
 svg .axis { stroke: #9aa3b2; stroke-width: 1; }
 svg .heal { fill: #e3f4e8; opacity: 0.7; }
 svg .band.partition { fill: #e57373; opacity: 0.55; }
@@ -34,7 +45,4 @@ svg .band.clock { fill: #7e57c2; }
 svg .mark { stroke: #fff; stroke-width: 0.5; }
 .k0 { fill: #1f77b4; } .k1 { fill: #2ca02c; } .k2 { fill: #d62728; } .k3 { fill: #9467bd; }
 .k4 { fill: #8c564b; } .k5 { fill: #e377c2; } .k6 { fill: #17becf; } .k7 { fill: #bcbd22; }
-.legend { display: flex; flex-wrap: wrap; gap: 4px 16px; margin: 6px 0; font-size: 12px; }
-.legend svg { vertical-align: middle; }
-details summary { cursor: pointer; color: var(--muted); margin: 6px 0; }
 `;

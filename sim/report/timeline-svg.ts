@@ -1,5 +1,6 @@
 import type { Plan, PlanEvent, TimelineEvent } from '../types';
 import { escapeHtml } from './escape';
+import { TIMELINE_CSS } from './styles';
 
 /** Most event marks drawn; above it every k-th event is drawn and the caption says so. */
 export const TIMELINE_MARKS_MAX = 4_000;
@@ -25,7 +26,8 @@ export function timelineLanes(plan: Plan, timeline: readonly TimelineEvent[]): s
 /** The palette class of an event kind: stable across runs (a hash of the name). */
 export function kindClass(kind: string): string {
   let hash = 0;
-  for (let index = 0; index < kind.length; index++) hash = (hash * 31 + kind.charCodeAt(index)) >>> 0;
+  for (let index = 0; index < kind.length; index++)
+    hash = (hash * 31 + kind.charCodeAt(index)) >>> 0;
   return `k${hash % PALETTE_SIZE}`;
 }
 
@@ -38,15 +40,19 @@ export function renderTimelineSvg(plan: Plan, timeline: readonly TimelineEvent[]
   const lanes = timelineLanes(plan, timeline);
   const laneIndex = new Map(lanes.map((lane, index) => [lane, index]));
   const lastEventMs = timeline.reduce((latest, event) => Math.max(latest, event.atMs), 0);
-  const totalMs = Math.max(1, plan.config.durationMs + plan.config.healMs, lastEventMs);
-  const x = (atMs: number): number =>
-    LABEL_WIDTH_PX + (Math.min(Math.max(atMs, 0), totalMs) / totalMs) * PLOT_WIDTH_PX;
-  const laneY = (lane: string): number => (laneIndex.get(lane) ?? 0) * (LANE_HEIGHT_PX + LANE_GAP_PX);
+  const faultMs = Math.max(0, plan.config.durationMs);
+  const totalMs = Math.max(1, faultMs + plan.config.healMs, lastEventMs);
+  const scale = phaseScale(faultMs, totalMs);
+  const x = (atMs: number): number => LABEL_WIDTH_PX + scale(atMs);
+  const laneY = (lane: string): number =>
+    (laneIndex.get(lane) ?? 0) * (LANE_HEIGHT_PX + LANE_GAP_PX);
   const plotHeight = lanes.length * (LANE_HEIGHT_PX + LANE_GAP_PX);
   const width = LABEL_WIDTH_PX + PLOT_WIDTH_PX + 8;
   const height = plotHeight + AXIS_HEIGHT_PX;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="timeline">`,
+    `<style>${TIMELINE_CSS}</style>`,
+    `<rect class="backdrop" x="0" y="0" width="${width}" height="${height}"/>`,
   ];
   for (const lane of lanes) {
     const y = laneY(lane);
@@ -59,7 +65,7 @@ export function renderTimelineSvg(plan: Plan, timeline: readonly TimelineEvent[]
   parts.push(
     `<rect class="heal" x="${num(healX)}" y="0" width="${num(x(totalMs) - healX)}" height="${plotHeight}"><title>heal phase: faults stop, clocks re-sync</title></rect>`,
   );
-  for (const band of faultBands(plan.events).slice(0, TIMELINE_BANDS_MAX)) {
+  for (const band of faultBands(plan.events, faultMs).slice(0, TIMELINE_BANDS_MAX)) {
     for (const lane of band.lanes) {
       if (!laneIndex.has(lane)) continue;
       const left = x(band.fromMs);
@@ -78,7 +84,7 @@ export function renderTimelineSvg(plan: Plan, timeline: readonly TimelineEvent[]
       `<circle class="mark ${kindClass(event.kind)}" cx="${num(x(event.atMs))}" cy="${laneY(event.lane) + LANE_HEIGHT_PX / 2}" r="3"><title>${escapeHtml(title)}</title></circle>`,
     );
   }
-  parts.push(...axis(totalMs, plotHeight, x), '</svg>');
+  parts.push(...axis(faultMs, totalMs, plotHeight, x), '</svg>');
   return parts.join('\n');
 }
 
@@ -96,9 +102,17 @@ interface FaultBand {
   readonly title: string;
 }
 
-/** The scheduled faults of a plan as bands: lanes they touch, from when, until when. */
-export function faultBands(events: readonly PlanEvent[]): FaultBand[] {
+/**
+ * The scheduled faults of a plan as bands: lanes they touch, from when, until when. Partitions and
+ * offline periods end at `healAtMs` at the latest (the heal phase lifts them); restarts still down
+ * then come back on schedule.
+ */
+export function faultBands(
+  events: readonly PlanEvent[],
+  healAtMs = Number.POSITIVE_INFINITY,
+): FaultBand[] {
   const bands: FaultBand[] = [];
+  const lifted = (toMs: number): number => Math.min(toMs, healAtMs);
   for (const event of events) {
     const at = event.atMs;
     switch (event.kind) {
@@ -107,14 +121,20 @@ export function faultBands(events: readonly PlanEvent[]): FaultBand[] {
       case 'partition': {
         const lanes = ['faults', ...event.clients.map((client) => `client-${client}`)];
         const title = `${at} ms partition (${event.direction}) of clients ${event.clients.join(', ')} for ${event.durationMs} ms`;
-        bands.push({ kind: 'partition', fromMs: at, toMs: at + event.durationMs, lanes, title });
+        bands.push({
+          kind: 'partition',
+          fromMs: at,
+          toMs: lifted(at + event.durationMs),
+          lanes,
+          title,
+        });
         break;
       }
       case 'offline':
         bands.push({
           kind: 'offline',
           fromMs: at,
-          toMs: at + event.durationMs,
+          toMs: lifted(at + event.durationMs),
           lanes: ['faults', `client-${event.client}`],
           title: `${at} ms client ${event.client} offline for ${event.durationMs} ms`,
         });
@@ -160,16 +180,54 @@ export function faultBands(events: readonly PlanEvent[]): FaultBand[] {
   return bands;
 }
 
-function axis(totalMs: number, top: number, x: (atMs: number) => number): string[] {
-  const stepMs = niceStep(totalMs / 10);
+/** Least share of the plot width given to the fault phase, however long the heal phase is. */
+const FAULT_PHASE_SHARE_MIN = 0.65;
+const TICK_SPACING_PX_MIN = 40;
+
+/**
+ * Maps virtual ms to plot pixels, piecewise linear: the fault phase `[0, faultMs]` takes at least
+ * `FAULT_PHASE_SHARE_MIN` of the width (a long, quiet heal phase would otherwise squash the part
+ * where everything happens), the heal phase `[faultMs, totalMs]` the rest. Monotonic and clamped.
+ */
+export function phaseScale(faultMs: number, totalMs: number): (atMs: number) => number {
+  const share =
+    faultMs >= totalMs ? 1 : faultMs <= 0 ? 0 : Math.max(faultMs / totalMs, FAULT_PHASE_SHARE_MIN);
+  const faultWidth = PLOT_WIDTH_PX * share;
+  return (atMs) => {
+    const clamped = Math.min(Math.max(atMs, 0), totalMs);
+    if (clamped <= faultMs) return faultMs === 0 ? 0 : (clamped / faultMs) * faultWidth;
+    return faultWidth + ((clamped - faultMs) / (totalMs - faultMs)) * (PLOT_WIDTH_PX - faultWidth);
+  };
+}
+
+/** The time axis: ticks at round seconds, spaced separately in each phase. */
+function axis(
+  faultMs: number,
+  totalMs: number,
+  top: number,
+  x: (atMs: number) => number,
+): string[] {
   const parts = [
     `<line class="axis" x1="${LABEL_WIDTH_PX}" y1="${top + 2}" x2="${LABEL_WIDTH_PX + PLOT_WIDTH_PX}" y2="${top + 2}"/>`,
   ];
-  for (let atMs = 0; atMs <= totalMs; atMs += stepMs) {
-    const tickX = num(x(atMs));
+  const ticks: number[] = [];
+  for (const [fromMs, toMs] of [
+    [0, faultMs],
+    [faultMs, totalMs],
+  ] as const) {
+    const widthPx = x(toMs) - x(fromMs);
+    if (widthPx <= 0) continue;
+    const stepMs = niceStep(((toMs - fromMs) * TICK_SPACING_PX_MIN * 2) / widthPx);
+    for (let atMs = fromMs; atMs <= toMs; atMs += stepMs) ticks.push(atMs);
+  }
+  let lastX = Number.NEGATIVE_INFINITY;
+  for (const atMs of ticks) {
+    const tickX = x(atMs);
+    if (tickX - lastX < TICK_SPACING_PX_MIN) continue;
+    lastX = tickX;
     parts.push(
-      `<line class="axis" x1="${tickX}" y1="${top + 2}" x2="${tickX}" y2="${top + 6}"/>`,
-      `<text class="tick" x="${tickX}" y="${top + 18}">${escapeHtml(`${atMs / 1000} s`)}</text>`,
+      `<line class="axis" x1="${num(tickX)}" y1="${top + 2}" x2="${num(tickX)}" y2="${top + 6}"/>`,
+      `<text class="tick" x="${num(tickX)}" y="${top + 18}">${escapeHtml(`${atMs / 1000} s`)}</text>`,
     );
   }
   return parts;

@@ -23,7 +23,9 @@ export function writeRunReport(dir: string, input: ReportInput): Result<ReportFi
     writeFileSync(htmlPath, renderRunReport(input));
     writeFileSync(jsonPath, runResultJson(input.result));
   } catch (caught) {
-    return Err(`cannot write the report to ${dir}: ${caught instanceof Error ? caught.message : String(caught)}`);
+    return Err(
+      `cannot write the report to ${dir}: ${caught instanceof Error ? caught.message : String(caught)}`,
+    );
   }
   return Ok({ htmlPath, jsonPath });
 }

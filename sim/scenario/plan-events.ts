@@ -25,20 +25,35 @@ export function applyPlanEvent(world: SimWorld, event: PlanEvent): void {
       world.network.partition(event.clients, event.direction, now + event.durationMs);
       world.faultCounters.partitions++;
       const who = event.clients.map((client) => `client-${client}`).join(',');
-      world.fault('partition', 'faults', `${who} cut ${event.direction} for ${event.durationMs} ms`, 'major');
+      world.fault(
+        'partition',
+        'faults',
+        `${who} cut ${event.direction} for ${event.durationMs} ms`,
+        'major',
+      );
       return;
     }
     case 'offline':
       world.network.setOffline(event.client, now + event.durationMs);
       world.faultCounters.offlinePeriods++;
-      world.fault('offline', `client-${event.client}`, `offline for ${event.durationMs} ms`, 'major');
+      world.fault(
+        'offline',
+        `client-${event.client}`,
+        `offline for ${event.durationMs} ms`,
+        'major',
+      );
       return;
     case 'clock-skew': {
       const node = world.clients[event.client];
       if (node === undefined) return;
       node.clock.skew(event.skewMs, event.driftPpm);
       noteSkew(world, node.clock.offsetMs());
-      world.fault('clock-skew', node.clientId, `skew ${event.skewMs} ms, drift ${event.driftPpm} ppm`, 'major');
+      world.fault(
+        'clock-skew',
+        node.clientId,
+        `skew ${event.skewMs} ms, drift ${event.driftPpm} ppm`,
+        'major',
+      );
       return;
     }
     case 'clock-jump': {
@@ -70,7 +85,8 @@ export function applyPlanEvent(world: SimWorld, event: PlanEvent): void {
 
 function noteSkew(world: SimWorld, offsetMs: number): void {
   const magnitude = Math.abs(offsetMs);
-  if (magnitude > world.faultCounters.clockSkewMsMax) world.faultCounters.clockSkewMsMax = magnitude;
+  if (magnitude > world.faultCounters.clockSkewMsMax)
+    world.faultCounters.clockSkewMsMax = magnitude;
 }
 
 /**
@@ -87,13 +103,21 @@ function issueWrite(world: SimWorld, event: WriteEvent): void {
   if (node === undefined || client === null) {
     world.ledger.skipped();
     world.trace.record(`${now} write-skipped ${lane}`);
-    world.timeline.add('write', now, lane, 'write-skipped', `${event.op} ${event.table}:${event.rowId} (client down)`);
+    world.timeline.add(
+      'write',
+      now,
+      lane,
+      'write-skipped',
+      `${event.op} ${event.table}:${event.rowId} (client down)`,
+    );
     return;
   }
   let pending: Promise<Result<RowDelta | null, LakeSyncError>>;
   try {
-    if (event.op === 'insert') pending = client.insert(event.table, event.rowId, copyValues(event.values));
-    else if (event.op === 'update') pending = client.update(event.table, event.rowId, copyValues(event.values));
+    if (event.op === 'insert')
+      pending = client.insert(event.table, event.rowId, copyValues(event.values));
+    else if (event.op === 'update')
+      pending = client.update(event.table, event.rowId, copyValues(event.values));
     else pending = client.delete(event.table, event.rowId);
   } catch (error) {
     world.exception(error, `SyncClient.${event.op} on ${lane}`);
@@ -104,7 +128,13 @@ function issueWrite(world: SimWorld, event: WriteEvent): void {
       if (!result.ok) {
         world.ledger.refused(result.error.code);
         world.trace.record(`${now} write-refused ${lane} ${result.error.code}`);
-        world.timeline.add('write', now, lane, 'write-refused', `${event.op} ${event.table}:${event.rowId}: ${result.error.message}`);
+        world.timeline.add(
+          'write',
+          now,
+          lane,
+          'write-refused',
+          `${event.op} ${event.table}:${event.rowId}: ${result.error.message}`,
+        );
         return;
       }
       const delta = result.value;

@@ -4,7 +4,7 @@ import { createPrng } from '../engine/prng';
 import { Scheduler } from '../engine/scheduler';
 import { Trace } from '../engine/trace';
 import { VirtualClock } from '../engine/virtual-clock';
-import { ViolationLog, firstLine } from '../oracles/violation-log';
+import { firstLine, ViolationLog } from '../oracles/violation-log';
 import type { OracleName, Plan } from '../types';
 import { ClientNode } from '../world/client-node';
 import type { FaultKind } from '../world/fault-sink';
@@ -163,7 +163,10 @@ export class SimWorld {
     if (gateway === null || this.#logReportedFor === this.gateway.opens) return;
     let problem: string | null;
     try {
-      problem = this.ledger.monotonicity.gatewayLog(`gateway instance ${this.gateway.opens} (${when})`, gateway.log());
+      problem = this.ledger.monotonicity.gatewayLog(
+        `gateway instance ${this.gateway.opens} (${when})`,
+        gateway.log(),
+      );
     } catch (error) {
       this.exception(error, 'SyncGateway.log');
       return;

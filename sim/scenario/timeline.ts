@@ -4,7 +4,8 @@ import type { TimelineEvent } from '../types';
 export const TIMELINE_BUDGETS = { write: 2_000, noise: 1_000, major: 2_000 } as const;
 
 /** Bound on the rows of a run's timeline. */
-export const TIMELINE_ROWS_MAX = TIMELINE_BUDGETS.write + TIMELINE_BUDGETS.noise + TIMELINE_BUDGETS.major;
+export const TIMELINE_ROWS_MAX =
+  TIMELINE_BUDGETS.write + TIMELINE_BUDGETS.noise + TIMELINE_BUDGETS.major;
 
 /**
  * `write`: sampled writes; `noise`: per-message and per-call faults (drops, lost replies, storage

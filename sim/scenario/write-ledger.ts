@@ -1,8 +1,8 @@
 import type { RowDelta } from '../../src/delta/types';
+import { describeDelta } from '../oracles/describe';
 import type { IssuedWrite } from '../oracles/durability';
 import { MonotonicityWatch } from '../oracles/monotonicity';
 import { ReferenceModel } from '../oracles/reference-model';
-import { describeDelta } from '../oracles/describe';
 
 /** Counters of write outcomes, for the summary. */
 export interface WriteCounters {

@@ -25,4 +25,6 @@ const KEYS: Record<keyof FaultRates, true> = {
  * a field is added to `FaultRates` and not listed here, so the shrinker and the plan-file checks
  * never silently skip a fault.
  */
-export const FAULT_RATE_KEYS: readonly (keyof FaultRates)[] = Object.keys(KEYS) as (keyof FaultRates)[];
+export const FAULT_RATE_KEYS: readonly (keyof FaultRates)[] = Object.keys(
+  KEYS,
+) as (keyof FaultRates)[];

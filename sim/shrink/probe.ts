@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Plan } from '../types';
 
 /** Decides whether a candidate plan still fails the same way. Must be deterministic. */
@@ -5,9 +6,9 @@ export type StillFails = (plan: Plan) => Promise<boolean>;
 
 /**
  * Runs candidate plans against the predicate within a budget of `runsMax` runs. A candidate seen
- * before is answered from memory without spending a run, so the count is of distinct plans. Once
- * the budget is spent every further candidate is answered `false` (keep what we have), which keeps
- * the shrinker bounded whatever its strategies try.
+ * before (same JSON, remembered by its SHA-256) is answered from memory without spending a run,
+ * so the count is of distinct plans. Once the budget is spent every further candidate is answered
+ * `false` (keep what we have), which keeps the shrinker bounded whatever its strategies try.
  */
 export class Probe {
   readonly #stillFails: StillFails;
@@ -32,7 +33,7 @@ export class Probe {
 
   /** True iff `plan` still fails; `false` when the budget is spent and `plan` is new. */
   async fails(plan: Plan): Promise<boolean> {
-    const key = JSON.stringify(plan);
+    const key = createHash('sha256').update(JSON.stringify(plan)).digest('hex');
     const known = this.#seen.get(key);
     if (known !== undefined) return known;
     if (this.exhausted) return false;

@@ -141,7 +141,9 @@ async function truncateWrites(plan: Plan, probe: Probe): Promise<Plan> {
       });
       if (writes.length === 0 || probe.exhausted) break;
       const dropped = new Set(writes.slice(Math.floor(writes.length / 2)));
-      const kept = new Set(current.events.map((_, position) => position).filter((p) => !dropped.has(p)));
+      const kept = new Set(
+        current.events.map((_, position) => position).filter((p) => !dropped.has(p)),
+      );
       const candidate = keepEvents(current, kept);
       if (!(await probe.fails(candidate))) break;
       current = candidate;

@@ -15,15 +15,23 @@ export const PLAN_EVENTS_MAX = 2_000_000;
  */
 export function generatePlan(config: SimConfig): Plan {
   assert(Number.isSafeInteger(config.seed), `seed must be a safe integer, got ${config.seed}`);
-  assert(Number.isSafeInteger(config.clients) && config.clients >= 1, `clients must be ≥ 1, got ${config.clients}`);
+  assert(
+    Number.isSafeInteger(config.clients) && config.clients >= 1,
+    `clients must be ≥ 1, got ${config.clients}`,
+  );
   assert(config.durationMs >= 0 && config.healMs >= 0, 'durationMs and healMs must be ≥ 0');
   const events: PlanEvent[] = [];
   for (let client = 0; client < config.clients; client++) {
-    const writes = drawClientWrites(config, client, createPrng(config.seed, `workload/client-${client}`));
+    const writes = drawClientWrites(
+      config,
+      client,
+      createPrng(config.seed, `workload/client-${client}`),
+    );
     for (const write of writes) events.push(write);
     assert(events.length <= PLAN_EVENTS_MAX, `plan over its bound of ${PLAN_EVENTS_MAX} events`);
   }
-  for (const fault of drawFaultEvents(config, createPrng(config.seed, 'faults'))) events.push(fault);
+  for (const fault of drawFaultEvents(config, createPrng(config.seed, 'faults')))
+    events.push(fault);
   events.sort((a, b) => a.atMs - b.atMs);
   return { version: 1, seed: config.seed, config, events };
 }

@@ -12,7 +12,18 @@ export const ODD_COLUMNS: readonly string[] = ['__proto__', 'constructor', 'has 
 /** Chance that a write also touches one odd column. */
 export const ODD_COLUMN_PROBABILITY = 0.02;
 
-const WORDS: readonly string[] = ['milk', 'rust', 'lake', 'sync', 'delta', 'tide', 'émigré', '日本', '🚀', ''];
+const WORDS: readonly string[] = [
+  'milk',
+  'rust',
+  'lake',
+  'sync',
+  'delta',
+  'tide',
+  'émigré',
+  '日本',
+  '🚀',
+  '',
+];
 
 /**
  * A small JSON value for `column`, drawn from `prng`: strings (some non-ASCII, some empty),

@@ -34,7 +34,12 @@ export function drawClientWrites(config: SimConfig, client: number, prng: Prng):
     const hot = hotRows > 0 && prng.chance(HOT_ROW_SHARE);
     const rowId = rowIdOf(hot ? prng.below(hotRows) : prng.below(config.rowsPerTable));
     const roll = prng.below(100);
-    const op = roll < OP_WEIGHTS.insert ? 'insert' : roll < OP_WEIGHTS.insert + OP_WEIGHTS.update ? 'update' : 'delete';
+    const op =
+      roll < OP_WEIGHTS.insert
+        ? 'insert'
+        : roll < OP_WEIGHTS.insert + OP_WEIGHTS.update
+          ? 'update'
+          : 'delete';
     const values = op === 'delete' ? Object.create(null) : drawColumns(prng, op);
     writes.push({ kind: 'write', atMs, client, op, table, rowId, values });
     atMs += Math.max(1, prng.exponentialMs(meanGapMs));

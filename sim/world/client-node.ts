@@ -1,5 +1,5 @@
-import { SyncClient } from '../../src/client/sync-client';
 import type { ClientDeps } from '../../src/client/sync-client';
+import { SyncClient } from '../../src/client/sync-client';
 import { MemoryQueue } from '../../src/queue/memory-queue';
 import type { ScheduledEvent } from '../engine/event-queue';
 import type { Scheduler } from '../engine/scheduler';
@@ -85,7 +85,14 @@ export class ClientNode {
     this.#link = link;
     let opening: ReturnType<typeof SyncClient.open>;
     try {
-      opening = SyncClient.open({ clientId: this.clientId, clock, timers, transport: link, queue: this.queue, options });
+      opening = SyncClient.open({
+        clientId: this.clientId,
+        clock,
+        timers,
+        transport: link,
+        queue: this.queue,
+        options,
+      });
     } catch (error) {
       onError(error, `SyncClient.open for ${this.clientId}`);
       this.#retryOpen(generation);
@@ -129,7 +136,11 @@ export class ClientNode {
     this.#client = null;
     this.#timers = null;
     this.#link = null;
-    this.#deps.onLifecycle(this.index, 'crashed', client === null ? 'while not running' : 'replica lost, outbox kept');
+    this.#deps.onLifecycle(
+      this.index,
+      'crashed',
+      client === null ? 'while not running' : 'replica lost, outbox kept',
+    );
   }
 
   /** Crashes now and opens a new client `downMs` later. */

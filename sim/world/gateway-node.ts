@@ -69,7 +69,8 @@ export class GatewayNode {
 
   /** Starts opening a new instance now. */
   open(): void {
-    const { scheduler, storage, clock, gatewayId, options, factory, onError, onLifecycle } = this.#deps;
+    const { scheduler, storage, clock, gatewayId, options, factory, onError, onLifecycle } =
+      this.#deps;
     this.#pendingOpen = null;
     const generation = ++this.#generation;
     const timers = new VirtualTimers(scheduler, 'gateway', onError);
@@ -122,7 +123,10 @@ export class GatewayNode {
     this.#handler = null;
     this.#timers = null;
     this.#session = null;
-    this.#deps.onLifecycle('crashed', gateway === null ? 'while not serving' : 'memory lost, lake kept');
+    this.#deps.onLifecycle(
+      'crashed',
+      gateway === null ? 'while not serving' : 'memory lost, lake kept',
+    );
   }
 
   /** Crashes now and opens a new instance `downMs` later. */

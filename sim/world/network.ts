@@ -112,7 +112,11 @@ export class SimNetwork {
   }
 
   /** Cuts the given direction(s) between `clients` and the gateway until `untilMs`. */
-  partition(clients: readonly number[], direction: 'both' | 'to-gateway' | 'from-gateway', untilMs: number): void {
+  partition(
+    clients: readonly number[],
+    direction: 'both' | 'to-gateway' | 'from-gateway',
+    untilMs: number,
+  ): void {
     for (const client of clients) {
       if (direction !== 'from-gateway') extend(this.#toGatewayCutUntilMs, client, untilMs);
       if (direction !== 'to-gateway') extend(this.#fromGatewayCutUntilMs, client, untilMs);
@@ -145,13 +149,18 @@ export class SimNetwork {
 
     if (until(this.#offlineUntilMs, request.client) > now) {
       this.counters.requestsOffline++;
-      scheduler.after(0, () => this.#settle(request, Err(new TransportError(`${lane} is offline`))));
+      scheduler.after(0, () =>
+        this.#settle(request, Err(new TransportError(`${lane} is offline`))),
+      );
       return;
     }
     const timeout = scheduler.after(requestTimeoutMs, () => {
       if (request.settled) return;
       this.counters.requestsTimedOut++;
-      this.#settle(request, Err(new TransportError(`${kind} timed out after ${requestTimeoutMs} ms`)));
+      this.#settle(
+        request,
+        Err(new TransportError(`${kind} timed out after ${requestTimeoutMs} ms`)),
+      );
     });
     if (dropped || until(this.#toGatewayCutUntilMs, request.client) > now) {
       this.counters.messagesDropped++;
@@ -171,7 +180,8 @@ export class SimNetwork {
       if (reply === undefined) return; // the handler threw; reported, no reply
       if (replyLost || until(this.#fromGatewayCutUntilMs, request.client) > scheduler.nowMs) {
         this.counters.repliesLost++;
-        if (replyLost) this.#deps.onFault('reply-loss', lane, `${kind} reply lost after the gateway acted`);
+        if (replyLost)
+          this.#deps.onFault('reply-loss', lane, `${kind} reply lost after the gateway acted`);
         return;
       }
       scheduler.after(replyLatencyMs, () => {

@@ -114,7 +114,8 @@ export class SimStorage {
     const latencyMs = prng.between(rates.storageLatencyMsMin, rates.storageLatencyMsMax);
     const fails = prng.chance(rates.storagePutFailProbability) && this.faultsActive;
     const replyLost = prng.chance(rates.storageLostReplyProbability) && this.faultsActive;
-    if (latencyMs >= SLOW_STORAGE_MS) onFault('slow-storage', 'lake', `put ${path} takes ${latencyMs} ms`);
+    if (latencyMs >= SLOW_STORAGE_MS)
+      onFault('slow-storage', 'lake', `put ${path} takes ${latencyMs} ms`);
     return new Promise((resolve) => {
       if (fails) {
         onFault('storage-put-fail', 'lake', `put ${path} failed, nothing landed`);
@@ -165,7 +166,8 @@ export class SimStorage {
     const { scheduler, prng, rates, trace, onFault } = this.#deps;
     this.counters.reads++;
     const latencyMs = prng.between(rates.storageLatencyMsMin, rates.storageLatencyMsMax);
-    const fails = prng.chance(rates.storagePutFailProbability * READ_FAIL_SHARE) && this.faultsActive;
+    const fails =
+      prng.chance(rates.storagePutFailProbability * READ_FAIL_SHARE) && this.faultsActive;
     return new Promise((resolve) => {
       scheduler.after(latencyMs, () => {
         if (state.dead) return;

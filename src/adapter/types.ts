@@ -24,7 +24,11 @@ export interface AdapterConfig {
  * key under the prefix in lexicographic order; deleting a missing key succeeds.
  */
 export interface LakeAdapter {
-  putObject(path: string, data: Uint8Array, contentType?: string): Promise<Result<void, AdapterError>>;
+  putObject(
+    path: string,
+    data: Uint8Array,
+    contentType?: string,
+  ): Promise<Result<void, AdapterError>>;
   getObject(path: string): Promise<Result<Uint8Array, AdapterError>>;
   headObject(path: string): Promise<Result<{ size: number; lastModified: Date }, AdapterError>>;
   listObjects(prefix: string): Promise<Result<ObjectInfo[], AdapterError>>;

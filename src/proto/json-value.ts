@@ -83,10 +83,22 @@ function parseSimpleValue(bytes: Uint8Array): unknown {
   const first = bytes[0]!;
   if (first === QUOTE) return parsePlainString(bytes);
   if (first === MINUS || (first >= DIGIT_0 && first <= DIGIT_9)) return parseShortInteger(bytes);
-  if (length === 4 && first === 0x74 && bytes[1] === 0x72 && bytes[2] === 0x75 && bytes[3] === 0x65) {
+  if (
+    length === 4 &&
+    first === 0x74 &&
+    bytes[1] === 0x72 &&
+    bytes[2] === 0x75 &&
+    bytes[3] === 0x65
+  ) {
     return true;
   }
-  if (length === 4 && first === 0x6e && bytes[1] === 0x75 && bytes[2] === 0x6c && bytes[3] === 0x6c) {
+  if (
+    length === 4 &&
+    first === 0x6e &&
+    bytes[1] === 0x75 &&
+    bytes[2] === 0x6c &&
+    bytes[3] === 0x6c
+  ) {
     return null;
   }
   if (

@@ -29,12 +29,36 @@ import { FIELDS_MAX, T, type WireMessageName } from './wire-tags';
 
 const EMPTY_BYTES = new Uint8Array(0);
 
-function newReader(bytes: Uint8Array): BinaryReader {
-  return new BinaryReader(bytes, decodeUtf8Strict);
+/** A `BinaryReader` that keeps its input at hand and decodes strings strictly. */
+class WireReader extends BinaryReader {
+  readonly input: Uint8Array;
+
+  constructor(bytes: Uint8Array) {
+    super(bytes, decodeUtf8Strict);
+    this.input = bytes;
+  }
+}
+
+function newReader(bytes: Uint8Array): WireReader {
+  return new WireReader(bytes);
+}
+
+/**
+ * Reads a field tag. Refuses a tag varint that overflows 32 bits (the reader would silently keep
+ * its low bits, which could alias a known field), as the generated decoder does.
+ */
+function readTag(reader: WireReader, message: WireMessageName): number {
+  const start = reader.pos;
+  const fieldTag = reader.uint32();
+  const length = reader.pos - start;
+  if (length > 4 && (length > 5 || reader.input[reader.pos - 1]! > 0x0f)) {
+    failDecode(message, 'illegal tag: varint overflows 32 bits');
+  }
+  return fieldTag;
 }
 
 /** Skips a field the message does not know; refuses a known field with the wrong wire type. */
-function skipField(reader: BinaryReader, fieldTag: number, message: WireMessageName): void {
+function skipField(reader: WireReader, fieldTag: number, message: WireMessageName): void {
   const field = fieldTag >>> 3;
   const wireType = fieldTag & 7;
   if (field === 0 || wireType > WireType.Bit32) failDecode(message, `illegal tag ${fieldTag}`);
@@ -46,7 +70,7 @@ function skipField(reader: BinaryReader, fieldTag: number, message: WireMessageN
 }
 
 /** Reads a length prefix; returns where the nested message ends, or -1 if past `parentEnd`. */
-function nestedEnd(reader: BinaryReader, parentEnd: number): number {
+function nestedEnd(reader: WireReader, parentEnd: number): number {
   const length = reader.uint32();
   const end = reader.pos + length;
   return end > parentEnd ? -1 : end;
@@ -55,7 +79,7 @@ function nestedEnd(reader: BinaryReader, parentEnd: number): number {
 const TRUNCATED = 'truncated: a length runs past the end of the message';
 
 /** Reads a string field; on malformed UTF-8 names the field (the path is built only then). */
-function readText(reader: BinaryReader, context: string, index: number, field: string): string {
+function readText(reader: WireReader, context: string, index: number, field: string): string {
   try {
     return reader.string(true);
   } catch {
@@ -64,7 +88,7 @@ function readText(reader: BinaryReader, context: string, index: number, field: s
 }
 
 function readColumn(
-  reader: BinaryReader,
+  reader: WireReader,
   parentEnd: number,
   limits: CodecLimits,
   context: string,
@@ -76,7 +100,7 @@ function readColumn(
   let name = '';
   let value: Uint8Array = EMPTY_BYTES;
   while (reader.pos < end) {
-    const fieldTag = reader.uint32();
+    const fieldTag = readTag(reader, 'ColumnDelta');
     if (fieldTag === T.f1Len) name = readText(reader, context, index, `columns[${columnIndex}]`);
     else if (fieldTag === T.f2Len) value = reader.bytes();
     else skipField(reader, fieldTag, 'ColumnDelta');
@@ -87,7 +111,7 @@ function readColumn(
 
 /** Reads the fields of a `RowDelta` from the reader's position up to `end`. */
 function readRowDeltaBody(
-  reader: BinaryReader,
+  reader: WireReader,
   end: number,
   limits: CodecLimits,
   context: string,
@@ -101,7 +125,7 @@ function readRowDeltaBody(
   let hlc = 0n;
   const columns: ColumnDelta[] = [];
   while (reader.pos < end) {
-    const fieldTag = reader.uint32();
+    const fieldTag = readTag(reader, 'RowDelta');
     switch (fieldTag) {
       case T.f1Varint:
         op = reader.int32();
@@ -134,7 +158,7 @@ function readRowDeltaBody(
 }
 
 function readRowDelta(
-  reader: BinaryReader,
+  reader: WireReader,
   parentEnd: number,
   limits: CodecLimits,
   context: string,
@@ -160,7 +184,7 @@ export function readSyncPush(bytes: Uint8Array, limits: CodecLimits): SyncPush {
   let baseHlc = 0n;
   const deltas: RowDelta[] = [];
   while (reader.pos < end) {
-    const fieldTag = reader.uint32();
+    const fieldTag = readTag(reader, 'SyncPush');
     switch (fieldTag) {
       case T.f1Len:
         clientId = readText(reader, 'SyncPush', STANDALONE, 'clientId');
@@ -197,7 +221,7 @@ export function readSyncPull(bytes: Uint8Array): SyncPull {
   let maxDeltas = 0;
   let gatewayEpoch = 0n;
   while (reader.pos < end) {
-    const fieldTag = reader.uint32();
+    const fieldTag = readTag(reader, 'SyncPull');
     switch (fieldTag) {
       case T.f1Len:
         clientId = readText(reader, 'SyncPull', STANDALONE, 'clientId');
@@ -225,7 +249,7 @@ export function readSyncPull(bytes: Uint8Array): SyncPull {
 }
 
 function readErrorReply(
-  reader: BinaryReader,
+  reader: WireReader,
   parentEnd: number,
   previous: ErrorReply | null,
 ): ErrorReply {
@@ -234,7 +258,7 @@ function readErrorReply(
   let code = previous?.code ?? '';
   let message = previous?.message ?? '';
   while (reader.pos < end) {
-    const fieldTag = reader.uint32();
+    const fieldTag = readTag(reader, 'ErrorReply');
     if (fieldTag === T.f1Len) code = readText(reader, 'SyncResponse.error', STANDALONE, 'code');
     else if (fieldTag === T.f2Len) {
       message = readText(reader, 'SyncResponse.error', STANDALONE, 'message');
@@ -274,12 +298,12 @@ export function readSyncResponse(bytes: Uint8Array, limits: CodecLimits): SyncRe
 }
 
 function readResponseField(
-  reader: BinaryReader,
+  reader: WireReader,
   end: number,
   limits: CodecLimits,
   draft: ResponseDraft,
 ): void {
-  const fieldTag = reader.uint32();
+  const fieldTag = readTag(reader, 'SyncResponse');
   switch (fieldTag) {
     case T.f1Len:
       checkDeltaCount(draft.deltas.length + 1, limits, 'SyncResponse');

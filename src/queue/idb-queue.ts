@@ -1,8 +1,23 @@
-import { type DBSchema, type IDBPDatabase, type IDBPTransaction, wrap } from 'idb';
+import { type IDBPDatabase, wrap } from 'idb';
 import type { RowDelta } from '../delta/types';
 import type { HLCTimestamp } from '../hlc/types';
 import { type LakeSyncError, QueueError } from '../result/errors';
 import { Err, Ok, type Result } from '../result/result';
+import {
+  abortQuietly,
+  createSchema,
+  INITIAL_META,
+  issueAll,
+  META_KEY,
+  type OutboxSchema,
+  type OutboxTransaction,
+  pendingRange,
+  SCHEMA_VERSION,
+  STORES,
+  STRICT,
+  type StoredEntry,
+  toEntry,
+} from './idb-schema';
 import {
   asError,
   checkDeltaShape,
@@ -10,57 +25,11 @@ import {
   checkIds,
   checkLimit,
   entrySnapshot,
-  freezeStoredDelta,
   frozenDeltaCopy,
   hlcSortKey,
   resolveQueueOptions,
 } from './outbox-entry';
-import type { QueueEntry, QueueEntryStatus, QueueOptions, SyncQueue } from './types';
-
-/** An entry as stored: the entry plus `hlcKey`, a sortable key for the delta's bigint HLC. */
-interface StoredEntry {
-  readonly id: string;
-  readonly delta: RowDelta;
-  readonly status: QueueEntryStatus;
-  readonly seq: number;
-  readonly retryCount: number;
-  readonly hlcKey: string;
-}
-
-/** The queue's own counters, kept in one record so a push updates them atomically. */
-interface StoredMeta {
-  readonly nextSeq: number;
-  readonly lastHlc: HLCTimestamp | null;
-}
-
-/**
- * The database layout (version 1). `entries` is keyed by `id` (the `deltaId`); its indexes give
- * push order (`seq`), pending entries in push order without scanning the rest (`status-seq`), and
- * HLC ranges for `removeDurable` and `reopen` (`hlc`, over the fixed-width hex `hlcKey`, because a
- * bigint is not a valid IndexedDB key). `meta` holds one `StoredMeta` under `META_KEY`.
- */
-interface OutboxSchema extends DBSchema {
-  entries: {
-    key: string;
-    value: StoredEntry;
-    indexes: { seq: number; 'status-seq': [QueueEntryStatus, number]; hlc: string };
-  };
-  meta: { key: string; value: StoredMeta };
-}
-
-type StoreName = 'entries' | 'meta';
-type OutboxTransaction<Mode extends IDBTransactionMode> = IDBPTransaction<
-  OutboxSchema,
-  StoreName[],
-  Mode
->;
-
-const SCHEMA_VERSION = 1;
-const STORES: StoreName[] = ['entries', 'meta'];
-const META_KEY = 'outbox';
-const INITIAL_META: StoredMeta = { nextSeq: 1, lastHlc: null };
-/** Writes are flushed to disk before they complete: the outbox exists to survive a crash. */
-const STRICT: IDBTransactionOptions = { durability: 'strict' };
+import type { QueueEntry, QueueOptions, SyncQueue } from './types';
 
 /** Options of `IdbQueue.open`: the queue bound, and the IndexedDB to use (default: the global one). */
 export type IdbQueueOptions = Partial<QueueOptions> & { readonly indexedDB?: IDBFactory };
@@ -327,48 +296,6 @@ export class IdbQueue implements SyncQueue {
       abortQuietly(tx);
       return Err(failure(what, caught));
     }
-  }
-}
-
-/** Creates the version-1 layout (see `OutboxSchema`) on a new database. */
-function createSchema(db: IDBDatabase, event: IDBVersionChangeEvent): void {
-  if (event.oldVersion >= 1) return;
-  const entries = db.createObjectStore('entries', { keyPath: 'id' });
-  entries.createIndex('seq', 'seq', { unique: true });
-  entries.createIndex('status-seq', ['status', 'seq'], { unique: true });
-  entries.createIndex('hlc', 'hlcKey');
-  db.createObjectStore('meta');
-}
-
-/** Keys of the `status-seq` index covering every pending entry, in push order. */
-function pendingRange(): IDBKeyRange {
-  return IDBKeyRange.bound(['pending', -Infinity], ['pending', Infinity]);
-}
-
-function toEntry(stored: StoredEntry): QueueEntry {
-  return entrySnapshot({ ...stored, delta: freezeStoredDelta(stored.delta) });
-}
-
-/**
- * Issues the requests in order and awaits them all. If issuing one throws, the requests already
- * issued are still observed, so the abort that follows cannot surface as an unhandled rejection.
- */
-async function issueAll<T>(requests: ReadonlyArray<() => Promise<T>>): Promise<T[]> {
-  const issued: Promise<T>[] = [];
-  try {
-    for (const request of requests) issued.push(request());
-  } catch (caught) {
-    for (const promise of issued) promise.catch(() => undefined);
-    throw caught;
-  }
-  return Promise.all(issued);
-}
-
-function abortQuietly(tx: IDBPTransaction<OutboxSchema, StoreName[], IDBTransactionMode>): void {
-  try {
-    tx.abort();
-  } catch {
-    // Already committed or aborted (for example by the failure being reported): nothing to undo.
   }
 }
 

@@ -122,10 +122,7 @@ describe('SyncClient', () => {
         calls++;
         return Err(new TransportError('unreachable'));
       },
-      pull: async () => {
-        calls++;
-        return Err(new TransportError('unreachable'));
-      },
+      pull: async () => Err(new TransportError('unreachable')),
     };
     const alice = unwrapOrThrow(
       await SyncClient.open({ clientId: 'alice', clock: w.clock, timers: w.timers, transport, queue: new MemoryQueue(), options: { retryDelayMsMin: 1_000, retryDelayMsMax: 4_000, syncIntervalMs: 500 } }),

@@ -11,17 +11,15 @@ import {
   encodeSyncPush,
   encodeSyncResponse,
 } from '../codec';
-import { RowDeltaSchema, SyncPushSchema, SyncResponseSchema } from '../gen/lakesync_pb';
+import {
+  RowDeltaSchema,
+  SyncPushSchema,
+  SyncResponseSchema,
+  type DeltaOp as WireDeltaOp,
+} from '../gen/lakesync_pb';
 import { DEFAULT_CODEC_LIMITS } from '../limits';
 import { encodeSyncPushBySchema, encodeSyncResponseBySchema } from '../schema-codec';
-import {
-  hlc,
-  hlcOf,
-  sampleDelta,
-  samplePull,
-  samplePush,
-  sampleResponse,
-} from './sample-messages';
+import { hlc, hlcOf, sampleDelta, samplePull, samplePush, sampleResponse } from './sample-messages';
 
 const HLC_EDGES = [hlc(0n), hlcOf(2 ** 48 - 1, 0xffff), hlc((1n << 64n) - 1n)];
 
@@ -50,9 +48,9 @@ describe('codec round trips (the plan’s seven)', () => {
       push.deltas = [{ ...sampleDelta(1), hlc: edge }];
       const decoded = decodeSyncPush(encodeSyncPush(push));
       expect(decoded.ok && decoded.value.deltas[0]!.hlc === edge).toBe(true);
-      expect(decoded.ok && decoded.value.lastSeenHlc === edge && decoded.value.baseHlc === edge).toBe(
-        true,
-      );
+      expect(
+        decoded.ok && decoded.value.lastSeenHlc === edge && decoded.value.baseHlc === edge,
+      ).toBe(true);
       const response = sampleResponse(0, {
         serverHlc: edge,
         cursor: edge,
@@ -61,7 +59,10 @@ describe('codec round trips (the plan’s seven)', () => {
         clientAcceptedHlc: edge,
         clientDurableHlc: edge,
       });
-      expect(decodeSyncResponse(encodeSyncResponse(response))).toEqual({ ok: true, value: response });
+      expect(decodeSyncResponse(encodeSyncResponse(response))).toEqual({
+        ok: true,
+        value: response,
+      });
       const pull = { ...samplePull, sinceHlc: edge, gatewayEpoch: edge };
       expect(decodeSyncPull(encodeSyncPull(pull))).toEqual({ ok: true, value: pull });
     }
@@ -202,7 +203,10 @@ describe('codec refusals (never a throw)', () => {
   });
 
   it('refuses an unknown op and names its number', () => {
-    expectCodecError(decodeSyncPush(pushOf(rawDelta({ op: 7 }))), /deltas\[0\]\.op: unknown op 7/);
+    expectCodecError(
+      decodeSyncPush(pushOf(rawDelta({ op: 7 as WireDeltaOp }))),
+      /deltas\[0\]\.op: unknown op 7/,
+    );
   });
 
   it('refuses an unspecified op', () => {
@@ -219,7 +223,10 @@ describe('codec refusals (never a throw)', () => {
   });
 
   it('refuses an empty clientId on a push or a pull', () => {
-    expectCodecError(decodeSyncPush(encodeSyncPush({ ...samplePush(1), clientId: '' })), /clientId/);
+    expectCodecError(
+      decodeSyncPush(encodeSyncPush({ ...samplePush(1), clientId: '' })),
+      /clientId/,
+    );
     expectCodecError(decodeSyncPull(encodeSyncPull({ ...samplePull, clientId: '' })), /clientId/);
   });
 
@@ -250,7 +257,10 @@ describe('codec refusals (never a throw)', () => {
   });
 
   it('refuses more than columnsMax columns and accepts exactly columnsMax', () => {
-    const columns = Array.from({ length: 4 }, (_, index) => ({ column: `c${index}`, value: index }));
+    const columns = Array.from({ length: 4 }, (_, index) => ({
+      column: `c${index}`,
+      value: index,
+    }));
     const bytes = encodeRowDelta(sampleDelta(1, { columns }));
     expect(decodeRowDelta(bytes, { columnsMax: 4 }).ok).toBe(true);
     expectCodecError(decodeRowDelta(bytes, { columnsMax: 3 }), /more than 3 columns/);
@@ -285,7 +295,10 @@ describe('codec refusals (never a throw)', () => {
 
   it('refuses a known field with the wrong wire type', () => {
     // SyncPush field 3 (last_seen_hlc, fixed64) sent as a varint.
-    expectCodecError(decodeSyncPush(new Uint8Array([0x18, 0x01])), /field 3 has the wrong wire type 0/);
+    expectCodecError(
+      decodeSyncPush(new Uint8Array([0x18, 0x01])),
+      /field 3 has the wrong wire type 0/,
+    );
   });
 
   it('refuses an error reply without a code', () => {
@@ -305,7 +318,9 @@ describe('codec compatibility', () => {
   it('ignores unknown fields from a newer peer', () => {
     const bytes = encodeSyncPull(samplePull);
     // field 99, length-delimited, 2 bytes; field 100, varint 5; field 101, fixed32.
-    const extra = new Uint8Array([0x9a, 0x06, 0x02, 0x68, 0x69, 0xa0, 0x06, 0x05, 0xad, 0x06, 1, 2, 3, 4]);
+    const extra = new Uint8Array([
+      0x9a, 0x06, 0x02, 0x68, 0x69, 0xa0, 0x06, 0x05, 0xad, 0x06, 1, 2, 3, 4,
+    ]);
     const withExtra = new Uint8Array([...bytes, ...extra]);
     expect(decodeSyncPull(withExtra)).toEqual({ ok: true, value: samplePull });
   });

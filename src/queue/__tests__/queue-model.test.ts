@@ -196,16 +196,20 @@ describe('SyncQueue agrees with a plain model on random operation sequences', ()
 
   it('IdbQueue', async () => {
     await fc.assert(
-      fc.asyncProperty(hlcsArb, fc.array(opArb, { maxLength: 30, size: 'max' }), async (hlcs, ops) => {
-        const queue = ok(
-          await IdbQueue.open('model', { indexedDB: new IDBFactory(), entriesMax: ENTRIES_MAX }),
-        );
-        try {
-          await agreeWithModel(queue, hlcs, ops);
-        } finally {
-          queue.close();
-        }
-      }),
+      fc.asyncProperty(
+        hlcsArb,
+        fc.array(opArb, { maxLength: 30, size: 'max' }),
+        async (hlcs, ops) => {
+          const queue = ok(
+            await IdbQueue.open('model', { indexedDB: new IDBFactory(), entriesMax: ENTRIES_MAX }),
+          );
+          try {
+            await agreeWithModel(queue, hlcs, ops);
+          } finally {
+            queue.close();
+          }
+        },
+      ),
       { numRuns: 40 },
     );
   });

@@ -1,0 +1,110 @@
+import { formatRatio } from './format';
+import { rowCatalogue } from './report-markdown';
+import { headroom } from './stats';
+import type { BenchReport, BenchRow, Verdict } from './types';
+
+/**
+ * Renders the ratios as a self-contained SVG bar chart (no scripts, fonts, styles or links from
+ * elsewhere). One group per benchmark, one bar per runtime. Ratios live on different scales, so
+ * each bar shows the ratio divided by its target (inverted for "at most" targets) on a log axis:
+ * the dashed line is the target, a bar reaching past it met the target. Each bar is labelled
+ * with the actual ratio and the target text.
+ */
+export function renderSvg(report: BenchReport): string {
+  const rows = rowCatalogue(report);
+  const runtimes = report.runtimes;
+  const barsPerGroup = Math.max(1, runtimes.length);
+  const groupHeight = GROUP_GAP + barsPerGroup * BAR_PITCH;
+  const height = TOP + rows.length * groupHeight + BOTTOM;
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${height}" viewBox="0 0 ${WIDTH} ${height}" font-family="sans-serif" font-size="12">`,
+    `<title>LakeSync benchmark ratios against their targets (${escapeXml(report.date)})</title>`,
+    `<rect x="0" y="0" width="${WIDTH}" height="${height}" fill="#ffffff"/>`,
+    `<text x="${MARGIN}" y="24" font-size="16" font-weight="bold">LakeSync benchmarks: ratio ÷ target (log scale)</text>`,
+    `<text x="${MARGIN}" y="42" fill="#555555">${escapeXml(subtitle(report))}</text>`,
+    ...axis(height),
+  ];
+  rows.forEach((row, index) => {
+    const top = TOP + index * groupHeight;
+    parts.push(
+      `<text x="${MARGIN}" y="${top + GROUP_GAP / 2 + 10}" font-weight="bold">${escapeXml(row.title)}</text>`,
+      `<text x="${MARGIN}" y="${top + GROUP_GAP / 2 + 24}" fill="#555555">${escapeXml(`target ${row.target.text}`)}</text>`,
+    );
+    runtimes.forEach((runtime, position) => {
+      const own = runtime.rows.find((candidate) => candidate.id === row.id);
+      const y = top + GROUP_GAP / 2 + position * BAR_PITCH;
+      parts.push(...bar(runtime.runtime, own, y));
+    });
+  });
+  parts.push('</svg>');
+  return `${parts.join('\n')}\n`;
+}
+
+const WIDTH = 960;
+const MARGIN = 16;
+const LABEL_WIDTH = 330;
+const CHART_LEFT = MARGIN + LABEL_WIDTH;
+const CHART_RIGHT = WIDTH - 170;
+const TOP = 70;
+const BOTTOM = 40;
+const BAR_HEIGHT = 14;
+const BAR_PITCH = 18;
+const GROUP_GAP = 22;
+/** The axis spans target ÷ 100 to target × 100; bars beyond are clamped and marked. */
+const LOG_MIN = -2;
+const LOG_MAX = 2;
+
+const COLOURS: Record<Verdict, string> = { PASS: '#2e7d32', MISS: '#c62828', ERROR: '#9e9e9e' };
+
+function subtitle(report: BenchReport): string {
+  const runtimes = report.runtimes.map((r) => `${r.runtime} ${r.runtimeVersion}`).join(', ');
+  const quick = report.quick ? ' — quick pass' : '';
+  return `${report.machine.cpuModel}, ${report.machine.cores} cores; ${runtimes}; ${report.date}${quick}. Green: target met; red: missed; grey: not measured.`;
+}
+
+/** x position of a headroom factor on the log axis, clamped to the chart. */
+export function xOf(factor: number): number {
+  const logValue = factor > 0 ? Math.log10(factor) : LOG_MIN;
+  const clamped = Math.min(LOG_MAX, Math.max(LOG_MIN, logValue));
+  return CHART_LEFT + ((clamped - LOG_MIN) / (LOG_MAX - LOG_MIN)) * (CHART_RIGHT - CHART_LEFT);
+}
+
+function axis(height: number): string[] {
+  const parts: string[] = [];
+  for (let power = LOG_MIN; power <= LOG_MAX; power++) {
+    const x = xOf(10 ** power);
+    const label = power === 0 ? 'target' : `×${formatRatio(10 ** power)}`;
+    parts.push(
+      `<line x1="${x}" y1="${TOP - 8}" x2="${x}" y2="${height - BOTTOM}" stroke="${power === 0 ? '#000000' : '#e0e0e0'}"${power === 0 ? ' stroke-dasharray="4 3"' : ''}/>`,
+      `<text x="${x}" y="${height - BOTTOM + 16}" text-anchor="middle" fill="#555555">${label}</text>`,
+    );
+  }
+  return parts;
+}
+
+function bar(runtime: string, row: BenchRow | undefined, y: number): string[] {
+  const left = xOf(10 ** LOG_MIN);
+  if (row === undefined) {
+    return [
+      `<text x="${left + 4}" y="${y + 11}" fill="#9e9e9e">${escapeXml(`${runtime}: not run`)}</text>`,
+    ];
+  }
+  const factor = headroom(row.ratio, row.target);
+  const right = row.verdict === 'ERROR' ? left + 2 : xOf(factor);
+  const clipped = factor > 10 ** LOG_MAX ? ' ▶' : '';
+  const label = `${runtime}: ${row.verdict} ${formatRatio(row.ratio)}${clipped}`;
+  return [
+    `<rect x="${left}" y="${y}" width="${Math.max(2, right - left)}" height="${BAR_HEIGHT}" fill="${COLOURS[row.verdict]}"><title>${escapeXml(`${row.title} (${runtime}): ratio ${formatRatio(row.ratio)}, ${row.ratioText}; target ${row.target.text}`)}</title></rect>`,
+    `<text x="${Math.max(right, left) + 6}" y="${y + 11}">${escapeXml(label)}</text>`,
+  ];
+}
+
+/** Escapes text for XML content and attribute values. */
+export function escapeXml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
+}

@@ -1,0 +1,125 @@
+import * as Y from 'yjs';
+import { MemoryAdapter } from '../../src/adapter/memory-adapter';
+import { SyncGateway } from '../../src/gateway/gateway';
+import { ManualClock, ManualTimers } from '../../src/ports/manual';
+import { decodeSyncPush, encodeSyncPush } from '../../src/proto/codec';
+import type { SyncPush } from '../../src/proto/types';
+import { generateDeltas, lastWallMs, toPushes, workload } from '../lib/inputs';
+import { consume, measurePair } from '../lib/measure';
+import { atLeast, rowFromQuantities } from '../lib/stats';
+import type { Suite } from '../lib/suite';
+
+const DELTAS_PER_SESSION = 5_000;
+const DELTAS_PER_SESSION_QUICK = 400;
+const PUSH_BATCH = 100;
+/** Far above anything a session buffers, so no flush (by size or age) and no backpressure. */
+const NEVER = 1e15;
+
+/**
+ * `SyncGateway.handlePush` (validate with `deltaId` recomputed, dedupe by watermark, merge into
+ * the index, append to the log) of decoded 100-delta pushes from 8 clients, against Yjs applying
+ * the same column writes: one `Y.Map` per row in one `Y.Doc`, one `transact` per push, `clear`
+ * for a DELETE. Each sample is a session: a fresh gateway (or document) takes every push once.
+ * The gateway runs over a `MemoryAdapter` with a manual clock that never moves, and flush
+ * thresholds so large that no flush runs.
+ */
+export const gatewayPushSuite: Suite = {
+  id: 'gateway-push',
+  title: 'Gateway handlePush vs Yjs',
+  async run(context) {
+    const count = context.quick ? DELTAS_PER_SESSION_QUICK : DELTAS_PER_SESSION;
+    const shape = workload({
+      seed: 'bench/gateway-push',
+      count,
+      rowsPerTable: Math.ceil(count / 30),
+    });
+    const pushes = toPushes(generateDeltas(shape), PUSH_BATCH).map(redecode);
+    const clockMs = lastWallMs(shape) + 1;
+    let gateway: SyncGateway | null = null;
+    let doc = new Y.Doc();
+    const openGateway = async (): Promise<SyncGateway> => {
+      gateway?.close();
+      const clock = new ManualClock(clockMs);
+      const opened = await SyncGateway.open({
+        gatewayId: 'bench',
+        clock,
+        timers: new ManualTimers(clock),
+        adapter: new MemoryAdapter({ clock }),
+        options: { flushBytesThreshold: NEVER, flushAgeMs: NEVER, bufferBytesMax: NEVER },
+      });
+      if (!opened.ok)
+        throw new Error(`gateway-push: cannot open a gateway: ${opened.error.message}`);
+      return opened.value;
+    };
+    const check = await openGateway();
+    for (const push of pushes) {
+      const reply = check.handlePush(push);
+      if (!reply.ok)
+        throw new Error(`gateway-push: a seeded push was refused: ${reply.error.message}`);
+    }
+    if (check.stats().logLength !== count)
+      throw new Error('gateway-push: not every delta was accepted');
+    check.close();
+    const measured = await measurePair(
+      {
+        label: 'SyncGateway.handlePush',
+        opsPerSample: count,
+        prepareAsync: async () => {
+          gateway = await openGateway();
+        },
+        run: () => {
+          let accepted = 0;
+          for (const push of pushes) if (gateway!.handlePush(push).ok) accepted++;
+          consume(accepted);
+        },
+      },
+      {
+        label: 'Yjs Y.Map per row',
+        opsPerSample: count,
+        prepare: () => {
+          doc.destroy();
+          doc = new Y.Doc();
+        },
+        run: () => {
+          for (const push of pushes) applyWithYjs(doc, push);
+          consume(doc.share.size);
+        },
+      },
+      context.budget,
+    );
+    (gateway as SyncGateway | null)?.close();
+    return {
+      rows: [
+        rowFromQuantities({
+          id: 'gateway.handle-push',
+          suite: this.id,
+          title: 'Gateway handlePush of decoded pushes',
+          subject: measured.subject,
+          baseline: measured.baseline,
+          ratioText: 'handlePush deltas/s ÷ Yjs deltas/s',
+          target: atLeast(2, '≥ 2 × Yjs'),
+          note: `Sessions of ${count.toLocaleString('en-GB')} deltas in ${pushes.length} pushes of ≤ ${PUSH_BATCH} from ${shape.clients} clients over ${(shape.tables.length * shape.rowsPerTable).toLocaleString('en-GB')} rows; rates are per delta.`,
+        }),
+      ],
+    };
+  },
+};
+
+/** Applies one push's column writes to `doc`: one top-level `Y.Map` per row, one transaction. */
+export function applyWithYjs(doc: Y.Doc, push: SyncPush): void {
+  doc.transact(() => {
+    for (const delta of push.deltas) {
+      const row = doc.getMap<unknown>(`${delta.table}:${delta.rowId}`);
+      if (delta.op === 'DELETE') row.clear();
+      for (const change of delta.columns) row.set(change.column, change.value);
+    }
+  });
+}
+
+/** The push as the gateway receives it from the wire: encoded, then decoded. */
+function redecode(push: SyncPush): SyncPush {
+  const decoded = decodeSyncPush(encodeSyncPush(push));
+  if (!decoded.ok)
+    throw new Error(`gateway-push: a seeded push does not decode: ${decoded.error.message}`);
+  return decoded.value;
+}

@@ -1,0 +1,221 @@
+import { performance } from 'node:perf_hooks';
+import { loadEngine, type SimEngine } from '../../sim/cli/engine';
+import type { SimConfig } from '../../sim/types';
+import { extrapolate, growthExponent, type MeasuredPoint } from '../lib/curve-fit';
+import { atLeast, errorRow, median, rowFromQuantities } from '../lib/stats';
+import type { Suite, SuiteContext } from '../lib/suite';
+import type { BenchRow, Curve, CurvePoint } from '../lib/types';
+
+/** Seeds of the default scenario that are timed (after one warm-up run of `WARM_UP_SEED`). */
+const SEEDS = [1, 2, 3];
+const WARM_UP_SEED = 0;
+/** Wall time all scaling points of one runtime may take together. */
+const CURVE_BUDGET_MS = 100_000;
+const CURVE_BUDGET_MS_QUICK = 20_000;
+
+const COMPRESSION_SPEC = {
+  id: 'sim.compression',
+  suite: 'simulator',
+  title: 'Simulator virtual time per wall time (default scenario)',
+  ratioText: 'virtual s ÷ wall s',
+  target: atLeast(1_000, '≥ 1,000 virtual s per wall s'),
+} as const;
+
+const DELIVERY_SPEC = {
+  id: 'sim.delivery',
+  suite: 'simulator',
+  title: 'Simulator deltas delivered per wall second (default scenario)',
+  ratioText: 'deltas pulled by clients ÷ wall s',
+  target: atLeast(100_000, '≥ 100k deltas per wall s'),
+} as const;
+
+/** One timed run: what the engine reported and how long `runPlan` took here. */
+interface TimedRun {
+  readonly wallMs: number;
+  readonly virtualMs: number;
+  readonly writes: number;
+  readonly deltasPushed: number;
+  readonly deltasPulled: number;
+  readonly ok: boolean;
+}
+
+/**
+ * The simulator's speed against the wall clock: virtual seconds per wall second and deltas
+ * delivered (pulled by clients) per wall second on the default scenario (median run of three
+ * seeds, after a warm-up run), plus how wall time grows with clients and with deltas. The engine
+ * is loaded at run time (`sim/index.ts`), so a missing engine gives ERROR rows, not a crash.
+ */
+export const simulatorSuite: Suite = {
+  id: 'simulator',
+  title: 'Simulator',
+  async run(context) {
+    const engine = await loadEngine();
+    if (!engine.ok) {
+      return {
+        rows: [errorRow(COMPRESSION_SPEC, engine.error), errorRow(DELIVERY_SPEC, engine.error)],
+      };
+    }
+    const rows = await defaultScenarioRows(engine.value, context);
+    const curves = await scalingCurves(engine.value, context);
+    return { rows, curves };
+  },
+};
+
+async function timedRun(engine: SimEngine, config: SimConfig): Promise<TimedRun> {
+  const plan = engine.generatePlan(config);
+  const started = performance.now();
+  const result = await engine.runPlan(plan);
+  const wallMs = performance.now() - started;
+  return {
+    wallMs,
+    virtualMs: result.stats.virtualMs,
+    writes: plan.events.filter((event) => event.kind === 'write').length,
+    deltasPushed: result.stats.deltasPushed,
+    deltasPulled: result.stats.deltasPulled,
+    ok: result.ok,
+  };
+}
+
+/** The default scenario, shortened in quick mode. */
+function defaultScenario(engine: SimEngine, seed: number, quick: boolean): SimConfig {
+  return quick
+    ? engine.defaultSimConfig(seed, { clients: 4, durationMs: 5_000, healMs: 10_000 })
+    : engine.defaultSimConfig(seed);
+}
+
+async function defaultScenarioRows(engine: SimEngine, context: SuiteContext): Promise<BenchRow[]> {
+  await timedRun(engine, defaultScenario(engine, WARM_UP_SEED, context.quick));
+  const seeds = context.quick ? SEEDS.slice(0, 1) : SEEDS;
+  const runs: TimedRun[] = [];
+  for (const seed of seeds) {
+    const run = await timedRun(engine, defaultScenario(engine, seed, context.quick));
+    context.log(
+      `  simulator: seed ${seed}: ${Math.round(run.wallMs)} ms wall for ${run.virtualMs} ms virtual`,
+    );
+    runs.push(run);
+  }
+  const byCompression = medianRun(runs, (run) => run.virtualMs / run.wallMs);
+  const byDelivery = medianRun(runs, (run) => run.deltasPulled / run.wallMs);
+  const failed = runs.filter((run) => !run.ok).length;
+  const health =
+    failed === 0 ? 'every run passed its oracles' : `${failed} run(s) reported oracle violations`;
+  const scenario = context.quick
+    ? 'quick scenario: 4 clients, 5 s + 10 s heal'
+    : 'defaultSimConfig (20 clients, 60 s faults + 60 s heal, default faults)';
+  const note = `${scenario}; seeds ${seeds.join(', ')} after a warm-up run, the median run shown; wall time is runPlan only; ${health}.`;
+  return [
+    rowFromQuantities({
+      ...COMPRESSION_SPEC,
+      subject: { label: 'virtual time', value: byCompression.virtualMs / 1_000, unit: 's' },
+      baseline: { label: 'wall time', value: byCompression.wallMs / 1_000, unit: 's' },
+      note,
+    }),
+    rowFromQuantities({
+      ...DELIVERY_SPEC,
+      subject: { label: 'deltas pulled', value: byDelivery.deltasPulled, unit: 'deltas' },
+      baseline: { label: 'wall time', value: byDelivery.wallMs / 1_000, unit: 's' },
+      note: `${note} ${byDelivery.deltasPushed.toLocaleString('en-GB')} deltas pushed in that run.`,
+    }),
+  ];
+}
+
+function medianRun(runs: readonly TimedRun[], key: (run: TimedRun) => number): TimedRun {
+  const middle = median(runs.map(key));
+  return runs.reduce((best, run) =>
+    Math.abs(key(run) - middle) < Math.abs(key(best) - middle) ? run : best,
+  );
+}
+
+/** A scaling axis: the sizes and the config of each. */
+interface Axis {
+  readonly id: string;
+  readonly title: string;
+  readonly xLabel: string;
+  readonly sizes: readonly number[];
+  readonly config: (size: number) => SimConfig;
+}
+
+async function scalingCurves(engine: SimEngine, context: SuiteContext): Promise<Curve[]> {
+  const quick = context.quick;
+  const clientsAxis: Axis = {
+    id: 'sim.clients',
+    title: 'Simulator wall time by clients (3,000 writes in total, no faults)',
+    xLabel: 'clients',
+    sizes: quick ? [2, 4, 8] : [10, 100, 1_000],
+    config: (clients) =>
+      engine.defaultSimConfig(7, {
+        clients,
+        faultProfile: 'none',
+        durationMs: quick ? 5_000 : 30_000,
+        healMs: quick ? 5_000 : 30_000,
+        writesPerClientPerSecond: (quick ? 200 : 3_000) / (clients * (quick ? 5 : 30)),
+      }),
+  };
+  const deltasAxis: Axis = {
+    id: 'sim.deltas',
+    title: 'Simulator wall time by writes (10 clients at 100 writes/s each, no faults)',
+    xLabel: 'writes',
+    sizes: quick ? [200, 400, 800] : [10_000, 100_000, 1_000_000],
+    config: (writes) =>
+      engine.defaultSimConfig(7, {
+        clients: 10,
+        faultProfile: 'none',
+        durationMs: writes,
+        healMs: quick ? 5_000 : 30_000,
+        writesPerClientPerSecond: 100,
+      }),
+  };
+  const deadline = performance.now() + (quick ? CURVE_BUDGET_MS_QUICK : CURVE_BUDGET_MS);
+  const curves: Curve[] = [];
+  for (const axis of [clientsAxis, deltasAxis]) {
+    curves.push(await measureAxis(engine, axis, deadline, context));
+  }
+  return curves;
+}
+
+async function measureAxis(
+  engine: SimEngine,
+  axis: Axis,
+  deadline: number,
+  context: SuiteContext,
+): Promise<Curve> {
+  const points: CurvePoint[] = [];
+  const measured: MeasuredPoint[] = [];
+  for (const size of axis.sizes) {
+    const exponent = Math.max(1, growthExponent(measured));
+    const predictedMs = extrapolate(measured, size, exponent);
+    const remainingMs = deadline - performance.now();
+    if (Number.isFinite(predictedMs) && predictedMs > remainingMs) {
+      const last = measured[measured.length - 1]!;
+      const scale = size / last.x;
+      points.push({
+        x: size,
+        wallMs: predictedMs,
+        virtualMs: Number.NaN,
+        writes: Number.NaN,
+        deltasPushed: Number.NaN,
+        deltasPulled: Number.NaN,
+        measured: false,
+        note: `EXTRAPOLATED, not measured: predicted ${Math.round(predictedMs / 1_000)} s exceeds the ${Math.max(0, Math.round(remainingMs / 1_000))} s left in the budget; wall ∝ ${axis.xLabel}^${exponent.toFixed(2)} from the measured points (${scale}× the largest measured size, ${last.x.toLocaleString('en-GB')}).`,
+      });
+      context.log(
+        `  simulator: ${axis.xLabel} ${size}: skipped (predicted ${Math.round(predictedMs)} ms)`,
+      );
+      continue;
+    }
+    const run = await timedRun(engine, axis.config(size));
+    context.log(`  simulator: ${axis.xLabel} ${size}: ${Math.round(run.wallMs)} ms wall`);
+    measured.push({ x: size, y: run.wallMs });
+    points.push({
+      x: size,
+      wallMs: run.wallMs,
+      virtualMs: run.virtualMs,
+      writes: run.writes,
+      deltasPushed: run.deltasPushed,
+      deltasPulled: run.deltasPulled,
+      measured: true,
+      ...(run.ok ? {} : { note: 'the run reported oracle violations' }),
+    });
+  }
+  return { id: axis.id, title: axis.title, xLabel: axis.xLabel, points };
+}

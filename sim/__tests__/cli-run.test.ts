@@ -1,0 +1,275 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../cli/cli';
+import type { CliIo } from '../cli/context';
+import type { SimEngine } from '../cli/engine';
+import { parsePlan, serialisePlan } from '../cli/plan-file';
+import type { FaultRates, Plan, PlanEvent, RunResult, SimConfig } from '../types';
+
+const RATES: FaultRates = {
+  dropProbability: 0.1,
+  duplicateProbability: 0.1,
+  replyLossProbability: 0.1,
+  latencyMsMin: 1,
+  latencyMsMax: 9,
+  storagePutFailProbability: 0.1,
+  storageLostReplyProbability: 0.1,
+  storageLatencyMsMin: 1,
+  storageLatencyMsMax: 9,
+  partitionsPerRun: 1,
+  clockSkewsPerRun: 1,
+  clockJumpsPerRun: 1,
+  gatewayRestartsPerRun: 1,
+  clientRestartsPerRun: 1,
+  offlinePeriodsPerRun: 1,
+  clockSkewMsMax: 1_000,
+  clockDriftPpmMax: 10,
+};
+
+/**
+ * A stand-in engine: seed s makes 3 clients × 20 writes with markers; seeds divisible by 5 put
+ * markers X and Y in the plan. A plan fails `convergence` iff it holds both markers, and makes the
+ * engine throw iff it holds marker BOOM. The trace hash is a hash of the plan.
+ */
+function fakeEngine(seen: Plan[] = [], nondeterministic = false): SimEngine {
+  return {
+    defaultSimConfig: (seed: number, overrides: Partial<SimConfig> = {}): SimConfig => ({
+      seed,
+      clients: 3,
+      tables: ['todos'],
+      rowsPerTable: 5,
+      hotRows: 1,
+      durationMs: 10_000,
+      healMs: 10_000,
+      writesPerClientPerSecond: 2,
+      faultProfile: 'default',
+      faults: RATES,
+      ...overrides,
+    }),
+    faultProfile: () => RATES,
+    generatePlan: (config: SimConfig): Plan => {
+      const events: PlanEvent[] = [];
+      for (let index = 0; index < 20 * config.clients; index++) {
+        const special =
+          config.seed % 5 === 0 ? (index === 7 ? 'X' : index === 41 ? 'Y' : null) : null;
+        const marker = config.seed === 13 && index === 3 ? 'BOOM' : (special ?? `m${index}`);
+        events.push({
+          kind: 'write',
+          atMs: index * 100,
+          client: index % config.clients,
+          op: 'update',
+          table: 'todos',
+          rowId: `r${index % 5}`,
+          values: { marker },
+        });
+      }
+      return { version: 1, seed: config.seed, config, events };
+    },
+    runPlan: async (plan, options = {}): Promise<RunResult> => {
+      seen.push(plan);
+      const markers = plan.events.map((event) =>
+        event.kind === 'write' ? event.values.marker : null,
+      );
+      if (markers.includes('BOOM')) throw new Error('engine exploded');
+      const failing = markers.includes('X') && markers.includes('Y');
+      const totalMs = plan.config.durationMs + plan.config.healMs;
+      options.onProgress?.(totalMs, totalMs);
+      return {
+        ok: !failing,
+        plan,
+        violations: failing
+          ? [{ oracle: 'convergence', message: 'client-1 <b>differs</b>', atMs: totalMs }]
+          : [],
+        traceHash: createHash('sha256')
+          .update(JSON.stringify(plan) + (nondeterministic ? String(seen.length) : ''))
+          .digest('hex')
+          .slice(0, 32),
+        stats: {
+          clients: plan.config.clients,
+          ops: plan.events.length,
+          deltasPushed: 0,
+          deltasPulled: 0,
+          messagesSent: 0,
+          duplicatesDelivered: 0,
+          messagesDropped: 0,
+          repliesLost: 0,
+          partitions: 0,
+          gatewayRestarts: 0,
+          clientRestarts: 0,
+          clockSkewMsMax: 0,
+          flushes: 1,
+          flushFailures: 0,
+          lakeObjects: 0,
+          virtualMs: totalMs,
+          wallMs: 0,
+          compression: 0,
+        },
+        timeline: [{ atMs: 0, lane: 'gateway', kind: 'start', detail: '<script>x</script>' }],
+        coverage: {},
+        lakeObjects: new Map(),
+      };
+    },
+  };
+}
+
+const root = mkdtempSync(join(tmpdir(), 'lakesync-cli-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+let runCount = 0;
+
+async function run(argv: string[], engine: SimEngine | null = fakeEngine()) {
+  const dir = join(root, `run-${runCount++}`);
+  let stdout = '';
+  let stderr = '';
+  let nowMs = 0;
+  const io: CliIo = {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { isTTY: false, write: (text: string) => (stderr += text) },
+    env: {},
+    cwd: dir,
+    freshSeed: () => 4242,
+    wallNowMs: () => (nowMs += 7),
+  };
+  const loadEngine = async () =>
+    engine === null
+      ? { ok: false as const, error: 'the simulation engine is not yet implemented' }
+      : { ok: true as const, value: engine };
+  const status = await runCli(argv, io, {
+    loadEngine,
+    minPlanDir: join(dir, 'reports'),
+    defaultReportDir: join(dir, 'reports', 'sim'),
+  });
+  return { status, stdout, stderr, dir };
+}
+
+describe('runCli with a stand-in engine', () => {
+  it('passes a seed: exit 0, summary table, trace hash line, report files', async () => {
+    const { status, stdout, dir } = await run(['--seed', '7', '--lake', 'none', '--report', 'out']);
+    expect(status).toBe(0);
+    expect(stdout.split('\n')[0]).toBe('seed: 7');
+    expect(stdout).toContain('summary\n  clients');
+    expect(stdout).toMatch(/^trace hash: [0-9a-f]{32}$/m);
+    expect(existsSync(join(dir, 'out', '7.html'))).toBe(true);
+    expect(readFileSync(join(dir, 'out', '7.html'), 'utf8')).toContain('bun run sim --seed 7');
+    expect(existsSync(join(dir, 'out', '7.json'))).toBe(true);
+  });
+
+  it('draws a fresh seed only when none is given, and prints it', async () => {
+    const { status, stdout } = await run(['--lake', 'none', '--quiet']);
+    expect(status).toBe(0);
+    expect(stdout).toContain('seed: 4242 (fresh; rerun with --seed 4242)');
+    expect(stdout).not.toContain('summary');
+  });
+
+  it('on a violation prints the oracle, shrinks, writes the minimal plan and one replay command', async () => {
+    const { status, stdout, dir } = await run(['--seed', '10', '--lake', 'none']);
+    expect(status).toBe(1);
+    expect(stdout).toContain('FAIL convergence at 20000 ms: client-1 <b>differs</b>');
+    expect(stdout).toMatch(/shrunk in \d+ runs: 3 clients, 60 events .* → 2 clients, 2 events/);
+    expect(stdout.match(/bun run sim --replay/g)).toHaveLength(1);
+    expect(stdout).toContain('\nbun run sim --replay reports/10-min.json\n');
+    const minimal = parsePlan(
+      JSON.parse(readFileSync(join(dir, 'reports', '10-min.json'), 'utf8')),
+    );
+    expect(minimal.ok).toBe(true);
+    if (!minimal.ok) return;
+    expect(
+      minimal.value.events.map((event) => (event.kind === 'write' ? event.values.marker : '')),
+    ).toEqual(['X', 'Y']);
+    const html = readFileSync(join(dir, 'reports', 'sim', '10.html'), 'utf8');
+    expect(html).toContain('bun run sim --replay reports/10-min.json');
+    expect(html).toMatch(/shrunk in<\/th><td class="mono">\d+ runs/);
+    expect(html).not.toContain('<script>x');
+  });
+
+  it('replays a plan file exactly', async () => {
+    const engine = fakeEngine();
+    const plan = engine.generatePlan(engine.defaultSimConfig(3));
+    const file = join(root, 'plan-3.json');
+    writeFileSync(file, serialisePlan(plan));
+    const seen: Plan[] = [];
+    const { status, stdout } = await run(
+      ['--replay', file, '--lake', 'none', '--quiet'],
+      fakeEngine(seen),
+    );
+    expect(status).toBe(0);
+    expect(stdout).toContain(`replaying ${file} (seed 3, 60 events)`);
+    expect(seen).toEqual([plan, plan]);
+  });
+
+  it('runs a passing plan twice and reports differing trace hashes as a determinism violation', async () => {
+    const { status, stdout } = await run(
+      ['--seed', '8', '--lake', 'none', '--shrink-runs', '0'],
+      fakeEngine([], true),
+    );
+    expect(status).toBe(1);
+    expect(stdout).toMatch(
+      /FAIL determinism at 20000 ms: the same plan gave trace hash [0-9a-f]+, then [0-9a-f]+/,
+    );
+    expect(stdout).toContain('\nbun run sim --replay reports/8-min.json\n');
+  });
+
+  it('rejects a malformed plan file with exit 2', async () => {
+    const file = join(root, 'bad-plan.json');
+    writeFileSync(file, JSON.stringify({ version: 1, seed: 1, config: {}, events: [] }));
+    const { status, stderr } = await run(['--replay', file]);
+    expect(status).toBe(2);
+    expect(stderr).toContain('is not a valid plan: config');
+    expect((await run(['--replay', join(root, 'missing.json')])).status).toBe(2);
+  });
+
+  it('reports an engine that throws as a crash, shrunk like any failure', async () => {
+    const { status, stdout, dir } = await run(['--seed', '13', '--lake', 'none', '--quiet']);
+    expect(status).toBe(1);
+    expect(stdout).toContain('CRASH: the engine threw: Error: engine exploded');
+    expect(stdout).not.toContain('trace hash:');
+    const minimal = JSON.parse(readFileSync(join(dir, 'reports', '13-min.json'), 'utf8')) as Plan;
+    expect(minimal.events).toHaveLength(1);
+    expect(stdout).toContain('\nbun run sim --replay reports/13-min.json\n');
+  });
+
+  it('runs a seed range: one line per failing seed in order, a tally, a combined hash, exit 1', async () => {
+    const { status, stdout } = await run([
+      '--seeds',
+      '1..12',
+      '--jobs',
+      '1',
+      '--quiet',
+      '--shrink-runs',
+      '20',
+    ]);
+    expect(status).toBe(1);
+    const lines = stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(
+      /^seed 5 FAIL convergence at 20000 ms: .* → bun run sim --replay reports\/5-min.json$/,
+    );
+    expect(lines[1]).toMatch(/^seed 10 FAIL convergence/);
+    expect(lines[2]).toMatch(
+      /^seeds 1\.\.12: 12 of 12 run, 10 passed, 2 failed \(.* s wall, 1 job\)$/,
+    );
+    expect(lines[3]).toMatch(/^trace hash: [0-9a-f]{64}$/);
+  });
+
+  it('runs only its shard and passes when every seed there passes', async () => {
+    const { status, stdout } = await run(['--seeds', '1..12', '--shard', '2/5', '--jobs', '1']);
+    expect(status).toBe(0);
+    expect(stdout).toContain('seeds 1..12 (shard 2/5): 3 of 3 run, 3 passed, 0 failed');
+  });
+
+  it('exits 2 with a clear message when the engine is missing', async () => {
+    const { status, stderr } = await run(['--seed', '1'], null);
+    expect(status).toBe(2);
+    expect(stderr).toContain('not yet implemented');
+  });
+
+  it('exits 2 on bad usage and 0 on --help', async () => {
+    const bad = await run(['--seeds', '3..1']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('run with --help');
+    const help = await run(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toContain('--shard i/n');
+  });
+});

@@ -1,0 +1,75 @@
+import type { RowDelta } from '../../src/delta/types';
+import { checkConvergence, type NamedView } from '../oracles/convergence';
+import { checkDurability } from '../oracles/durability';
+import { checkIdempotency } from '../oracles/idempotency';
+import { foldDeltas, type LakeContents, lakeDeltas, readLake } from '../oracles/lake-contents';
+import { checkModelAgreement } from '../oracles/model-agreement';
+import { type RowsView, viewOfRows, viewOfStates } from '../oracles/rows-view';
+import type { LivenessMonitor } from './liveness';
+import type { SimWorld } from './sim-world';
+
+/**
+ * The oracles checked once the heal phase is over: convergence (1), idempotency (2), durability
+ * (3), model agreement (4), the gateway log's order (5) and liveness (6). The lake is read from
+ * the store underneath the simulated faults, so the check itself cannot fail by injection.
+ * Returns what the lake held, for the result.
+ */
+export async function checkAfterHeal(
+  world: SimWorld,
+  liveness: LivenessMonitor,
+): Promise<LakeContents> {
+  const lake = await readLake(world.lake);
+  if (world.violations.full) return lake;
+  for (const problem of lake.problems) world.violation('durability', problem);
+  const deltasInLake = lakeDeltas(lake.envelopes);
+  const lakeView = viewOfStates(foldDeltas(deltasInLake));
+
+  const gateway = world.gateway.gateway;
+  let gatewayView: RowsView | null = null;
+  let logDeltas: RowDelta[] = [];
+  if (gateway === null) {
+    world.violation('liveness', 'the gateway is still down at the end of the heal phase');
+  } else {
+    try {
+      gatewayView = viewOfStates(gateway.index());
+      logDeltas = gateway.log().map((entry) => entry.delta);
+    } catch (error) {
+      world.exception(error, 'SyncGateway.index/log');
+    }
+    world.checkGatewayLog('end of run');
+  }
+
+  const clientViews: NamedView[] = [];
+  for (const node of world.clients) {
+    const client = node.client;
+    if (client === null) {
+      world.violation('liveness', `${node.clientId} is still down at the end of the heal phase`);
+      continue;
+    }
+    try {
+      clientViews.push({ name: node.clientId, view: viewOfRows(client.rows()) });
+    } catch (error) {
+      world.exception(error, `SyncClient.rows on ${node.clientId}`);
+    }
+  }
+
+  const reference = gatewayView ?? lakeView;
+  for (const message of checkConvergence(reference, lakeView, clientViews))
+    world.violation('convergence', message);
+  for (const message of checkIdempotency(logDeltas, lake.envelopes))
+    world.violation('idempotency', message);
+  for (const message of checkDurability(world.ledger.issued, deltasInLake))
+    world.violation('durability', message);
+  for (const message of checkModelAgreement(world.ledger.model.view(), reference)) {
+    world.violation('model-agreement', message);
+  }
+  if (liveness.convergedAtMs === null) {
+    const { durationMs, healMs } = world.plan.config;
+    world.violation(
+      'liveness',
+      `faults stopped at ${durationMs} ms but the system did not settle within healMs=${healMs} ms; ` +
+        `last seen ${liveness.lastReason}`,
+    );
+  }
+  return lake;
+}
