@@ -13,9 +13,11 @@ export function formatNumber(n: number, fractionDigits = 0): string {
 export function formatRatio(ratio: number): string {
   if (!Number.isFinite(ratio)) return '—';
   const magnitude = Math.abs(ratio);
-  if (magnitude >= 100) return formatNumber(ratio, 0);
-  if (magnitude >= 10) return formatNumber(ratio, 1);
-  if (magnitude >= 1) return formatNumber(ratio, 2);
+  const fixed = (digits: number): string =>
+    ratio.toLocaleString('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  if (magnitude >= 100) return fixed(0);
+  if (magnitude >= 10) return fixed(1);
+  if (magnitude >= 1) return fixed(2);
   return ratio.toPrecision(3);
 }
 

@@ -26,8 +26,13 @@ export interface MeasureBudget {
   readonly samplesMin: number;
   /** Fewest warm-up calls per task per round (tinybench `warmupIterations`); default 2 to 16. */
   readonly warmupSamplesMin?: number;
+  /** `false` skips tinybench's warm-up (for code already warmed by a smaller run); default on. */
+  readonly warmup?: boolean;
   readonly rounds: number;
 }
+
+/** Warm-up time of every round after the first, ms. */
+const LATER_WARMUP_MS = 50;
 
 let sinkValue = 0;
 
@@ -46,7 +51,8 @@ export function sink(): number {
 
 /**
  * Measures `subject` and `baseline` with tinybench in the same process, `budget.rounds` times in
- * alternation (subject, baseline, subject, …) after tinybench's warm-up, and returns the median
+ * alternation (subject, baseline, baseline, subject, …, so that a change in machine load hits
+ * both alike) after tinybench's warm-up, and returns the median
  * nanoseconds per operation over every sample of every round. Each sample is the mean time of
  * one batch of `opsPerSample` operations, measured with `bench.now()` around `run` only; the
  * whole iteration (with `prepare`) counts towards the time budget. Throws if tinybench reports a
@@ -63,8 +69,11 @@ export async function measurePair(
   ]);
   for (let round = 0; round < budget.rounds; round++) {
     const order = round % 2 === 0 ? [subject, baseline] : [baseline, subject];
+    // The first round warms the code up fully; later rounds only re-warm caches.
+    const roundBudget =
+      round === 0 ? budget : { ...budget, warmupMs: Math.min(budget.warmupMs, LATER_WARMUP_MS) };
     for (const task of order) {
-      samples.get(task)!.push(...(await measureOne(task, budget)));
+      samples.get(task)!.push(...(await measureOne(task, roundBudget)));
     }
   }
   return {
@@ -81,6 +90,7 @@ export async function measureOne(task: BatchTask, budget: MeasureBudget): Promis
     warmupTime: budget.warmupMs,
     iterations: budget.samplesMin,
     warmupIterations: budget.warmupSamplesMin ?? Math.max(2, Math.min(16, budget.samplesMin)),
+    warmup: budget.warmup ?? true,
     retainSamples: true,
     timestampProvider: 'auto',
     throws: true,

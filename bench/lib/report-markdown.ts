@@ -180,6 +180,7 @@ function curveTable(runtime: RuntimeReport, curve: Curve): string[] {
     'deltas pushed',
     'deltas pulled',
     'wall ms per 1,000 writes',
+    'deltas pulled per wall s',
     'measured',
   ];
   const lines = [
@@ -198,6 +199,7 @@ function curveTable(runtime: RuntimeReport, curve: Curve): string[] {
         formatNumber(point.deltasPushed),
         formatNumber(point.deltasPulled),
         point.measured ? formatNumber((point.wallMs / point.writes) * 1_000, 1) : '—',
+        point.measured ? formatNumber(point.deltasPulled / (point.wallMs / 1_000)) : '—',
         point.measured ? 'yes' : '**EXTRAPOLATED**',
       ]),
     );
@@ -215,7 +217,7 @@ function method(): string[] {
     '## Method',
     '',
     '- Every ratio compares two figures measured in the same process run; inputs come from fixed seeds (`seedrandom`), so both sides see the same data and runs repeat.',
-    '- Timed rows use tinybench 6 with its warm-up phase. Each sample times one batch of operations (`bench.now()` around the batch only; fresh state is prepared outside the timed window) and records the mean time per operation; the figure is the median over all samples of three alternating rounds (subject, baseline, subject, …). ops/s = 10⁹ ÷ median ns/op. MAD is the median absolute deviation of the samples.',
+    '- Timed rows use tinybench 6 with its warm-up phase. Each sample times one batch of operations (`bench.now()` around the batch only; fresh state is prepared outside the timed window) and records the mean time per operation; the figure is the median over all samples of five alternating rounds (subject, baseline, baseline, subject, …). ops/s = 10⁹ ÷ median ns/op. MAD is the median absolute deviation of the samples.',
     '- Memory: full garbage collection (`--expose-gc` on Node, `Bun.gc(true)` on Bun), heap used before and after filling a buffer.',
     '- The Bun figures come from `npx bun bench/main.ts --child`, run after the Node suites on the same machine.',
     '- Figures are never adjusted: a MISS is reported with the measured numbers.',

@@ -27,7 +27,7 @@ export function renderSvg(report: BenchReport): string {
   rows.forEach((row, index) => {
     const top = TOP + index * groupHeight;
     parts.push(
-      `<text x="${MARGIN}" y="${top + GROUP_GAP / 2 + 10}" font-weight="bold">${escapeXml(row.title)}</text>`,
+      `<text x="${MARGIN}" y="${top + GROUP_GAP / 2 + 10}" font-weight="bold">${escapeXml(truncate(row.title, TITLE_CHARS_MAX))}<title>${escapeXml(row.title)}</title></text>`,
       `<text x="${MARGIN}" y="${top + GROUP_GAP / 2 + 24}" fill="#555555">${escapeXml(`target ${row.target.text}`)}</text>`,
     );
     runtimes.forEach((runtime, position) => {
@@ -40,9 +40,11 @@ export function renderSvg(report: BenchReport): string {
   return `${parts.join('\n')}\n`;
 }
 
-const WIDTH = 960;
+const WIDTH = 1_000;
 const MARGIN = 16;
-const LABEL_WIDTH = 330;
+const LABEL_WIDTH = 370;
+/** Longest title drawn in full; longer ones end in an ellipsis (the tooltip has the full text). */
+const TITLE_CHARS_MAX = 50;
 const CHART_LEFT = MARGIN + LABEL_WIDTH;
 const CHART_RIGHT = WIDTH - 170;
 const TOP = 70;
@@ -73,12 +75,15 @@ function axis(height: number): string[] {
   const parts: string[] = [];
   for (let power = LOG_MIN; power <= LOG_MAX; power++) {
     const x = xOf(10 ** power);
-    const label = power === 0 ? 'target' : `×${formatRatio(10 ** power)}`;
+    const label = power === 0 ? 'target' : power < 0 ? `÷${10 ** -power}` : `×${10 ** power}`;
     parts.push(
       `<line x1="${x}" y1="${TOP - 8}" x2="${x}" y2="${height - BOTTOM}" stroke="${power === 0 ? '#000000' : '#e0e0e0'}"${power === 0 ? ' stroke-dasharray="4 3"' : ''}/>`,
       `<text x="${x}" y="${height - BOTTOM + 16}" text-anchor="middle" fill="#555555">${label}</text>`,
     );
   }
+  parts.push(
+    `<text x="${(CHART_LEFT + CHART_RIGHT) / 2}" y="${height - 6}" text-anchor="middle" fill="#555555">ratio ÷ target, log scale (for "at most" targets: target ÷ ratio); right of the dashed line = target met</text>`,
+  );
   return parts;
 }
 
@@ -97,6 +102,11 @@ function bar(runtime: string, row: BenchRow | undefined, y: number): string[] {
     `<rect x="${left}" y="${y}" width="${Math.max(2, right - left)}" height="${BAR_HEIGHT}" fill="${COLOURS[row.verdict]}"><title>${escapeXml(`${row.title} (${runtime}): ratio ${formatRatio(row.ratio)}, ${row.ratioText}; target ${row.target.text}`)}</title></rect>`,
     `<text x="${Math.max(right, left) + 6}" y="${y + 11}">${escapeXml(label)}</text>`,
   ];
+}
+
+/** `text` cut to `max` characters, the last one an ellipsis when cut. */
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
 /** Escapes text for XML content and attribute values. */

@@ -29,5 +29,5 @@ export interface Suite {
 }
 
 /** Budgets: the full run must fit about 8 minutes on 2 cores for both runtimes together. */
-export const FULL_BUDGET: MeasureBudget = { timeMs: 600, warmupMs: 200, samplesMin: 12, rounds: 3 };
+export const FULL_BUDGET: MeasureBudget = { timeMs: 400, warmupMs: 200, samplesMin: 10, rounds: 5 };
 export const QUICK_BUDGET: MeasureBudget = { timeMs: 25, warmupMs: 10, samplesMin: 3, rounds: 1 };

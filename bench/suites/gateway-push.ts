@@ -35,37 +35,16 @@ export const gatewayPushSuite: Suite = {
     });
     const pushes = toPushes(generateDeltas(shape), PUSH_BATCH).map(redecode);
     const clockMs = lastWallMs(shape) + 1;
+    await checkEveryDeltaAccepted(pushes, count, clockMs);
     let gateway: SyncGateway | null = null;
     let doc = new Y.Doc();
-    const openGateway = async (): Promise<SyncGateway> => {
-      gateway?.close();
-      const clock = new ManualClock(clockMs);
-      const opened = await SyncGateway.open({
-        gatewayId: 'bench',
-        clock,
-        timers: new ManualTimers(clock),
-        adapter: new MemoryAdapter({ clock }),
-        options: { flushBytesThreshold: NEVER, flushAgeMs: NEVER, bufferBytesMax: NEVER },
-      });
-      if (!opened.ok)
-        throw new Error(`gateway-push: cannot open a gateway: ${opened.error.message}`);
-      return opened.value;
-    };
-    const check = await openGateway();
-    for (const push of pushes) {
-      const reply = check.handlePush(push);
-      if (!reply.ok)
-        throw new Error(`gateway-push: a seeded push was refused: ${reply.error.message}`);
-    }
-    if (check.stats().logLength !== count)
-      throw new Error('gateway-push: not every delta was accepted');
-    check.close();
     const measured = await measurePair(
       {
         label: 'SyncGateway.handlePush',
         opsPerSample: count,
         prepareAsync: async () => {
-          gateway = await openGateway();
+          gateway?.close();
+          gateway = await openBenchGateway(clockMs);
         },
         run: () => {
           let accepted = 0;
@@ -114,6 +93,37 @@ export function applyWithYjs(doc: Y.Doc, push: SyncPush): void {
       for (const change of delta.columns) row.set(change.column, change.value);
     }
   });
+}
+
+/** A fresh gateway over an empty `MemoryAdapter`, its manual clock at `clockMs`, never flushing. */
+async function openBenchGateway(clockMs: number): Promise<SyncGateway> {
+  const clock = new ManualClock(clockMs);
+  const opened = await SyncGateway.open({
+    gatewayId: 'bench',
+    clock,
+    timers: new ManualTimers(clock),
+    adapter: new MemoryAdapter({ clock }),
+    options: { flushBytesThreshold: NEVER, flushAgeMs: NEVER, bufferBytesMax: NEVER },
+  });
+  if (!opened.ok) throw new Error(`gateway-push: cannot open a gateway: ${opened.error.message}`);
+  return opened.value;
+}
+
+/** Before timing: one session must accept every push and log every delta, or the bench is void. */
+async function checkEveryDeltaAccepted(
+  pushes: readonly SyncPush[],
+  count: number,
+  clockMs: number,
+): Promise<void> {
+  const gateway = await openBenchGateway(clockMs);
+  for (const push of pushes) {
+    const reply = gateway.handlePush(push);
+    if (!reply.ok)
+      throw new Error(`gateway-push: a seeded push was refused: ${reply.error.message}`);
+  }
+  const logged = gateway.stats().logLength;
+  gateway.close();
+  if (logged !== count) throw new Error(`gateway-push: ${logged} of ${count} deltas were logged`);
 }
 
 /** The push as the gateway receives it from the wire: encoded, then decoded. */

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { S3Adapter } from '../../src/adapter/s3-adapter';
 import type { LakeAdapter, ObjectInfo } from '../../src/adapter/types';
 import { makeDelta } from '../../src/delta/delta-id';
 import { encodeEnvelope } from '../../src/gateway/envelope';
 import { HLC } from '../../src/hlc/hlc';
 import { AdapterError } from '../../src/result/errors';
 import { Err, Ok, type Result } from '../../src/result/result';
+import { startEmbeddedS3 } from '../lake/embedded-s3';
 import { foldLake, roundTripLake, roundTripPrefix } from '../lake/roundtrip';
 
 /** A map-backed store; `tamper` rewrites what reads return, to play a faulty server. */
@@ -154,5 +156,25 @@ describe('foldLake', () => {
     const folded = foldLake(new Map([['deltas/bad.json', new Uint8Array([123])]]));
     expect(folded.ok).toBe(false);
     if (!folded.ok) expect(folded.error).toContain('deltas/bad.json');
+  });
+});
+
+describe('roundTripLake against the embedded S3 server', () => {
+  it('writes, lists, reads back and folds the same lake', async () => {
+    const started = await startEmbeddedS3();
+    expect(started.ok).toBe(true);
+    if (!started.ok) return;
+    try {
+      const adapter = new S3Adapter(started.value.config);
+      const report = await roundTripLake(sampleLake(), adapter, { prefix, atMs: 1 });
+      expect(report).toMatchObject({ ok: true, value: { objects: 2, rows: 2, violation: null } });
+      const listed = await adapter.listObjects(prefix);
+      expect(listed.ok && listed.value.map((info) => info.key.slice(prefix.length))).toEqual([
+        'deltas/2024-01-01/gw/1-2.json',
+        'deltas/2024-01-01/gw/3-4.json',
+      ]);
+    } finally {
+      await started.value.stop();
+    }
   });
 });

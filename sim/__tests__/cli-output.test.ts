@@ -128,9 +128,20 @@ function outcome(seed: number, fields: Partial<SeedOutcome> = {}): SeedOutcome {
   };
 }
 
+const SIZE = {
+  clients: 1,
+  events: 1,
+  writes: 1,
+  faultEvents: 0,
+  durationMs: 1,
+  healMs: 1,
+  faultRates: 0,
+};
+
 describe('seeds output', () => {
   it('ends each failing line with the one replay command', () => {
-    expect(failureLine(outcome(12))).toBe(
+    const shrink = { runs: 3, before: SIZE, after: SIZE };
+    expect(failureLine(outcome(12, { shrink }))).toBe(
       'seed 12 FAIL durability at 61000 ms: delta d1 lost (+1 more) → bun run sim --replay reports/12-min.json',
     );
     expect(

@@ -7,6 +7,7 @@ import { runCli } from '../cli/cli';
 import type { CliIo } from '../cli/context';
 import type { SimEngine } from '../cli/engine';
 import { parsePlan, serialisePlan } from '../cli/plan-file';
+import { healMsFloor } from '../cli/shrink-failure';
 import type { FaultRates, Plan, PlanEvent, RunResult, SimConfig } from '../types';
 
 const RATES: FaultRates = {
@@ -34,7 +35,7 @@ const RATES: FaultRates = {
  * markers X and Y in the plan. A plan fails `convergence` iff it holds both markers, and makes the
  * engine throw iff it holds marker BOOM. The trace hash is a hash of the plan.
  */
-function fakeEngine(seen: Plan[] = [], nondeterministic = false): SimEngine {
+function fakeEngine(seen: Plan[] = [], nondeterministic = false, failEvery = 5): SimEngine {
   return {
     defaultSimConfig: (seed: number, overrides: Partial<SimConfig> = {}): SimConfig => ({
       seed,
@@ -54,7 +55,7 @@ function fakeEngine(seen: Plan[] = [], nondeterministic = false): SimEngine {
       const events: PlanEvent[] = [];
       for (let index = 0; index < 20 * config.clients; index++) {
         const special =
-          config.seed % 5 === 0 ? (index === 7 ? 'X' : index === 41 ? 'Y' : null) : null;
+          config.seed % failEvery === 0 ? (index === 7 ? 'X' : index === 41 ? 'Y' : null) : null;
         const marker = config.seed === 13 && index === 3 ? 'BOOM' : (special ?? `m${index}`);
         events.push({
           kind: 'write',
@@ -252,6 +253,23 @@ describe('runCli with a stand-in engine', () => {
     expect(lines[3]).toMatch(/^trace hash: [0-9a-f]{64}$/);
   });
 
+  it('shrinks only the first failing seeds of a range and writes the rest unshrunk', async () => {
+    const { status, stdout, dir } = await run(
+      ['--seeds', '1..14', '--jobs', '1', '--quiet', '--shrink-runs', '5'],
+      fakeEngine([], false, 1),
+    );
+    expect(status).toBe(1);
+    const lines = stdout.split('\n').filter((line) => line.startsWith('seed '));
+    expect(lines).toHaveLength(14);
+    expect(lines.filter((line) => line.endsWith('(not shrunk)'))).toHaveLength(4);
+    expect(lines[12]).toContain('seed 13 CRASH Error: engine exploded');
+    expect(lines[13]).toBe(
+      'seed 14 FAIL convergence at 20000 ms: client-1 <b>differs</b> → bun run sim --replay reports/14-min.json (not shrunk)',
+    );
+    const unshrunk = JSON.parse(readFileSync(join(dir, 'reports', '14-min.json'), 'utf8')) as Plan;
+    expect(unshrunk.events).toHaveLength(60);
+  });
+
   it('runs only its shard and passes when every seed there passes', async () => {
     const { status, stdout } = await run(['--seeds', '1..12', '--shard', '2/5', '--jobs', '1']);
     expect(status).toBe(0);
@@ -271,5 +289,35 @@ describe('runCli with a stand-in engine', () => {
     const help = await run(['--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('--shard i/n');
+  });
+});
+
+describe('healMsFloor', () => {
+  it('asks the engine for the heal time of the rates, covering skews the events still hold', () => {
+    const engine: SimEngine = {
+      ...fakeEngine(),
+      minimumHealMs: (faults, durationMs) =>
+        30_000 + faults.clockSkewMsMax + (faults.clockDriftPpmMax * durationMs) / 1_000_000,
+    };
+    const plan = fakeEngine().generatePlan(fakeEngine().defaultSimConfig(1));
+    const floor = healMsFloor(engine, plan);
+    expect(floor(plan)).toBe(31_000.1);
+    const zeroed: Plan = {
+      ...plan,
+      config: { ...plan.config, faults: { ...RATES, clockSkewMsMax: 0, clockDriftPpmMax: 0 } },
+    };
+    expect(floor(zeroed)).toBe(30_000);
+    const skewed: Plan = {
+      ...zeroed,
+      events: [{ kind: 'clock-skew', atMs: 1, client: 0, skewMs: -7_000, driftPpm: -500 }],
+    };
+    expect(floor(skewed)).toBe(37_005);
+  });
+
+  it('keeps the original heal phase when the engine cannot say', () => {
+    const plan = fakeEngine().generatePlan(fakeEngine().defaultSimConfig(1));
+    expect(
+      healMsFloor(fakeEngine(), plan)({ ...plan, config: { ...plan.config, healMs: 1 } }),
+    ).toBe(10_000);
   });
 });

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { escapeHtml } from '../report/escape';
 import { renderRunReport, runResultJson } from '../report/html-report';
 import { groupDigits, summaryRows } from '../report/summary-rows';
-import { faultBands, TIMELINE_MARKS_MAX } from '../report/timeline-svg';
+import { faultBands, phaseScale, TIMELINE_MARKS_MAX } from '../report/timeline-svg';
 import { writeRunReport } from '../report/write-report';
 import type { FaultRates, Plan, RunResult, TimelineEvent } from '../types';
 
@@ -208,6 +208,33 @@ describe('faultBands', () => {
       ['clock', 5_000, 5_000, ['faults', 'client-0']],
     ]);
   });
+
+  it('ends partitions and offline periods when the heal phase lifts them', () => {
+    const bands = faultBands(sampleResult().plan.events, 3_000);
+    expect(bands[0]).toMatchObject({ kind: 'partition', toMs: 3_000 });
+    expect(bands[1]).toMatchObject({ kind: 'restart', toMs: 4_300 });
+  });
+});
+
+describe('phaseScale', () => {
+  it('gives the fault phase at least 65% of the width and stays monotonic', () => {
+    const x = phaseScale(5_000, 65_000);
+    expect(x(0)).toBe(0);
+    expect(x(5_000)).toBeCloseTo(1_100 * 0.65);
+    expect(x(65_000)).toBeCloseTo(1_100);
+    expect(x(99_000)).toBeCloseTo(1_100);
+    let previous = -1;
+    for (let atMs = 0; atMs <= 65_000; atMs += 500) {
+      expect(x(atMs)).toBeGreaterThanOrEqual(previous);
+      previous = x(atMs);
+    }
+  });
+
+  it('is proportional when the fault phase is the longer one, and copes with empty phases', () => {
+    expect(phaseScale(90_000, 100_000)(90_000)).toBeCloseTo(990);
+    expect(phaseScale(0, 100)(50)).toBeCloseTo(550);
+    expect(phaseScale(100, 100)(50)).toBeCloseTo(550);
+  });
 });
 
 describe('summary rows', () => {
@@ -222,6 +249,13 @@ describe('summary rows', () => {
     expect(rows.get('virtual time')).toBe('15 s');
     expect(rows.get('wall time')).toBe('0.41 s');
     expect(rows.get('compression')).toBe('36.4×');
+    expect(rows.has('settled after heal')).toBe(false);
+    const settled = (settledAfterHealMs: number | null) =>
+      summaryRows({ ...sampleResult().stats, settledAfterHealMs }).find(
+        (row) => row.label === 'settled after heal',
+      )?.value;
+    expect(settled(7_000)).toBe('7 s');
+    expect(settled(null)).toBe('never');
   });
 });
 

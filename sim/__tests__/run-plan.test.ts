@@ -11,7 +11,12 @@ import { defaultSimConfig } from '../workload/sim-config';
 /** A small scenario that still exercises every moving part. */
 function smallPlan(seed: number, profile: Plan['config']['faultProfile'] = 'default'): Plan {
   return generatePlan(
-    defaultSimConfig(seed, { faultProfile: profile, clients: 4, durationMs: 15_000, healMs: 45_000 }),
+    defaultSimConfig(seed, {
+      faultProfile: profile,
+      clients: 4,
+      durationMs: 15_000,
+      healMs: 45_000,
+    }),
   );
 }
 
@@ -60,7 +65,9 @@ describe('runPlan', () => {
 
   it('reports progress in virtual time', async () => {
     const seen: number[] = [];
-    await runPlan(smallPlan(6, 'none'), { onProgress: (virtualMs, totalMs) => seen.push(virtualMs / totalMs) });
+    await runPlan(smallPlan(6, 'none'), {
+      onProgress: (virtualMs, totalMs) => seen.push(virtualMs / totalMs),
+    });
     expect(seen.length).toBeGreaterThan(10);
     expect(seen[seen.length - 1]).toBeCloseTo(1, 5);
   });
@@ -75,7 +82,9 @@ describe('runPlan catches a sabotaged gateway', () => {
           ...deps.adapter,
           putObject: (path, data, contentType) => {
             puts++;
-            return puts === 2 ? Promise.resolve(Ok(undefined)) : deps.adapter.putObject(path, data, contentType);
+            return puts === 2
+              ? Promise.resolve(Ok(undefined))
+              : deps.adapter.putObject(path, data, contentType);
           },
         };
         return SyncGateway.open({ ...deps, adapter });
@@ -84,9 +93,9 @@ describe('runPlan catches a sabotaged gateway', () => {
     expect(result.ok).toBe(false);
     const oracles = new Set(result.violations.map((violation) => violation.oracle));
     expect(oracles.has('durability')).toBe(true);
-    expect(result.violations.find((violation) => violation.oracle === 'durability')?.message).toMatch(
-      /was acknowledged but is not in the lake/,
-    );
+    expect(
+      result.violations.find((violation) => violation.oracle === 'durability')?.message,
+    ).toMatch(/was acknowledged but is not in the lake/);
   });
 
   it('convergence: a gateway whose pulls hide one client’s writes', async () => {
@@ -99,7 +108,10 @@ describe('runPlan catches a sabotaged gateway', () => {
         gateway.handlePull = (pull: SyncPull) => {
           const reply = handlePull(pull);
           if (!reply.ok || pull.clientId === 'client-0') return reply;
-          return Ok({ ...reply.value, deltas: reply.value.deltas.filter((delta) => delta.clientId !== 'client-0') });
+          return Ok({
+            ...reply.value,
+            deltas: reply.value.deltas.filter((delta) => delta.clientId !== 'client-0'),
+          });
         };
         return opened;
       },
@@ -125,6 +137,8 @@ describe('runPlan catches a sabotaged gateway', () => {
     });
     expect(result.violations).toHaveLength(3);
     expect(result.violations[0]?.oracle).toBe('monotonicity');
-    expect(result.violations[0]?.message).toMatch(/exception escaped WireHandler.push for client-\d: TypeError: sabotaged push/);
+    expect(result.violations[0]?.message).toMatch(
+      /exception escaped WireHandler.push for client-\d: TypeError: sabotaged push/,
+    );
   });
 });

@@ -187,6 +187,28 @@ describe('shrinkPlan', () => {
   });
 });
 
+describe('shrinkPlan phase bounds', () => {
+  it('never shortens the heal phase below a floor computed from each candidate', async () => {
+    const floors: number[] = [];
+    const report = await shrinkPlan(samplePlan(), hasXandY, {
+      healMsFloor: (plan) => {
+        const floor = 10_000 + 1_000 * plan.config.clients;
+        floors.push(floor);
+        return floor;
+      },
+    });
+    expect(report.plan.config.clients).toBe(2);
+    expect(report.plan.config.healMs).toBe(12_000);
+    expect(floors.length).toBeGreaterThan(0);
+  });
+
+  it('never shortens the fault phase below its floor nor drops events it still needs', async () => {
+    const report = await shrinkPlan(samplePlan(), hasXandY, { durationMsFloor: 20_000 });
+    expect(report.plan.config.durationMs).toBe(20_000);
+    expect(markers(report.plan)).toEqual(['X', 'Y']);
+  });
+});
+
 describe('plan edits', () => {
   it('drops clients and renumbers events and partitions', () => {
     const plan = keepClients(samplePlan(), new Set([1, 3]));

@@ -123,6 +123,25 @@ describe('fault events', () => {
     );
   });
 
+  it('never puts a client clock more than clockSkewMsMax ahead (forward jumps are trimmed)', () => {
+    for (let seed = 1; seed <= 30; seed++) {
+      const config = defaultSimConfig(seed, { faultProfile: 'chaos', clients: 3 });
+      const offsets = new Map<number, number>();
+      let trimmed = 0;
+      for (const event of drawFaultEvents(config, createPrng(seed, 'faults')).sort(
+        (a, b) => a.atMs - b.atMs,
+      )) {
+        if (event.kind === 'clock-skew') offsets.set(event.client, event.skewMs);
+        if (event.kind !== 'clock-jump') continue;
+        const offset = (offsets.get(event.client) ?? 0) + event.jumpMs;
+        offsets.set(event.client, offset);
+        expect(offset).toBeLessThanOrEqual(config.faults.clockSkewMsMax);
+        if (event.jumpMs === -1) trimmed++;
+      }
+      expect(trimmed).toBeLessThan(30);
+    }
+  });
+
   it('names partition groups of distinct, in-range clients', () => {
     const config = defaultSimConfig(6, { faultProfile: 'chaos', clients: 7 });
     for (const event of drawFaultEvents(config, createPrng(6, 'faults'))) {

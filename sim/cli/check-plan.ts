@@ -40,8 +40,20 @@ export async function checkPlan(
   plan: Plan,
   options: CheckOptions,
 ): Promise<RunOutcome> {
-  let outcome = await runOnce(engine, plan, options.onProgress);
-  if (options.determinism) outcome = await withDeterminismCheck(engine, outcome);
+  const { onProgress, determinism } = options;
+  // With the determinism check the plan runs twice: progress covers both runs, half each.
+  const firstHalf =
+    onProgress === undefined || !determinism
+      ? onProgress
+      : (virtualMs: number, totalMs: number) => onProgress(virtualMs, 2 * totalMs);
+  let outcome = await runOnce(engine, plan, firstHalf);
+  if (determinism) {
+    const secondHalf =
+      onProgress === undefined
+        ? undefined
+        : (virtualMs: number, totalMs: number) => onProgress(totalMs + virtualMs, 2 * totalMs);
+    outcome = await withDeterminismCheck(engine, outcome, secondHalf);
+  }
   return options.lake === null ? outcome : withLakeCheck(outcome, options.lake);
 }
 
@@ -73,10 +85,11 @@ async function runOnce(
 export async function withDeterminismCheck(
   engine: SimEngine,
   outcome: RunOutcome,
+  onProgress?: (virtualMs: number, totalMs: number) => void,
 ): Promise<RunOutcome> {
   if (outcome.kind === 'crashed' || !outcome.result.ok) return outcome;
   const { result } = outcome;
-  const again = await runOnce(engine, result.plan);
+  const again = await runOnce(engine, result.plan, onProgress);
   const secondHash = again.kind === 'ran' ? again.result.traceHash : null;
   if (secondHash === result.traceHash) return outcome;
   const message =

@@ -19,11 +19,12 @@ export interface SimEngine {
   faultProfile(name: FaultProfileName): FaultRates;
   runPlan(plan: Plan, options?: RunPlanOptions): Promise<RunResult>;
   /**
-   * Optional: the shortest heal phase in which a correct system always converges for these fault
-   * rates. When exported, the shrinker never shortens the heal phase below it (so a shrunk plan
-   * cannot fail liveness merely for lack of time); without it the heal phase is left alone.
+   * Optional: the shortest heal phase in which a correct system always settles, for these fault
+   * rates and this fault phase. When exported, the shrinker never shortens the heal phase below it
+   * (so a shrunk plan cannot fail liveness merely for lack of time); without it the heal phase is
+   * left alone.
    */
-  minimumHealMs?(faults: FaultRates): number;
+  minimumHealMs?(faults: FaultRates, durationMs: number): number;
 }
 
 const ENGINE_FUNCTIONS = ['generatePlan', 'defaultSimConfig', 'faultProfile', 'runPlan'] as const;

@@ -1,4 +1,5 @@
 import { CLIENTS_MAX, DURATION_SECONDS_MAX, JOBS_MAX, SHRINK_RUNS_MAX_DEFAULT } from './args';
+import { FAILING_SEEDS_SHRUNK_MAX } from './run-seeds';
 
 /** The text printed by `--help` (and after a usage error's one-line message). */
 export const USAGE = `LakeSync deterministic simulator
@@ -23,7 +24,8 @@ output:
   --report DIR          HTML and JSON reports go to DIR/<seed>.html|json (default: reports/sim
                         under the repository); with --seeds only failing seeds get a report
   --quiet               no progress bar and no summary table (failures and the trace hash still print)
-  --shrink-runs N       shrinker budget in runs of the plan, 0 disables shrinking (default ${SHRINK_RUNS_MAX_DEFAULT})
+  --shrink-runs N       shrinker budget per failing seed, in runs of the plan; 0 disables shrinking
+                        (default ${SHRINK_RUNS_MAX_DEFAULT}; with --seeds only the first ${FAILING_SEEDS_SHRUNK_MAX} or so failing seeds are shrunk)
 
 lake round trip (one seed or --replay, after every oracle holds):
   --lake embedded|none  write the lake to a real S3 server and check it reads back (default embedded:

@@ -10,11 +10,6 @@ export const MIN_PLAN_DIR = join(REPO_ROOT, 'reports');
 /** Default folder of the HTML and JSON run reports. */
 export const DEFAULT_REPORT_DIR = join(REPO_ROOT, 'reports', 'sim');
 
-/** Absolute path of the minimal plan of `seed`: `<repo>/reports/<seed>-min.json`. */
-export function minPlanPath(seed: number): string {
-  return join(MIN_PLAN_DIR, `${seed}-min.json`);
-}
-
 /**
  * The one command that replays the minimal plan of `seed`, exactly as printed on a violation.
  * The path is relative to the repository root, where `bun run` executes package scripts.

@@ -8,6 +8,13 @@ import { countSeeds, type SeedRange, seedsOf } from './seeds';
 import { runSeedsInWorkers } from './worker-pool';
 
 /**
+ * Failing seeds of one `--seeds` run that get shrunk; later failures keep their full plan, so that
+ * a regression failing every seed does not cost `shrinkRunsMax` runs per seed. (Seeds already
+ * handed to workers when the limit is reached may still be shrunk: at most `jobs - 1` more.)
+ */
+export const FAILING_SEEDS_SHRUNK_MAX = 10;
+
+/**
  * The combined trace hash of many seeds: SHA-256 over `<seed> <traceHash>` lines in seed order,
  * so it depends only on which seeds ran and what each produced, never on completion order or
  * `--jobs`. Compared between Bun and Node by CI like a single run's hash.
@@ -28,10 +35,11 @@ export function failureLine(outcome: SeedOutcome): string {
         ? 'FAIL'
         : `FAIL ${outcome.firstViolation.oracle} at ${outcome.firstViolation.atMs} ms: ${outcome.firstViolation.message}`;
   const more = outcome.violationCount > 1 ? ` (+${outcome.violationCount - 1} more)` : '';
+  const unshrunk = outcome.minPlanPath !== null && outcome.shrink === null ? ' (not shrunk)' : '';
   const command =
     outcome.minPlanPath === null ? seedCommand(outcome.seed) : replayCommand(outcome.seed);
   const problems = outcome.problems.map((problem) => ` [${problem}]`).join('');
-  return `seed ${outcome.seed} ${what}${more} → ${command}${problems}`;
+  return `seed ${outcome.seed} ${what}${more} → ${command}${unshrunk}${problems}`;
 }
 
 /**
@@ -72,12 +80,15 @@ export async function runSeeds(context: CliContext, range: SeedRange): Promise<n
     if (!outcome.ok) failures.push(outcome);
     progress.update(hashes.size, total, `${hashes.size}/${total}, ${failures.length} failed`);
   };
+  const shrinkNext = (): boolean => failures.length < FAILING_SEEDS_SHRUNK_MAX;
   const seeds = seedsOf(range, options.shard);
   let poolError: string | null = null;
   if (jobs <= 1) {
-    for (const seed of seeds) onOutcome(await runSeedTask(context.engine, seed, settings));
+    for (const seed of seeds) {
+      onOutcome(await runSeedTask(context.engine, seed, settings, shrinkNext()));
+    }
   } else {
-    const pooled = await runSeedsInWorkers(seeds, { jobs, settings, onOutcome });
+    const pooled = await runSeedsInWorkers(seeds, { jobs, settings, onOutcome, shrinkNext });
     if (!pooled.ok) poolError = pooled.error;
   }
   progress.finish();

@@ -64,7 +64,7 @@ async function runWithProgress(context: CliContext, plan: Plan): Promise<RunOutc
     progress.update(
       virtualMs,
       totalMs,
-      `${Math.floor(virtualMs / 1000)}/${Math.floor(totalMs / 1000)} s virtual`,
+      `${Math.floor(virtualMs / 1000)}/${Math.floor(totalMs / 1000)} s virtual (run twice)`,
     );
   const outcome = await checkPlan(context.engine, plan, {
     lake: null,
@@ -124,10 +124,11 @@ async function shrinkWithProgress(
   progress.finish();
   if (shrunk.report !== null) {
     const { runs, before, after } = shrunk.report;
-    say(
-      context,
-      `shrunk in ${runs} runs: ${describePlanSize(before)} → ${describePlanSize(after)}`,
-    );
+    const sizes =
+      JSON.stringify(before) === JSON.stringify(after)
+        ? `already minimal: ${describePlanSize(after)}`
+        : `${describePlanSize(before)} → ${describePlanSize(after)}`;
+    say(context, `shrunk in ${runs} runs: ${sizes}`);
   }
   return shrunk;
 }

@@ -55,14 +55,16 @@ export function planForSeed(
 }
 
 /**
- * Runs one seed of a `--seeds` run: generate, run, and on failure shrink, write
- * `<minPlanDir>/<seed>-min.json` and the HTML/JSON report. No lake round trip (that is for single
- * runs). Never throws: an engine crash is a failing outcome.
+ * Runs one seed of a `--seeds` run: generate, run, and on failure shrink (when `shrink` is set),
+ * write `<minPlanDir>/<seed>-min.json` (the unshrunk plan when not shrinking) and the HTML/JSON
+ * report. No lake round trip (that is for single runs). Never throws: an engine crash is a
+ * failing outcome.
  */
 export async function runSeedTask(
   engine: SimEngine,
   seed: number,
   settings: SeedSettings,
+  shrink = true,
 ): Promise<SeedOutcome> {
   let plan: Plan;
   try {
@@ -75,7 +77,7 @@ export async function runSeedTask(
   if (signature === null) return verdict(seed, outcome);
   const shrunk = await shrinkFailure(engine, plan, {
     signature,
-    shrinkRunsMax: settings.shrinkRunsMax,
+    shrinkRunsMax: shrink ? settings.shrinkRunsMax : 0,
     minPlanDir: settings.minPlanDir,
     lake: null,
   });

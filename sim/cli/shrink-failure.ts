@@ -17,6 +17,31 @@ export interface ShrinkFailureOptions {
   readonly onRun?: (run: number, runsMax: number) => void;
 }
 
+/**
+ * The shortest heal phase the shrinker may try for a candidate: the engine's `minimumHealMs` for
+ * the candidate's fault rates and fault phase, with the skew and drift bounds raised to cover the
+ * clock skews, jumps and drifts its events still hold (a shrunk plan's rates may be zero while such
+ * events remain). Without `minimumHealMs` the heal phase keeps the original plan's length.
+ */
+export function healMsFloor(engine: SimEngine, original: Plan): (candidate: Plan) => number {
+  const minimumHealMs = engine.minimumHealMs;
+  if (minimumHealMs === undefined) return () => original.config.healMs;
+  return (candidate) => {
+    const { faults, durationMs } = candidate.config;
+    let clockSkewMsMax = faults.clockSkewMsMax;
+    let clockDriftPpmMax = faults.clockDriftPpmMax;
+    for (const event of candidate.events) {
+      if (event.kind === 'clock-skew') {
+        clockSkewMsMax = Math.max(clockSkewMsMax, Math.abs(event.skewMs));
+        clockDriftPpmMax = Math.max(clockDriftPpmMax, Math.abs(event.driftPpm));
+      }
+      if (event.kind === 'clock-jump')
+        clockSkewMsMax = Math.max(clockSkewMsMax, Math.abs(event.jumpMs));
+    }
+    return minimumHealMs({ ...faults, clockSkewMsMax, clockDriftPpmMax }, durationMs);
+  };
+}
+
 /** The minimal plan found and where it was written. */
 export interface ShrunkFailure {
   readonly plan: Plan;
@@ -49,10 +74,9 @@ export async function shrinkFailure(
       });
       return failsWith(outcome, options.signature);
     };
-    const healFloor = engine.minimumHealMs?.(plan.config.faults) ?? plan.config.healMs;
     report = await shrinkPlan(plan, stillFails, {
       shrinkRunsMax: options.shrinkRunsMax,
-      healMsFloor: healFloor,
+      healMsFloor: healMsFloor(engine, plan),
     });
   }
   const minimal = report?.plan ?? plan;

@@ -24,6 +24,8 @@ export interface PoolOptions {
   readonly settings: SeedSettings;
   /** Called on the main thread with each seed's outcome, in completion order. */
   readonly onOutcome: (outcome: SeedOutcome) => void;
+  /** Asked as each seed is handed out: shrink it if it fails? */
+  readonly shrinkNext: () => boolean;
 }
 
 /**
@@ -70,7 +72,11 @@ export function runSeedsInWorkers(
           return;
         }
         running = seed.value;
-        const message: RunSeedMessage = { type: 'run', seed: seed.value };
+        const message: RunSeedMessage = {
+          type: 'run',
+          seed: seed.value,
+          shrink: options.shrinkNext(),
+        };
         worker.postMessage(message);
       };
       const where = (): string => (running === null ? '' : ` while running seed ${running}`);

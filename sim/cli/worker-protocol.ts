@@ -5,10 +5,14 @@ export interface WorkerStart {
   readonly settings: SeedSettings;
 }
 
-/** Parent → worker: run one seed. Workers run one seed at a time, in the order given. */
+/**
+ * Parent → worker: run one seed, and shrink it if it fails and `shrink` is set. Workers run one
+ * seed at a time, in the order given.
+ */
 export interface RunSeedMessage {
   readonly type: 'run';
   readonly seed: number;
+  readonly shrink: boolean;
 }
 
 /** Worker → parent. `fatal` means the worker cannot run any seed (e.g. the engine failed to load). */

@@ -15,7 +15,7 @@ const { settings } = workerData as WorkerStart;
 const engine = await loadEngine();
 if (engine.ok) {
   port.on('message', (message: RunSeedMessage) => {
-    void runSeedTask(engine.value, message.seed, settings).then(
+    void runSeedTask(engine.value, message.seed, settings, message.shrink).then(
       (outcome) => post({ type: 'outcome', outcome }),
       (caught: unknown) =>
         post({ type: 'fatal', message: `seed ${message.seed}: ${String(caught)}` }),

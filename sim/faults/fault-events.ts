@@ -26,7 +26,9 @@ export function drawCount(prng: Prng, expected: number): number {
  * order (partitions, offline periods, clock skews, clock jumps, gateway restarts, client
  * restarts), so a plan is a pure function of the config. Every event starts inside the fault
  * phase; partitions and offline periods also end inside it (the heal phase is quiet). Restarts may
- * still be down when the heal phase begins; they come back during it.
+ * still be down when the heal phase begins; they come back during it. Forward clock jumps are
+ * trimmed so that no client clock runs more than `clockSkewMsMax` ahead of true time (plus drift),
+ * which keeps `minimumHealMs` a true bound.
  */
 export function drawFaultEvents(config: SimConfig, prng: Prng): PlanEvent[] {
   const { faults, durationMs, clients } = config;
@@ -77,6 +79,7 @@ export function drawFaultEvents(config: SimConfig, prng: Prng): PlanEvent[] {
       jumpMs: backwards ? -magnitude : magnitude,
     });
   }
+  boundForwardOffsets(events, skewMax);
   for (let n = drawCount(prng, faults.gatewayRestartsPerRun); n > 0; n--) {
     events.push({
       kind: 'gateway-restart',
@@ -114,4 +117,28 @@ function drawGroup(prng: Prng, clients: number): number[] {
 function drawDirection(prng: Prng): 'both' | 'to-gateway' | 'from-gateway' {
   const roll = prng.below(10);
   return roll < 6 ? 'both' : roll < 8 ? 'to-gateway' : 'from-gateway';
+}
+
+/**
+ * Walks each client's clock events in time order and trims forward jumps so that skew plus jumps
+ * never put the clock more than `skewMax` ahead of true time (drift comes on top; see
+ * `minimumHealMs`). A jump trimmed to nothing becomes a 1 ms backward step, so it still happens.
+ */
+function boundForwardOffsets(events: PlanEvent[], skewMax: number): void {
+  const offsets = new Map<number, number>();
+  const order = events
+    .map((event, index) => ({ event, index }))
+    .filter(({ event }) => event.kind === 'clock-skew' || event.kind === 'clock-jump')
+    .sort((a, b) => a.event.atMs - b.event.atMs || a.index - b.index);
+  for (const { event, index } of order) {
+    if (event.kind === 'clock-skew') {
+      offsets.set(event.client, event.skewMs);
+    } else if (event.kind === 'clock-jump') {
+      const offset = offsets.get(event.client) ?? 0;
+      const trimmed = Math.min(event.jumpMs, skewMax - offset);
+      const jumpMs = trimmed === 0 ? -1 : trimmed;
+      if (jumpMs !== event.jumpMs) events[index] = { ...event, jumpMs };
+      offsets.set(event.client, offset + jumpMs);
+    }
+  }
 }

@@ -36,6 +36,26 @@ export function viewOfRows(rows: ReadonlyMap<RowKey | string, Row>): RowsView {
 }
 
 /**
+ * True iff the materialised `rows` show exactly what `view` shows. A fast path for the common
+ * agreeing case (no view is built; it stops at the first difference); use `diffViews` on
+ * `viewOfRows(rows)` to explain a mismatch.
+ */
+export function rowsMatchView(view: RowsView, rows: ReadonlyMap<RowKey | string, Row>): boolean {
+  let visible = 0;
+  for (const [key, row] of rows) {
+    const columns = Object.keys(row);
+    if (columns.length === 0) continue;
+    visible++;
+    const expected = view.get(key);
+    if (expected === undefined || expected.size !== columns.length) return false;
+    for (const column of columns) {
+      if (expected.get(column) !== canonicalValue(row[column])) return false;
+    }
+  }
+  return visible === view.size;
+}
+
+/**
  * The view of `RowState`s (the gateway's index, a fold of the lake), through the core's own
  * `materialise`: what a reader of that replica is shown.
  */

@@ -50,8 +50,18 @@ export function summaryRows(stats: RunStats): SummaryRow[] {
       value: `${groupDigits(stats.flushes)} (${groupDigits(stats.flushFailures)} failed)`,
     },
     { label: 'lake objects', value: groupDigits(stats.lakeObjects) },
+    ...settledRow(stats),
     { label: 'virtual time', value: formatSeconds(stats.virtualMs, 1) },
     { label: 'wall time', value: formatSeconds(stats.wallMs, 2) },
     { label: 'compression', value: `${groupDigits(Number(stats.compression.toFixed(1)))}×` },
+  ];
+}
+
+/** "settled after heal" when the engine measured it: seconds into the heal phase, or never. */
+function settledRow(stats: RunStats): SummaryRow[] {
+  const settled = stats.settledAfterHealMs;
+  if (settled === undefined) return [];
+  return [
+    { label: 'settled after heal', value: settled === null ? 'never' : formatSeconds(settled, 1) },
   ];
 }

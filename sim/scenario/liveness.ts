@@ -1,4 +1,4 @@
-import { diffViews, viewOfRows, viewOfStates } from '../oracles/rows-view';
+import { diffViews, rowsMatchView, viewOfRows, viewOfStates } from '../oracles/rows-view';
 import type { SimWorld } from './sim-world';
 
 /** How often (virtual ms) the run is monitored: progress, gateway log order, liveness. */
@@ -38,7 +38,11 @@ export class LivenessMonitor {
     if (reason === null) {
       this.convergedAtMs = now;
       const afterMs = now - this.#world.plan.config.durationMs;
-      this.#world.lifecycle('faults', 'settled', `outboxes empty and replicas agree ${afterMs} ms into the heal`);
+      this.#world.lifecycle(
+        'faults',
+        'settled',
+        `outboxes empty and replicas agree ${afterMs} ms into the heal`,
+      );
     } else this.lastReason = `at ${now} ms: ${reason}`;
   }
 
@@ -60,14 +64,10 @@ export class LivenessMonitor {
       for (const node of world.clients) {
         const client = node.client;
         if (client === null) return `${node.clientId} is down`;
-        const difference = diffViews(
-          'gateway',
-          gatewayView,
-          node.clientId,
-          viewOfRows(client.rows()),
-          1,
-        );
-        if (difference.length > 0) return difference[0] as string;
+        const rows = client.rows();
+        if (rowsMatchView(gatewayView, rows)) continue;
+        const difference = diffViews('gateway', gatewayView, node.clientId, viewOfRows(rows), 1);
+        return difference[0] ?? `${node.clientId} differs from the gateway`;
       }
     } catch (error) {
       world.exception(error, 'an inspection API during the liveness check');

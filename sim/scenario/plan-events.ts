@@ -10,7 +10,8 @@ import type { SimWorld } from './sim-world';
 /** Schedules every event of the plan at its virtual time, in plan order. */
 export function schedulePlanEvents(world: SimWorld): void {
   for (const event of world.plan.events) {
-    world.scheduler.at(event.atMs, () => applyPlanEvent(world, event));
+    // Only writes start promise work; fault events are synchronous (see `Scheduler.at`).
+    world.scheduler.at(event.atMs, () => applyPlanEvent(world, event), event.kind === 'write');
   }
 }
 
@@ -146,7 +147,7 @@ function issueWrite(world: SimWorld, event: WriteEvent): void {
       world.trace.record(`${now} write ${lane} ${delta.deltaId}`);
       const problem = world.ledger.acknowledged(event.client, delta, now);
       if (problem !== null) world.violation('monotonicity', problem);
-      world.timeline.add('write', now, lane, `write:${event.op}`, describeDelta(delta));
+      world.timeline.add('write', now, lane, `write:${event.op}`, () => describeDelta(delta));
     },
     (error: unknown) => world.exception(error, `SyncClient.${event.op} on ${lane} (rejected)`),
   );

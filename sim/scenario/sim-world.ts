@@ -1,6 +1,7 @@
 import { MemoryAdapter } from '../../src/adapter/memory-adapter';
 import { SyncGateway } from '../../src/gateway/gateway';
 import { createPrng } from '../engine/prng';
+import type { VirtualTime } from '../engine/scheduler';
 import { Scheduler } from '../engine/scheduler';
 import { Trace } from '../engine/trace';
 import { VirtualClock } from '../engine/virtual-clock';
@@ -12,6 +13,8 @@ import { type GatewayFactory, GatewayNode } from '../world/gateway-node';
 import { SimNetwork } from '../world/network';
 import {
   CLIENT_OPEN_RETRY_MS,
+  CLOCK_BASE_DRIFT_PPM_MAX,
+  CLOCK_BASE_SKEW_MS_MAX,
   GATEWAY_OPEN_RETRY_MS,
   REQUEST_TIMEOUT_MS,
   SIM_CLIENT_OPTIONS,
@@ -83,7 +86,7 @@ export class SimWorld {
     const onError = (error: unknown, where: string): void => this.exception(error, where);
     const onFault = (kind: FaultKind, lane: string, detail: string): void =>
       this.fault(kind, lane, detail, 'noise');
-    const gatewayClock = new VirtualClock(scheduler, SIM_EPOCH_MS);
+    const gatewayClock = baseClock(scheduler, plan, 'clock/gateway', 0);
     this.lake = new MemoryAdapter({ clock: gatewayClock });
     this.storage = new SimStorage({
       scheduler,
@@ -92,6 +95,8 @@ export class SimWorld {
       rates: config.faults,
       inner: this.lake,
       onFault,
+      onLanded: (path, bytes) =>
+        this.timeline.add('major', scheduler.nowMs, 'lake', 'put', `${path} (${bytes} B)`),
     });
     this.gateway = new GatewayNode({
       scheduler,
@@ -120,7 +125,7 @@ export class SimWorld {
           index,
           scheduler,
           network: this.network,
-          clock: new VirtualClock(scheduler, SIM_EPOCH_MS),
+          clock: baseClock(scheduler, plan, `clock/client-${index}`, CLOCK_BASE_SKEW_MS_MAX),
           options: SIM_CLIENT_OPTIONS,
           openRetryMs: CLIENT_OPEN_RETRY_MS,
           onError,
@@ -183,4 +188,19 @@ export class SimWorld {
     this.trace.record(`${this.scheduler.nowMs} ${lane} ${event}`);
     this.timeline.add('major', this.scheduler.nowMs, lane, event, detail);
   }
+}
+
+/**
+ * A node's clock with its ordinary error drawn from its own stream (`clock/client-<n>`,
+ * `clock/gateway`), so adding a client never changes another node's clock: a start offset within
+ * ±`skewMsMax` and a drift within ±`CLOCK_BASE_DRIFT_PPM_MAX`, both capped by the fault profile.
+ */
+function baseClock(time: VirtualTime, plan: Plan, stream: string, skewMsMax: number): VirtualClock {
+  const prng = createPrng(plan.seed, stream);
+  const { clockSkewMsMax, clockDriftPpmMax } = plan.config.faults;
+  const skewBound = Math.min(skewMsMax, clockSkewMsMax);
+  const driftBound = Math.min(CLOCK_BASE_DRIFT_PPM_MAX, clockDriftPpmMax);
+  const clock = new VirtualClock(time, SIM_EPOCH_MS);
+  clock.skew(prng.between(-skewBound, skewBound), prng.between(-driftBound, driftBound));
+  return clock;
 }

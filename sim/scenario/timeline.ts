@@ -29,8 +29,17 @@ export class Timeline {
   readonly #lanes = new Map<TimelineCategory, Lane>();
   #order = 0;
 
-  /** Offers a row; it is kept if its category's current stride selects it. */
-  add(category: TimelineCategory, atMs: number, lane: string, kind: string, detail: string): void {
+  /**
+   * Offers a row; it is kept if its category's current stride selects it. Pass `detail` as a
+   * function when it is costly to build: it is called only for rows that are kept.
+   */
+  add(
+    category: TimelineCategory,
+    atMs: number,
+    lane: string,
+    kind: string,
+    detail: string | (() => string),
+  ): void {
     let state = this.#lanes.get(category);
     if (state === undefined) {
       state = { rows: [], stride: 1, seen: 0 };
@@ -38,7 +47,8 @@ export class Timeline {
     }
     const index = state.seen++;
     if (index % state.stride !== 0) return;
-    state.rows.push({ atMs, lane, kind, detail, order: this.#order++ });
+    const text = typeof detail === 'string' ? detail : detail();
+    state.rows.push({ atMs, lane, kind, detail: text, order: this.#order++ });
     if (state.rows.length >= TIMELINE_BUDGETS[category]) {
       state.rows = state.rows.filter((_, position) => position % 2 === 0);
       state.stride *= 2;

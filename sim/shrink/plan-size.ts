@@ -27,10 +27,15 @@ export function planSize(plan: Plan): PlanSize {
   };
 }
 
-/** One line, e.g. `4 clients, 120 events (100 writes, 20 faults), 60000+30000 ms, 9 fault rates`. */
+/** One line, e.g. `4 clients, 120 events (100 writes, 20 faults), 60000+30000 ms, 1 fault rate`. */
 export function describePlanSize(size: PlanSize): string {
   return (
-    `${size.clients} clients, ${size.events} events (${size.writes} writes, ` +
-    `${size.faultEvents} faults), ${size.durationMs}+${size.healMs} ms, ${size.faultRates} fault rates`
+    `${count(size.clients, 'client')}, ${count(size.events, 'event')} (${count(size.writes, 'write')}, ` +
+    `${count(size.faultEvents, 'fault')}), ${size.durationMs}+${size.healMs} ms, ` +
+    `${count(size.faultRates, 'fault rate')}`
   );
+}
+
+function count(value: number, noun: string): string {
+  return `${value} ${noun}${value === 1 ? '' : 's'}`;
 }

@@ -9,8 +9,11 @@ import { Probe, type StillFails } from './probe';
 export interface ShrinkOptions {
   /** Most predicate runs spent (distinct candidate plans tried). */
   readonly shrinkRunsMax: number;
-  /** The heal phase is never shortened below this, so a liveness check keeps its meaning. */
-  readonly healMsFloor: number;
+  /**
+   * The heal phase is never shortened below this (a number, or a function of the candidate plan),
+   * so that a liveness check keeps its meaning.
+   */
+  readonly healMsFloor: number | ((plan: Plan) => number);
   /** The fault phase is never shortened below this. */
   readonly durationMsFloor: number;
 }
@@ -111,7 +114,9 @@ async function shortenPhases(plan: Plan, probe: Probe, options: ShrinkOptions): 
     current = candidate;
   }
   for (;;) {
-    const healMs = Math.max(options.healMsFloor, Math.floor(current.config.healMs / 2));
+    const floor =
+      typeof options.healMsFloor === 'number' ? options.healMsFloor : options.healMsFloor(current);
+    const healMs = Math.max(floor, Math.floor(current.config.healMs / 2));
     if (healMs >= current.config.healMs) break;
     const candidate = withHealMs(current, healMs);
     if (!(await probe.fails(candidate))) break;

@@ -18,7 +18,7 @@ export const DEFAULT_SIM_CONFIG: Omit<SimConfig, 'seed' | 'faults'> = Object.fre
    * Long enough for everything to settle after the faults stop: a client clock skewed forward by
    * up to `clockSkewMsMax` (10 s in chaos) stamps writes the gateway refuses until true time is
    * within 5 s of them; then a flush (`flushAgeMs`), the flush retries, a sync round and the
-   * client's capped backoff must fit. See `HEAL_MS_MARGIN` and `minimumHealMs`.
+   * client's capped backoff must fit. Chaos needs `minimumHealMs` = 10 s + 0.3 s + 30 s.
    */
   healMs: 60_000,
   writesPerClientPerSecond: 1,
@@ -26,16 +26,22 @@ export const DEFAULT_SIM_CONFIG: Omit<SimConfig, 'seed' | 'faults'> = Object.fre
 });
 
 /**
- * Virtual time the heal phase needs beyond the largest forward clock skew: a gateway restart
+ * Virtual time the heal phase needs beyond the largest forward clock offset: a gateway restart
  * still down (5 s) and its recovery, a flush by age and its retries, a few capped client
  * backoffs and request timeouts. Heal phases shorter than `minimumHealMs` may fail the liveness
  * oracle without any bug.
  */
 export const HEAL_MS_MARGIN = 30_000;
 
-/** The shortest heal phase in which a correct system always converges, for these fault rates. */
-export function minimumHealMs(faults: FaultRates): number {
-  return faults.clockSkewMsMax + HEAL_MS_MARGIN;
+/**
+ * The shortest heal phase in which a correct system always settles, for these fault rates and
+ * this fault phase: a client clock may end the fault phase `clockSkewMsMax` ahead of true time
+ * plus what drift added (forward jumps are trimmed to keep that bound), and its HLC stays there;
+ * the gateway accepts its writes once true time is within 5 s of them.
+ */
+export function minimumHealMs(faults: FaultRates, durationMs: number): number {
+  const driftMs = Math.ceil((faults.clockDriftPpmMax * durationMs) / 1_000_000);
+  return faults.clockSkewMsMax + driftMs + HEAL_MS_MARGIN;
 }
 
 /**

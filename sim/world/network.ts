@@ -167,38 +167,48 @@ export class SimNetwork {
       if (dropped) this.#deps.onFault('drop', lane, `${kind} request dropped`);
       return;
     }
-    scheduler.after(latencyMs, () => {
-      const reply = this.#deliver(request.client, kind, bytes);
-      if (reply === null) {
-        this.counters.requestsRefused++;
+    // Deliveries run the gateway's synchronous WireHandler, so they skip the quiescence step
+    // (`settles: false`); any promise work they start is parked on storage or timers.
+    scheduler.after(
+      latencyMs,
+      () => {
+        const reply = this.#deliver(request.client, kind, bytes);
+        if (reply === null) {
+          this.counters.requestsRefused++;
+          scheduler.after(replyLatencyMs, () => {
+            scheduler.cancel(timeout);
+            this.#settle(request, Err(new TransportError(`gateway refused ${kind}: it is down`)));
+          });
+          return;
+        }
+        if (reply === undefined) return; // the handler threw; reported, no reply
+        if (replyLost || until(this.#fromGatewayCutUntilMs, request.client) > scheduler.nowMs) {
+          this.counters.repliesLost++;
+          if (replyLost)
+            this.#deps.onFault('reply-loss', lane, `${kind} reply lost after the gateway acted`);
+          return;
+        }
         scheduler.after(replyLatencyMs, () => {
+          if (request.settled || request.link.dead) return;
           scheduler.cancel(timeout);
-          this.#settle(request, Err(new TransportError(`gateway refused ${kind}: it is down`)));
+          this.counters.repliesDelivered++;
+          this.#deps.trace.recordBytes(`${scheduler.nowMs} reply ${lane} ${kind}`, reply);
+          this.#settle(request, Ok(reply));
         });
-        return;
-      }
-      if (reply === undefined) return; // the handler threw; reported, no reply
-      if (replyLost || until(this.#fromGatewayCutUntilMs, request.client) > scheduler.nowMs) {
-        this.counters.repliesLost++;
-        if (replyLost)
-          this.#deps.onFault('reply-loss', lane, `${kind} reply lost after the gateway acted`);
-        return;
-      }
-      scheduler.after(replyLatencyMs, () => {
-        if (request.settled || request.link.dead) return;
-        scheduler.cancel(timeout);
-        this.counters.repliesDelivered++;
-        this.#deps.trace.recordBytes(`${scheduler.nowMs} reply ${lane} ${kind}`, reply);
-        this.#settle(request, Ok(reply));
-      });
-    });
+      },
+      false,
+    );
     if (duplicated) {
       this.#deps.onFault('duplicate', lane, `${kind} request delivered twice`);
-      scheduler.after(latencyMs + duplicateDelayMs, () => {
-        if (this.#deliver(request.client, kind, bytes) instanceof Uint8Array) {
-          this.counters.duplicatesDelivered++;
-        }
-      });
+      scheduler.after(
+        latencyMs + duplicateDelayMs,
+        () => {
+          if (this.#deliver(request.client, kind, bytes) instanceof Uint8Array) {
+            this.counters.duplicatesDelivered++;
+          }
+        },
+        false,
+      );
     }
   }
 

@@ -51,3 +51,12 @@ export const GATEWAY_OPEN_RETRY_MS = 1_000;
 
 /** After a failed `SyncClient.open`, try again this much later. */
 export const CLIENT_OPEN_RETRY_MS = 500;
+
+/**
+ * Ordinary clock error, present even without faults: each client clock starts up to this far off
+ * true time (NTP accuracy) and drifts up to `CLOCK_BASE_DRIFT_PPM_MAX`; the gateway's clock is on
+ * true time and drifts at most that much. Each is capped by the profile's `clockSkewMsMax` and
+ * `clockDriftPpmMax`, so the `none` profile keeps perfect clocks.
+ */
+export const CLOCK_BASE_SKEW_MS_MAX = 50;
+export const CLOCK_BASE_DRIFT_PPM_MAX = 20;

@@ -28,6 +28,8 @@ export interface StorageDeps {
   /** The real store underneath (a `MemoryAdapter`); it survives gateway crashes. */
   readonly inner: LakeAdapter;
   readonly onFault: FaultSink;
+  /** An object landed in the store (a flush reached the lake). */
+  readonly onLanded?: (path: string, bytes: number) => void;
 }
 
 /** A storage latency at or above this counts as a "slow storage" fault in the coverage table. */
@@ -135,6 +137,7 @@ export class SimStorage {
         }
         this.counters.putsLanded++;
         trace.recordBytes(`${scheduler.nowMs} put-landed ${path}`, data);
+        this.#deps.onLanded?.(path, data.length);
         void inner.putObject(path, data, contentType).then((result) => {
           landed = result;
         });

@@ -22,6 +22,8 @@ export interface S3AdapterOptions {
   readonly requestTimeoutMs?: number;
   /** Keys asked for per `listObjects` page (S3 caps it at 1 000). Default 1 000. */
   readonly listPageSize?: number;
+  /** Keys per `DeleteObjects` request, at most `DELETE_BATCH_KEYS_MAX`. Default 1 000. */
+  readonly deleteBatchSize?: number;
 }
 
 /** Keys per `DeleteObjects` request: the S3 maximum. */
@@ -44,6 +46,7 @@ export class S3Adapter implements LakeAdapter {
   readonly #client: S3Client | null;
   readonly #bucket: string;
   readonly #listPageSize: number;
+  readonly #deleteBatchSize: number;
   readonly #configProblem: string | null;
 
   /**
@@ -52,7 +55,8 @@ export class S3Adapter implements LakeAdapter {
    */
   constructor(config: AdapterConfig, options: S3AdapterOptions = {}) {
     this.#bucket = config.bucket;
-    this.#listPageSize = Math.max(1, Math.min(1_000, Math.floor(options.listPageSize ?? 1_000)));
+    this.#listPageSize = clampInteger(options.listPageSize, 1_000);
+    this.#deleteBatchSize = clampInteger(options.deleteBatchSize, DELETE_BATCH_KEYS_MAX);
     const problem = configProblem(config);
     let client: S3Client | null = null;
     let clientProblem: string | null = problem;
@@ -176,7 +180,7 @@ export class S3Adapter implements LakeAdapter {
   }
 
   /**
-   * Deletes in batches of `DELETE_BATCH_KEYS_MAX`. Every batch is attempted; if any key fails the
+   * Deletes in batches of `deleteBatchSize` (default and most `DELETE_BATCH_KEYS_MAX`). Every batch is attempted; if any key fails the
    * result is an `AdapterError` naming the failed keys (the others are gone).
    */
   async deleteObjects(paths: string[]): Promise<Result<void, AdapterError>> {
@@ -184,8 +188,8 @@ export class S3Adapter implements LakeAdapter {
     const client = this.#clientOr('deleteObjects', paths[0]!);
     if (!client.ok) return client;
     const failures: string[] = [];
-    for (let start = 0; start < paths.length; start += DELETE_BATCH_KEYS_MAX) {
-      const batch = paths.slice(start, start + DELETE_BATCH_KEYS_MAX);
+    for (let start = 0; start < paths.length; start += this.#deleteBatchSize) {
+      const batch = paths.slice(start, start + this.#deleteBatchSize);
       const command = new DeleteObjectsCommand({
         Bucket: this.#bucket,
         Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
@@ -234,6 +238,12 @@ function configProblem(config: AdapterConfig): string | null {
     return `endpoint ${config.endpoint} must be http or https`;
   }
   return null;
+}
+
+/** An integer option in `[1, max]`; `max` when absent or not a number. */
+function clampInteger(value: number | undefined, max: number): number {
+  if (value === undefined || !Number.isFinite(value)) return max;
+  return Math.max(1, Math.min(max, Math.floor(value)));
 }
 
 function sortByKey(objects: ObjectInfo[]): ObjectInfo[] {

@@ -2,13 +2,9 @@ import type { RowDelta } from '../delta/types';
 import { CodecError } from '../result/errors';
 import { Err, Ok, type Result } from '../result/result';
 import { type CodecLimits, resolveCodecLimits } from './limits';
+import { readSyncPull, readSyncPush, readSyncResponse } from './message-readers';
 import type { SyncPull, SyncPush, SyncResponse } from './types';
-import {
-  readStandaloneRowDelta,
-  readSyncPull,
-  readSyncPush,
-  readSyncResponse,
-} from './wire-reader';
+import { readStandaloneRowDelta } from './wire-reader';
 import { writeRowDelta, writeSyncPull, writeSyncPush, writeSyncResponse } from './wire-writer';
 
 /**
@@ -16,8 +12,9 @@ import { writeRowDelta, writeSyncPull, writeSyncPush, writeSyncResponse } from '
  * `lakesync.v1`) and back.
  *
  * Encoding is total for validated core messages (values JSON-safe, ops known, HLCs within 64
- * bits); anything else is a caller bug and fails an assertion. Column values travel as UTF-8 JSON
- * text; `undefined` is written as `null`, so a decoded value is never `undefined`.
+ * bits); anything else is a caller bug and fails an assertion. Strings are written as UTF-8, so
+ * they must be well-formed UTF-16: a lone surrogate would arrive as U+FFFD. Column values travel
+ * as UTF-8 JSON text; `undefined` is written as `null`, so a decoded value is never `undefined`.
  *
  * Decoding never throws: any byte string gives `Ok` or an `Err(CodecError)` whose message names
  * the message, the field and the problem — truncated or malformed protobuf, a message over
