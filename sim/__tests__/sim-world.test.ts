@@ -14,7 +14,9 @@ describe('SimWorld', () => {
   });
 
   it('keeps perfect clocks under the "none" profile', () => {
-    const world = new SimWorld(generatePlan(defaultSimConfig(12, { clients: 5, faultProfile: 'none' })));
+    const world = new SimWorld(
+      generatePlan(defaultSimConfig(12, { clients: 5, faultProfile: 'none' })),
+    );
     expect(world.clients.map((node) => node.clock.offsetMs())).toEqual([0, 0, 0, 0, 0]);
   });
 

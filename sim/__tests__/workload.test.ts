@@ -5,7 +5,7 @@ import { FAULT_PROFILE_NAMES, faultProfile } from '../faults/profiles';
 import type { PlanEvent } from '../types';
 import { generatePlan } from '../workload/generate-plan';
 import { defaultSimConfig } from '../workload/sim-config';
-import { drawColumns, ODD_COLUMNS } from '../workload/values';
+import { drawColumns, drawValue, ODD_COLUMNS } from '../workload/values';
 import { drawClientWrites } from '../workload/writes';
 
 const writesOf = (events: readonly PlanEvent[], client: number) =>
@@ -76,6 +76,28 @@ describe('generatePlan', () => {
     if (protoWrite !== undefined && protoWrite.kind === 'write') {
       expect(Object.hasOwn(protoWrite.values, '__proto__')).toBe(true);
     }
+  });
+});
+
+describe('generators give the same values for the same seed', () => {
+  it('drawColumns and drawValue', () => {
+    const draw = () => {
+      const prng = createPrng(21, 'values');
+      return Array.from({ length: 200 }, (_, index) => [
+        drawColumns(prng, index % 2 === 0 ? 'insert' : 'update'),
+        drawValue(prng, 'meta'),
+      ]);
+    };
+    expect(JSON.stringify(draw())).toBe(JSON.stringify(draw()));
+  });
+
+  it('drawClientWrites and drawFaultEvents', () => {
+    const config = defaultSimConfig(22, { faultProfile: 'chaos', clients: 5 });
+    const writes = () => drawClientWrites(config, 2, createPrng(22, 'workload/client-2'));
+    const faults = () => drawFaultEvents(config, createPrng(22, 'faults'));
+    expect(JSON.stringify(writes())).toBe(JSON.stringify(writes()));
+    expect(JSON.stringify(faults())).toBe(JSON.stringify(faults()));
+    expect(faults().length).toBeGreaterThan(0);
   });
 });
 

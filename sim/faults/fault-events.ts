@@ -34,68 +34,82 @@ export function drawFaultEvents(config: SimConfig, prng: Prng): PlanEvent[] {
   const { faults, durationMs, clients } = config;
   const events: PlanEvent[] = [];
   if (durationMs <= 0 || clients <= 0) return events;
-  const startMs = (): number => prng.below(durationMs);
-  const client = (): number => prng.below(clients);
+  const draw: Draw = {
+    prng,
+    startMs: () => prng.below(durationMs),
+    client: () => prng.below(clients),
+  };
   const outageMs = (atMs: number): number =>
     Math.max(1, Math.min(prng.between(OUTAGE_MS_MIN, OUTAGE_MS_MAX), durationMs - atMs));
 
   for (let n = drawCount(prng, faults.partitionsPerRun); n > 0; n--) {
-    const atMs = startMs();
+    const atMs = draw.startMs();
+    const durationOfOutage = outageMs(atMs);
+    const group = drawGroup(prng, clients);
     events.push({
       kind: 'partition',
       atMs,
-      durationMs: outageMs(atMs),
-      clients: drawGroup(prng, clients),
+      durationMs: durationOfOutage,
+      clients: group,
       direction: drawDirection(prng),
     });
   }
   for (let n = drawCount(prng, faults.offlinePeriodsPerRun); n > 0; n--) {
-    const atMs = startMs();
-    events.push({ kind: 'offline', atMs, durationMs: outageMs(atMs), client: client() });
+    const atMs = draw.startMs();
+    events.push({ kind: 'offline', atMs, durationMs: outageMs(atMs), client: draw.client() });
   }
-  const skewMax = faults.clockSkewMsMax;
-  const driftMax = faults.clockDriftPpmMax;
-  for (let n = drawCount(prng, faults.clockSkewsPerRun); n > 0; n--) {
-    const atMs = startMs();
-    const target = client();
-    events.push({
-      kind: 'clock-skew',
-      atMs,
-      client: target,
-      skewMs: prng.between(-skewMax, skewMax),
-      driftPpm: prng.between(-driftMax, driftMax),
-    });
-  }
-  for (let n = drawCount(prng, faults.clockJumpsPerRun); n > 0; n--) {
-    const atMs = startMs();
-    const target = client();
-    // Mostly backwards (NTP stepping a fast clock back), sometimes forwards.
-    const backwards = prng.chance(0.75);
-    const magnitude = prng.between(1, Math.max(1, skewMax));
-    events.push({
-      kind: 'clock-jump',
-      atMs,
-      client: target,
-      jumpMs: backwards ? -magnitude : magnitude,
-    });
-  }
-  boundForwardOffsets(events, skewMax);
+  for (const event of drawClockEvents(draw, config)) events.push(event);
+  boundForwardOffsets(events, faults.clockSkewMsMax);
   for (let n = drawCount(prng, faults.gatewayRestartsPerRun); n > 0; n--) {
     events.push({
       kind: 'gateway-restart',
-      atMs: startMs(),
+      atMs: draw.startMs(),
       downMs: prng.between(DOWN_MS_MIN, DOWN_MS_MAX),
     });
   }
   for (let n = drawCount(prng, faults.clientRestartsPerRun); n > 0; n--) {
-    const atMs = startMs();
-    const target = client();
+    const atMs = draw.startMs();
+    const client = draw.client();
     events.push({
       kind: 'client-restart',
       atMs,
-      client: target,
+      client,
       downMs: prng.between(DOWN_MS_MIN, DOWN_MS_MAX),
     });
+  }
+  return events;
+}
+
+/** The draws shared by every kind of fault event. */
+interface Draw {
+  readonly prng: Prng;
+  readonly startMs: () => number;
+  readonly client: () => number;
+}
+
+/** Clock skews (offset and drift), then clock jumps — mostly backwards, as NTP steps clocks. */
+function drawClockEvents(draw: Draw, config: SimConfig): PlanEvent[] {
+  const { prng } = draw;
+  const { clockSkewMsMax: skewMax, clockDriftPpmMax: driftMax } = config.faults;
+  const events: PlanEvent[] = [];
+  for (let n = drawCount(prng, config.faults.clockSkewsPerRun); n > 0; n--) {
+    const atMs = draw.startMs();
+    const client = draw.client();
+    const skewMs = prng.between(-skewMax, skewMax);
+    events.push({
+      kind: 'clock-skew',
+      atMs,
+      client,
+      skewMs,
+      driftPpm: prng.between(-driftMax, driftMax),
+    });
+  }
+  for (let n = drawCount(prng, config.faults.clockJumpsPerRun); n > 0; n--) {
+    const atMs = draw.startMs();
+    const client = draw.client();
+    const backwards = prng.chance(0.75);
+    const magnitude = prng.between(1, Math.max(1, skewMax));
+    events.push({ kind: 'clock-jump', atMs, client, jumpMs: backwards ? -magnitude : magnitude });
   }
   return events;
 }

@@ -2,6 +2,7 @@ import type { WireHandler } from '../../src/gateway/wire-handler';
 import type { Transport } from '../../src/ports/transport';
 import { TransportError } from '../../src/result/errors';
 import { Err, Ok, type Result } from '../../src/result/result';
+import type { ScheduledEvent } from '../engine/event-queue';
 import type { Prng } from '../engine/prng';
 import type { Scheduler } from '../engine/scheduler';
 import type { Trace } from '../engine/trace';
@@ -45,6 +46,16 @@ export interface NetworkDeps {
 export interface ClientLink extends Transport {
   /** Nothing sent before or after resolves any more; messages already on the wire still arrive. */
   kill(): void;
+}
+
+/** Everything drawn for one message, always in this order (see `SimNetwork`). */
+interface MessageDraws {
+  readonly latencyMs: number;
+  readonly dropped: boolean;
+  readonly duplicated: boolean;
+  readonly duplicateDelayMs: number;
+  readonly replyLost: boolean;
+  readonly replyLatencyMs: number;
 }
 
 interface PendingRequest {
@@ -139,14 +150,15 @@ export class SimNetwork {
     const { scheduler, prng, rates, requestTimeoutMs } = this.#deps;
     const now = scheduler.nowMs;
     this.counters.messagesSent++;
-    const latencyMs = prng.between(rates.latencyMsMin, rates.latencyMsMax);
-    const dropped = prng.chance(rates.dropProbability) && this.faultsActive;
-    const duplicated = prng.chance(rates.duplicateProbability) && this.faultsActive;
-    const duplicateDelayMs = prng.between(rates.latencyMsMin, rates.latencyMsMax);
-    const replyLost = prng.chance(rates.replyLossProbability) && this.faultsActive;
-    const replyLatencyMs = prng.between(rates.latencyMsMin, rates.latencyMsMax);
+    const draws: MessageDraws = {
+      latencyMs: prng.between(rates.latencyMsMin, rates.latencyMsMax),
+      dropped: prng.chance(rates.dropProbability) && this.faultsActive,
+      duplicated: prng.chance(rates.duplicateProbability) && this.faultsActive,
+      duplicateDelayMs: prng.between(rates.latencyMsMin, rates.latencyMsMax),
+      replyLost: prng.chance(rates.replyLossProbability) && this.faultsActive,
+      replyLatencyMs: prng.between(rates.latencyMsMin, rates.latencyMsMax),
+    };
     const lane = `client-${request.client}`;
-
     if (until(this.#offlineUntilMs, request.client) > now) {
       this.counters.requestsOffline++;
       scheduler.after(0, () =>
@@ -157,59 +169,64 @@ export class SimNetwork {
     const timeout = scheduler.after(requestTimeoutMs, () => {
       if (request.settled) return;
       this.counters.requestsTimedOut++;
-      this.#settle(
-        request,
-        Err(new TransportError(`${kind} timed out after ${requestTimeoutMs} ms`)),
-      );
+      const message = `${kind} timed out after ${requestTimeoutMs} ms`;
+      this.#settle(request, Err(new TransportError(message)));
     });
-    if (dropped || until(this.#toGatewayCutUntilMs, request.client) > now) {
+    if (draws.dropped || until(this.#toGatewayCutUntilMs, request.client) > now) {
       this.counters.messagesDropped++;
-      if (dropped) this.#deps.onFault('drop', lane, `${kind} request dropped`);
+      if (draws.dropped) this.#deps.onFault('drop', lane, `${kind} request dropped`);
       return;
     }
     // Deliveries run the gateway's synchronous WireHandler, so they skip the quiescence step
     // (`settles: false`); any promise work they start is parked on storage or timers.
     scheduler.after(
-      latencyMs,
-      () => {
-        const reply = this.#deliver(request.client, kind, bytes);
-        if (reply === null) {
-          this.counters.requestsRefused++;
-          scheduler.after(replyLatencyMs, () => {
-            scheduler.cancel(timeout);
-            this.#settle(request, Err(new TransportError(`gateway refused ${kind}: it is down`)));
-          });
-          return;
-        }
-        if (reply === undefined) return; // the handler threw; reported, no reply
-        if (replyLost || until(this.#fromGatewayCutUntilMs, request.client) > scheduler.nowMs) {
-          this.counters.repliesLost++;
-          if (replyLost)
-            this.#deps.onFault('reply-loss', lane, `${kind} reply lost after the gateway acted`);
-          return;
-        }
-        scheduler.after(replyLatencyMs, () => {
-          if (request.settled || request.link.dead) return;
-          scheduler.cancel(timeout);
-          this.counters.repliesDelivered++;
-          this.#deps.trace.recordBytes(`${scheduler.nowMs} reply ${lane} ${kind}`, reply);
-          this.#settle(request, Ok(reply));
-        });
-      },
+      draws.latencyMs,
+      () => this.#arrive(request, kind, bytes, draws, timeout),
       false,
     );
-    if (duplicated) {
+    if (draws.duplicated) {
       this.#deps.onFault('duplicate', lane, `${kind} request delivered twice`);
-      scheduler.after(
-        latencyMs + duplicateDelayMs,
-        () => {
-          if (this.#deliver(request.client, kind, bytes) instanceof Uint8Array) {
-            this.counters.duplicatesDelivered++;
-          }
-        },
-        false,
-      );
+      const duplicate = (): void => {
+        const reply = this.#deliver(request.client, kind, bytes);
+        if (reply instanceof Uint8Array) this.counters.duplicatesDelivered++;
+      };
+      scheduler.after(draws.latencyMs + draws.duplicateDelayMs, duplicate, false);
     }
+  }
+
+  /** A request reaches the gateway: hand it over, then send back the reply (or lose it). */
+  #arrive(
+    request: PendingRequest,
+    kind: RequestKind,
+    bytes: Uint8Array,
+    draws: MessageDraws,
+    timeout: ScheduledEvent,
+  ): void {
+    const { scheduler, trace, onFault } = this.#deps;
+    const lane = `client-${request.client}`;
+    const reply = this.#deliver(request.client, kind, bytes);
+    if (reply === null) {
+      this.counters.requestsRefused++;
+      scheduler.after(draws.replyLatencyMs, () => {
+        scheduler.cancel(timeout);
+        this.#settle(request, Err(new TransportError(`gateway refused ${kind}: it is down`)));
+      });
+      return;
+    }
+    if (reply === undefined) return; // the handler threw: reported, and no reply comes
+    if (draws.replyLost || until(this.#fromGatewayCutUntilMs, request.client) > scheduler.nowMs) {
+      this.counters.repliesLost++;
+      if (draws.replyLost)
+        onFault('reply-loss', lane, `${kind} reply lost after the gateway acted`);
+      return;
+    }
+    scheduler.after(draws.replyLatencyMs, () => {
+      if (request.settled || request.link.dead) return;
+      scheduler.cancel(timeout);
+      this.counters.repliesDelivered++;
+      trace.recordBytes(`${scheduler.nowMs} reply ${lane} ${kind}`, reply);
+      this.#settle(request, Ok(reply));
+    });
   }
 
   /** Hands a request to the gateway: its reply, `null` if it is down, `undefined` if it threw. */

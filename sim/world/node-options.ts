@@ -15,8 +15,8 @@ export const SIM_EPOCH_MS = 1_700_000_000_000;
  */
 export const SIM_GATEWAY_OPTIONS: Partial<GatewayOptions> = Object.freeze({
   bufferBytesMax: 512 * 1024,
-  flushBytesThreshold: 32 * 1024,
-  flushAgeMs: 5_000,
+  flushBytesThreshold: 16 * 1024,
+  flushAgeMs: 2_000,
   envelopeDeltasMax: 400,
   pushBatchMax: 200,
   pullDeltasMax: 200,
@@ -34,7 +34,7 @@ export const SIM_GATEWAY_OPTIONS: Partial<GatewayOptions> = Object.freeze({
 export const SIM_CLIENT_OPTIONS: Partial<ClientOptions> = Object.freeze({
   pushBatchMax: 50,
   pullDeltasMax: 100,
-  syncIntervalMs: 1_000,
+  syncIntervalMs: 2_000,
   retryDelayMsMin: 200,
   retryDelayMsMax: 4_000,
   maxDriftMs: 5_000,
