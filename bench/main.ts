@@ -1,6 +1,7 @@
 /**
  * `npm run bench` (`node --expose-gc --import tsx bench/main.ts`): measures LakeSync against
- * baselines in the same process, under Node and (unless `--no-bun`) under Bun, and writes
+ * baselines in the same process (one fresh process per suite), under Node and (unless `--no-bun`)
+ * under Bun, and writes
  * reports/bench.md, reports/bench.json and reports/bench.svg. `--help` lists the options.
  * Exits 1 when a suite failed outright (for example the deltaId equality check) or the Bun child
  * produced no figures, 2 on bad arguments; a missed target is reported, not an exit failure.
@@ -8,7 +9,8 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs, USAGE } from './lib/args';
 import { renderJson } from './lib/report-files';
-import { runBench, runSuites } from './lib/runner';
+import { runBench } from './lib/run-bench';
+import { runSuites } from './lib/run-suites';
 
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -34,6 +36,7 @@ async function main(argv: readonly string[]): Promise<number> {
     quick: args.quick,
     bun: args.bun,
     only: args.only,
+    inProcess: args.inProcess,
     outDir: args.outDir,
     log,
   });

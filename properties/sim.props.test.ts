@@ -41,17 +41,14 @@ function planOf(scenario: Scenario, profile: FaultProfileName): Plan {
   const faults = Object.fromEntries(
     Object.entries(rates).filter(([, value]) => value !== undefined),
   );
-  const base = defaultSimConfig(seed, { faultProfile: profile, faults });
+  const shape = { faultProfile: profile, faults, clients, durationMs, writesPerClientPerSecond };
+  const base = defaultSimConfig(seed, shape);
   return generatePlan(
     defaultSimConfig(seed, {
-      faultProfile: profile,
-      faults,
-      clients,
-      durationMs,
-      writesPerClientPerSecond,
+      ...shape,
       rowsPerTable,
       hotRows: Math.min(3, rowsPerTable),
-      healMs: minimumHealMs(base.faults, durationMs),
+      healMs: minimumHealMs(base.faults, durationMs, base),
     }),
   );
 }

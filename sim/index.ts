@@ -18,5 +18,11 @@ export {
   defaultSimConfig,
   minimumHealMs,
   type SimConfigOverrides,
+  type WriteLoad,
 } from './workload/sim-config';
 export type { GatewayFactory } from './world/gateway-node';
+export {
+  REQUEST_TIMEOUT_MS,
+  SIM_CLIENT_OPTIONS,
+  SIM_GATEWAY_OPTIONS,
+} from './world/node-options';

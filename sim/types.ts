@@ -79,11 +79,32 @@ export type PlanEvent =
       /** 'both' cuts both directions; 'to-gateway' / 'from-gateway' cut one way. */
       readonly direction: 'both' | 'to-gateway' | 'from-gateway';
     }
-  | { readonly kind: 'offline'; readonly atMs: number; readonly durationMs: number; readonly client: number }
-  | { readonly kind: 'clock-skew'; readonly atMs: number; readonly client: number; readonly skewMs: number; readonly driftPpm: number }
-  | { readonly kind: 'clock-jump'; readonly atMs: number; readonly client: number; readonly jumpMs: number }
+  | {
+      readonly kind: 'offline';
+      readonly atMs: number;
+      readonly durationMs: number;
+      readonly client: number;
+    }
+  | {
+      readonly kind: 'clock-skew';
+      readonly atMs: number;
+      readonly client: number;
+      readonly skewMs: number;
+      readonly driftPpm: number;
+    }
+  | {
+      readonly kind: 'clock-jump';
+      readonly atMs: number;
+      readonly client: number;
+      readonly jumpMs: number;
+    }
   | { readonly kind: 'gateway-restart'; readonly atMs: number; readonly downMs: number }
-  | { readonly kind: 'client-restart'; readonly atMs: number; readonly client: number; readonly downMs: number };
+  | {
+      readonly kind: 'client-restart';
+      readonly atMs: number;
+      readonly client: number;
+      readonly downMs: number;
+    };
 
 /** A complete, replayable scenario. Written to `reports/<seed>-min.json` after shrinking. */
 export interface Plan {

@@ -2,8 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { deltaId } from '../../src/delta/delta-id';
 import { validateDelta } from '../../src/delta/validate';
 import { parseArgs } from '../lib/args';
-import { generateDeltas, lastWallMs, syntheticId, toPushes, workload } from '../lib/inputs';
-import { selectSuites } from '../lib/runner';
+import {
+  DeltaStream,
+  generateDeltas,
+  lastWallMs,
+  syntheticId,
+  toPushes,
+  workload,
+} from '../lib/inputs';
+import { selectSuites } from '../lib/run-suites';
 import { generateIdFields, straightforwardDeltaId } from '../suites/delta-id';
 
 const serialise = (value: unknown): string =>
@@ -17,6 +24,13 @@ describe('seeded inputs', () => {
     expect(serialise(generateDeltas({ ...shape, seed: 'other' }))).not.toBe(
       serialise(generateDeltas(shape)),
     );
+  });
+
+  it('draws the same stream however it is split into batches', () => {
+    const stream = new DeltaStream(shape);
+    const batched = [...stream.next(150), ...stream.next(0), ...stream.next(250)];
+    expect(stream.position).toBe(400);
+    expect(serialise(batched)).toBe(serialise(generateDeltas(shape)));
   });
 
   it('makes valid deltas with strictly increasing HLCs, INSERT first per row', () => {
@@ -73,7 +87,9 @@ describe('deltaId baseline', () => {
 
 describe('parseArgs and suite selection', () => {
   it('reads every option', () => {
-    expect(parseArgs(['--quick', '--no-bun', '--only', 'codec,merge', '--out', 'x'])).toEqual({
+    expect(
+      parseArgs(['--quick', '--no-bun', '--only', 'codec,merge', '--out', 'x', '--in-process']),
+    ).toEqual({
       args: {
         quick: true,
         bun: false,
@@ -81,9 +97,12 @@ describe('parseArgs and suite selection', () => {
         jsonPath: null,
         outDir: 'x',
         only: ['codec', 'merge'],
+        inProcess: true,
         help: false,
       },
     });
+    expect(parseArgs([])).toHaveProperty('args.bun', true);
+    expect(parseArgs([])).toHaveProperty('args.outDir', 'reports');
   });
 
   it('never spawns Bun from the Bun child', () => {

@@ -105,6 +105,7 @@ export function sampleReport(): BenchReport {
       nodeVersion: '20.20.2',
       bunVersion: '1.4.5',
       loadAverage: 0.5,
+      loadAverageEnd: 0.75,
     },
     runtimes: [node, bun],
     notes: ['a note'],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRuntimeReport } from '../lib/bun-child';
+import { parseRuntimeReport } from '../lib/child-process';
 import { formatRatio } from '../lib/format';
 import { renderJson } from '../lib/report-files';
 import { renderMarkdown } from '../lib/report-markdown';
@@ -14,6 +14,7 @@ describe('renderMarkdown', () => {
     expect(markdown).toContain('2026-01-02T03:04:05.000Z');
     expect(markdown).toContain('Test CPU, 2 cores, 8 GiB, linux 6.1');
     expect(markdown).toContain('Node 20.20.2, Bun 1.4.5');
+    expect(markdown).toContain('load average 0.5 at the start and 0.75 at the end');
     expect(markdown).toContain('> a note');
     expect(markdown).toContain('## Figures — node 20.20.2');
     expect(markdown).toContain('## Figures — bun 1.4.5');

@@ -3,9 +3,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../lib/bun-child';
-import { runBench } from '../lib/runner';
+import { REPO_ROOT } from '../lib/child-process';
+import { mergeRuntimeReports, runBench } from '../lib/run-bench';
 import type { BenchReport } from '../lib/types';
+import { sampleReport } from './report-fixture';
 import { checkXml } from './svg-check';
 
 /**
@@ -35,13 +36,13 @@ function readReport(dir: string): { json: BenchReport; markdown: string; svg: st
 describe('runBench --quick', () => {
   it('runs every suite under this runtime and writes well-formed reports', async () => {
     const dir = freshDir();
-    const lines: string[] = [];
     const outcome = await runBench({
       quick: true,
       bun: false,
       only: null,
+      inProcess: false,
       outDir: dir,
-      log: (line) => lines.push(line),
+      log: () => {},
     });
     expect(outcome.paths).not.toBeNull();
     const { json, markdown, svg } = readReport(dir);
@@ -85,7 +86,6 @@ describe('runBench --quick', () => {
     expect(markdown).toContain('Bun was not measured in this run (--no-bun).');
     for (const row of runtime.rows) expect(markdown).toContain(row.title);
     expect(checkXml(svg).problems).toEqual([]);
-    expect(lines.some((line) => line.includes('simulator'))).toBe(true);
   }, 120_000);
 
   it('adds the Bun child figures when Bun is available', async () => {
@@ -99,6 +99,7 @@ describe('runBench --quick', () => {
       quick: true,
       bun: true,
       only: ['delta-id', 'codec'],
+      inProcess: false,
       outDir: dir,
       log: () => {},
     });
@@ -111,4 +112,37 @@ describe('runBench --quick', () => {
     expect(markdown).toContain(`## Figures — bun ${json.machine.bunVersion}`);
     expect(outcome.exitCode).toBe(0);
   }, 120_000);
+
+  it('runs suites in this process with --in-process', async () => {
+    const lines: string[] = [];
+    const outcome = await runBench({
+      quick: true,
+      bun: false,
+      only: ['codec'],
+      inProcess: true,
+      outDir: null,
+      log: (line) => lines.push(line),
+    });
+    expect(outcome.paths).toBeNull();
+    expect(outcome.report.runtimes[0]!.rows.map((row) => row.id)).toEqual([
+      'codec.encode',
+      'codec.decode',
+      'codec.bytes',
+    ]);
+    expect(lines.some((line) => line.startsWith('[node] codec'))).toBe(true);
+  }, 60_000);
+});
+
+describe('mergeRuntimeReports', () => {
+  it('concatenates the children in order and counts lost children as failures', () => {
+    const node = sampleReport().runtimes[0]!;
+    const merged = mergeRuntimeReports(
+      [node, { ...node, rows: node.rows.slice(0, 1), failures: [], wallMs: 6 }],
+      [{ suite: 'lost', message: 'crashed' }],
+    );
+    expect(merged.rows.map((row) => row.id)).toEqual(['a.pass', 'b.miss', 'c.error', 'a.pass']);
+    expect(merged.failures.map((failure) => failure.suite)).toEqual(['d', 'lost']);
+    expect(merged.wallMs).toBe(1_240);
+    expect(() => mergeRuntimeReports([])).toThrow();
+  });
 });

@@ -11,6 +11,8 @@ export interface BenchArgs {
   readonly outDir: string;
   /** Suite ids to run (`--only a,b`); `null` runs every suite. */
   readonly only: readonly string[] | null;
+  /** Run this runtime's suites in this process (for profiling), not one child per suite. */
+  readonly inProcess: boolean;
   readonly help: boolean;
 }
 
@@ -27,6 +29,8 @@ Options:
   --only a,b       run only these suites: delta-id, codec, merge, delta-buffer, gateway-push,
                    memory, append-growth, simulator
   --out DIR        write the report files to DIR (default: reports)
+  --in-process     run this runtime's suites in this process, not one fresh process per
+                   suite (for node --cpu-prof; suites may then affect each other's figures)
   --child          internal: run as the Bun child and write figures to --json FILE
   --json FILE      internal: where --child writes its figures
   --help           this text
@@ -41,6 +45,7 @@ export function parseArgs(argv: readonly string[]): { args: BenchArgs } | { erro
   let jsonPath: string | null = null;
   let outDir = 'reports';
   let only: string[] | null = null;
+  let inProcess = false;
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index]!;
     const value = (): string | null => {
@@ -58,6 +63,9 @@ export function parseArgs(argv: readonly string[]): { args: BenchArgs } | { erro
         break;
       case '--child':
         child = true;
+        break;
+      case '--in-process':
+        inProcess = true;
         break;
       case '--help':
       case '-h':
@@ -82,5 +90,5 @@ export function parseArgs(argv: readonly string[]): { args: BenchArgs } | { erro
     }
   }
   if (child && jsonPath === null) return { error: '--child needs --json FILE' };
-  return { args: { quick, bun: bun && !child, child, jsonPath, outDir, only, help } };
+  return { args: { quick, bun: bun && !child, child, jsonPath, outDir, only, inProcess, help } };
 }

@@ -37,7 +37,7 @@ function machineLine(report: BenchReport): string {
   ].filter((part) => part !== null);
   return (
     `**Machine:** ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}; ` +
-    `${versions.join(', ')}; 1-minute load average ${machine.loadAverage} at the start ` +
+    `${versions.join(', ')}; 1-minute load average ${machine.loadAverage} at the start and ${machine.loadAverageEnd} at the end ` +
     '(a load above the core count means other work shared the CPUs and every figure is noisier).'
   );
 }
@@ -219,7 +219,7 @@ function method(): string[] {
     '- Every ratio compares two figures measured in the same process run; inputs come from fixed seeds (`seedrandom`), so both sides see the same data and runs repeat.',
     '- Timed rows use tinybench 6 with its warm-up phase. Each sample times one batch of operations (`bench.now()` around the batch only; fresh state is prepared outside the timed window) and records the mean time per operation; the figure is the median over all samples of five alternating rounds (subject, baseline, baseline, subject, …). ops/s = 10⁹ ÷ median ns/op. MAD is the median absolute deviation of the samples.',
     '- Memory: full garbage collection (`--expose-gc` on Node, `Bun.gc(true)` on Bun), heap used before and after filling a buffer.',
-    '- The Bun figures come from `npx bun bench/main.ts --child`, run after the Node suites on the same machine.',
+    "- Every suite runs in a fresh process (`node --expose-gc --import tsx bench/main.ts --child`, `npx bun bench/main.ts --child`), Node then Bun for each suite in turn, so no suite inherits another's compiled code or heap and both runtimes meet the machine in the same state.",
     '- Figures are never adjusted: a MISS is reported with the measured numbers.',
     '',
   ];

@@ -61,8 +61,14 @@ export function machineInfo(versions: {
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     nodeVersion: versions.nodeVersion,
     bunVersion: versions.bunVersion,
-    loadAverage: Math.round((loadavg()[0] ?? 0) * 100) / 100,
+    loadAverage: loadAverageNow(),
+    loadAverageEnd: loadAverageNow(),
   };
+}
+
+/** The 1-minute load average, to two decimals. */
+export function loadAverageNow(): number {
+  return Math.round((loadavg()[0] ?? 0) * 100) / 100;
 }
 
 /** Free system memory in GiB, to decide whether the largest inputs fit. */

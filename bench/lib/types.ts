@@ -101,6 +101,8 @@ export interface MachineInfo {
   readonly bunVersion: string | null;
   /** 1-minute load average when the run started; a busy machine makes every figure noisier. */
   readonly loadAverage: number;
+  /** 1-minute load average when the run ended. */
+  readonly loadAverageEnd: number;
 }
 
 /** The whole report written to `reports/bench.{md,json,svg}`. */

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { LakeAdapter } from '../../src/adapter/types';
 import { SyncGateway } from '../../src/gateway/gateway';
 import type { SyncPull } from '../../src/proto/types';
-import { Ok } from '../../src/result/result';
+import { AdapterError } from '../../src/result/errors';
+import { Err, Ok } from '../../src/result/result';
 import { runPlan } from '../scenario/run-plan';
 import type { Plan } from '../types';
 import { generatePlan } from '../workload/generate-plan';
@@ -16,6 +17,7 @@ function smallPlan(seed: number, profile: Plan['config']['faultProfile'] = 'defa
       clients: 4,
       durationMs: 15_000,
       healMs: 45_000,
+      writesPerClientPerSecond: 1,
     }),
   );
 }
@@ -61,6 +63,21 @@ describe('runPlan', () => {
     for (let index = 1; index < result.timeline.length; index++) {
       expect(result.timeline[index]!.atMs).toBeGreaterThanOrEqual(result.timeline[index - 1]!.atMs);
     }
+  });
+
+  it('retries a gateway open that fails, and still converges', async () => {
+    let attempts = 0;
+    const result = await runPlan(smallPlan(12, 'none'), {
+      gatewayFactory: (deps) => {
+        attempts++;
+        if (attempts <= 2) return Promise.resolve(Err(new AdapterError('store unreachable')));
+        return SyncGateway.open(deps);
+      },
+    });
+    expect(result.violations).toEqual([]);
+    expect(attempts).toBe(3);
+    const failures = result.timeline.filter((row) => row.kind === 'open-failed');
+    expect(failures.map((row) => row.atMs)).toEqual([0, 1_000]);
   });
 
   it('reports progress in virtual time', async () => {
@@ -140,5 +157,47 @@ describe('runPlan catches a sabotaged gateway', () => {
     expect(result.violations[0]?.message).toMatch(
       /exception escaped WireHandler.push for client-\d: TypeError: sabotaged push/,
     );
+  });
+
+  it('idempotency: a lake where every envelope lands twice under two keys', async () => {
+    const result = await runPlan(smallPlan(10, 'none'), {
+      gatewayFactory: (deps) => {
+        const adapter: LakeAdapter = {
+          ...deps.adapter,
+          putObject: async (path, data, contentType) => {
+            const first = await deps.adapter.putObject(path, data, contentType);
+            if (first.ok)
+              await deps.adapter.putObject(path.replace('.json', '-copy.json'), data, contentType);
+            return first;
+          },
+        };
+        return SyncGateway.open({ ...deps, adapter });
+      },
+    });
+    const idempotency = result.violations.filter((violation) => violation.oracle === 'idempotency');
+    expect(idempotency.length).toBeGreaterThan(0);
+    expect(idempotency[0]?.message).toMatch(
+      /is in the lake twice: in deltas\/\S+-copy\.json and in deltas\/\S+\.json/,
+    );
+  });
+
+  it('liveness: a gateway whose flush timers never fire', async () => {
+    const result = await runPlan(smallPlan(11, 'none'), {
+      gatewayFactory: (deps) =>
+        SyncGateway.open({
+          ...deps,
+          timers: {
+            setTimeout: () => deps.timers.setTimeout(() => {}, 1e9),
+            clearTimeout: () => {},
+          },
+        }),
+    });
+    const oracles = result.violations.map((violation) => violation.oracle);
+    expect(oracles[0]).toBe('liveness');
+    expect(result.violations[0]?.message).toMatch(
+      /did not settle within healMs=45000 ms; last seen at \d+ ms: /,
+    );
+    expect(oracles).toContain('durability');
+    expect(result.stats.settledAfterHealMs).toBeNull();
   });
 });

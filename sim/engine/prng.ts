@@ -32,16 +32,15 @@ export class Prng {
 
   /** A uniform integer in [0, `bound`); asserts `bound` is a positive safe integer ≤ 2^32. */
   below(bound: number): number {
-    assert(
-      Number.isSafeInteger(bound) && bound > 0 && bound <= UINT32_RANGE,
-      `bound must be an integer in [1, 2^32], got ${bound}`,
-    );
+    if (!(Number.isSafeInteger(bound) && bound > 0 && bound <= UINT32_RANGE)) {
+      assert(false, `bound must be an integer in [1, 2^32], got ${bound}`);
+    }
     return Math.floor((this.uint32() / UINT32_RANGE) * bound);
   }
 
   /** A uniform integer in [`min`, `max`] (both inclusive); asserts `min ≤ max`. */
   between(min: number, max: number): number {
-    assert(min <= max, `between: min ${min} > max ${max}`);
+    if (min > max) assert(false, `between: min ${min} > max ${max}`);
     return min + this.below(max - min + 1);
   }
 

@@ -51,7 +51,9 @@ export class Scheduler implements VirtualTime {
    * a purely synchronous action (no promise work follows), which skips the quiescence step.
    */
   at(timeMs: number, action: () => void, settles = true): ScheduledEvent {
-    assert(timeMs >= this.#nowMs, `cannot schedule at ${timeMs} ms, before now ${this.#nowMs} ms`);
+    if (timeMs < this.#nowMs) {
+      assert(false, `cannot schedule at ${timeMs} ms, before now ${this.#nowMs} ms`);
+    }
     return this.#queue.push(timeMs, action, settles);
   }
 

@@ -33,7 +33,7 @@ export function checkDurability(
       note(
         `write ${describeDelta(write.delta)} made at ${write.atMs} ms was acknowledged but is not in the lake`,
       );
-    } else if (contentOf(stored) !== contentOf(write.delta)) {
+    } else if (!sameContent(stored, write.delta)) {
       note(
         `write ${describeDelta(write.delta)} is in the lake with different content: ${contentOf(stored)} instead of ${contentOf(write.delta)}`,
       );
@@ -44,6 +44,14 @@ export function checkDurability(
   }
   if (more > 0) messages.push(`… and ${more} more durability problem(s)`);
   return messages;
+}
+
+/** Equal writes: the cheap exact comparison first, the canonical one (key order free) if it differs. */
+function sameContent(a: RowDelta, b: RowDelta): boolean {
+  if (a.op !== b.op || a.hlc !== b.hlc || a.clientId !== b.clientId) return false;
+  if (a.table !== b.table || a.rowId !== b.rowId) return false;
+  if (JSON.stringify(a.columns) === JSON.stringify(b.columns)) return true;
+  return contentOf(a) === contentOf(b);
 }
 
 function contentOf(delta: RowDelta): string {

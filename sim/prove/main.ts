@@ -10,12 +10,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { FaultProfileName, Plan, RunResult, SimConfig } from '../types';
+import type { FaultProfileName, FaultRates, Plan, RunResult, SimConfig } from '../types';
 import { PLANTED_BUGS, type PlantedBug } from './catalogue';
 import { plantInScratch, scratchDir } from './scratch';
 
 interface SimModule {
-  defaultSimConfig(seed: number, overrides?: Partial<Omit<SimConfig, 'seed' | 'faults'>>): SimConfig;
+  defaultSimConfig(
+    seed: number,
+    overrides?: Partial<Omit<SimConfig, 'seed' | 'faults'>> & { faults?: Partial<FaultRates> },
+  ): SimConfig;
   generatePlan(config: SimConfig): Plan;
   runPlan(plan: Plan): Promise<RunResult>;
 }
@@ -43,28 +46,40 @@ async function main(): Promise<number> {
   if (args === null) return 2;
   const bugs = args.bug === null ? PLANTED_BUGS : PLANTED_BUGS.filter((bug) => bug.id === args.bug);
   if (bugs.length === 0) {
-    console.error(`unknown bug ${args.bug}; known: ${PLANTED_BUGS.map((bug) => bug.id).join(', ')}`);
+    console.error(
+      `unknown bug ${args.bug}; known: ${PLANTED_BUGS.map((bug) => bug.id).join(', ')}`,
+    );
     return 2;
   }
   const started = wallNow();
   const clean = (await import('../index')) as unknown as SimModule;
-  const profiles = [...new Set(bugs.map((bug) => bug.faults))];
-  for (const profile of profiles) {
+  // One baseline per distinct (profile, rates) scenario the chosen bugs use.
+  const scenarios = new Map(bugs.map((bug) => [scenarioName(bug), bug]));
+  for (const [profile, bug] of scenarios) {
     for (const seed of args.seeds) {
-      const result = await runSeed(clean, seed, profile);
+      const result = await runSeed(clean, seed, bug.faults, bug.rates);
       if (!result.ok) {
-        console.error(`baseline fails on seed ${seed} (${profile}): ${result.violations[0]?.message ?? ''}`);
-        console.error('fix the real bug first: a planted bug cannot be proven caught on a failing baseline');
+        console.error(
+          `baseline fails on seed ${seed} (${profile}): ${result.violations[0]?.message ?? ''}`,
+        );
+        console.error(
+          'fix the real bug first: a planted bug cannot be proven caught on a failing baseline',
+        );
         return 1;
       }
     }
-    console.log(`baseline: seeds ${args.seeds[0]}..${args.seeds[args.seeds.length - 1]} pass under '${profile}'`);
+    console.log(
+      `baseline: seeds ${args.seeds[0]}..${args.seeds[args.seeds.length - 1]} pass under ${profile}`,
+    );
   }
   const outcomes: BugOutcome[] = [];
   for (const bug of bugs) {
     const outcome = await proveOne(bug, args.seeds);
     outcomes.push(outcome);
-    const where = outcome.seed === null ? '' : ` at seed ${outcome.seed} (${outcome.seedsToDetect} seeds) by ${outcome.oracles.join(', ')}`;
+    const where =
+      outcome.seed === null
+        ? ''
+        : ` at seed ${outcome.seed} (${outcome.seedsToDetect} seeds) by ${outcome.oracles.join(', ')}`;
     console.log(`${outcome.status.padEnd(11)} ${bug.id}${where}`);
   }
   writeReports(outcomes, args.seeds, wallNow() - started);
@@ -78,17 +93,33 @@ async function proveOne(bug: PlantedBug, seeds: readonly number[]): Promise<BugO
   const base = { id: bug.id, title: bug.title, faults: bug.faults };
   const problem = plantInScratch(repoRoot, scratchRoot, bug);
   if (problem !== null) {
-    return { ...base, status: 'not-applied', seed: null, seedsToDetect: null, oracles: [], firstViolation: problem, wallMs: 0 };
+    return {
+      ...base,
+      status: 'not-applied',
+      seed: null,
+      seedsToDetect: null,
+      oracles: [],
+      firstViolation: problem,
+      wallMs: 0,
+    };
   }
   const entry = pathToFileURL(join(scratchDir(scratchRoot, bug), 'sim', 'index.ts')).href;
   const patched = (await import(entry)) as SimModule;
   for (const [index, seed] of seeds.entries()) {
     let result: RunResult;
     try {
-      result = await runSeed(patched, seed, bug.faults);
+      result = await runSeed(patched, seed, bug.faults, bug.rates);
     } catch (caught) {
       const message = caught instanceof Error ? caught.message : String(caught);
-      return { ...base, status: 'caught', seed, seedsToDetect: index + 1, oracles: ['exception'], firstViolation: message, wallMs: wallNow() - started };
+      return {
+        ...base,
+        status: 'caught',
+        seed,
+        seedsToDetect: index + 1,
+        oracles: ['exception'],
+        firstViolation: message,
+        wallMs: wallNow() - started,
+      };
     }
     if (!result.ok) {
       const oracles = [...new Set(result.violations.map((violation) => violation.oracle))];
@@ -103,18 +134,39 @@ async function proveOne(bug: PlantedBug, seeds: readonly number[]): Promise<BugO
       };
     }
   }
-  return { ...base, status: 'missed', seed: null, seedsToDetect: null, oracles: [], firstViolation: '', wallMs: wallNow() - started };
+  return {
+    ...base,
+    status: 'missed',
+    seed: null,
+    seedsToDetect: null,
+    oracles: [],
+    firstViolation: '',
+    wallMs: wallNow() - started,
+  };
 }
 
-function runSeed(sim: SimModule, seed: number, faults: FaultProfileName): Promise<RunResult> {
-  return sim.runPlan(sim.generatePlan(sim.defaultSimConfig(seed, { ...PROVE_OVERRIDES, faultProfile: faults })));
+function runSeed(
+  sim: SimModule,
+  seed: number,
+  faults: FaultProfileName,
+  rates: Partial<FaultRates> = {},
+): Promise<RunResult> {
+  const overrides = { ...PROVE_OVERRIDES, faultProfile: faults, faults: rates };
+  return sim.runPlan(sim.generatePlan(sim.defaultSimConfig(seed, overrides)));
 }
 
-function writeReports(outcomes: readonly BugOutcome[], seeds: readonly number[], wallMs: number): void {
+function writeReports(
+  outcomes: readonly BugOutcome[],
+  seeds: readonly number[],
+  wallMs: number,
+): void {
   const dir = join(repoRoot, 'reports');
   mkdirSync(dir, { recursive: true });
   const range = `${seeds[0]}..${seeds[seeds.length - 1]}`;
-  writeFileSync(join(dir, 'prove.json'), `${JSON.stringify({ seeds: range, scenario: PROVE_OVERRIDES, wallMs, outcomes }, null, 2)}\n`);
+  writeFileSync(
+    join(dir, 'prove.json'),
+    `${JSON.stringify({ seeds: range, scenario: PROVE_OVERRIDES, wallMs, outcomes }, null, 2)}\n`,
+  );
   const catalogue = new Map(PLANTED_BUGS.map((bug) => [bug.id, bug]));
   const lines = [
     '# Planted bugs: does the simulator catch them?',
@@ -160,6 +212,12 @@ function parseArgs(argv: readonly string[]): { seeds: number[]; bug: string | nu
     }
   }
   return { seeds, bug };
+}
+
+function scenarioName(bug: PlantedBug): string {
+  return bug.rates === undefined
+    ? `'${bug.faults}'`
+    : `'${bug.faults}' with ${JSON.stringify(bug.rates)}`;
 }
 
 function range(from: number, to: number): number[] {

@@ -7,12 +7,24 @@ import type { PlanEvent } from '../types';
 import type { WriteEvent } from '../workload/writes';
 import type { SimWorld } from './sim-world';
 
-/** Schedules every event of the plan at its virtual time, in plan order. */
+/**
+ * Feeds the plan's events to the scheduler one at a time, in plan order: each event, when it
+ * runs, schedules the next one. The event queue thus holds one plan event at a time however long
+ * the plan (a million writes stay within `eventsMax`), and ties keep the plan's order.
+ */
 export function schedulePlanEvents(world: SimWorld): void {
-  for (const event of world.plan.events) {
+  const events = world.plan.events;
+  const scheduleFrom = (index: number): void => {
+    const event = events[index];
+    if (event === undefined) return;
     // Only writes start promise work; fault events are synchronous (see `Scheduler.at`).
-    world.scheduler.at(event.atMs, () => applyPlanEvent(world, event), event.kind === 'write');
-  }
+    const run = (): void => {
+      scheduleFrom(index + 1);
+      applyPlanEvent(world, event);
+    };
+    world.scheduler.at(Math.max(event.atMs, world.scheduler.nowMs), run, event.kind === 'write');
+  };
+  scheduleFrom(0);
 }
 
 /** Carries out one plan event now. */
@@ -118,7 +130,12 @@ function issueWrite(world: SimWorld, event: WriteEvent): void {
     if (event.op === 'insert')
       pending = client.insert(event.table, event.rowId, copyValues(event.values));
     else if (event.op === 'update')
-      pending = client.update(event.table, event.rowId, copyValues(event.values));
+      // An app updating a row it cannot see (not yet pulled, or deleted) writes it afresh, as an
+      // upsert; `update` itself refuses rows that are not visible.
+      pending =
+        client.get(event.table, event.rowId) === null
+          ? client.insert(event.table, event.rowId, copyValues(event.values))
+          : client.update(event.table, event.rowId, copyValues(event.values));
     else pending = client.delete(event.table, event.rowId);
   } catch (error) {
     world.exception(error, `SyncClient.${event.op} on ${lane}`);

@@ -1,10 +1,12 @@
 import { MemoryAdapter } from '../../src/adapter/memory-adapter';
 import { SyncGateway } from '../../src/gateway/gateway';
+import { DEFAULT_GATEWAY_OPTIONS } from '../../src/gateway/options';
 import { createPrng } from '../engine/prng';
 import type { VirtualTime } from '../engine/scheduler';
 import { Scheduler } from '../engine/scheduler';
 import { Trace } from '../engine/trace';
 import { VirtualClock } from '../engine/virtual-clock';
+import { driftProblem } from '../oracles/drift-bound';
 import { firstLine, ViolationLog } from '../oracles/violation-log';
 import type { OracleName, Plan } from '../types';
 import { ClientNode } from '../world/client-node';
@@ -118,6 +120,12 @@ export class SimWorld {
       requestTimeoutMs: REQUEST_TIMEOUT_MS,
       onFault,
       onError,
+      onAnswered: (kind, request, reply) => {
+        if (kind !== 'push') return;
+        const maxDriftMs = SIM_GATEWAY_OPTIONS.maxDriftMs ?? DEFAULT_GATEWAY_OPTIONS.maxDriftMs;
+        const problem = driftProblem(request, reply, gatewayClock.now(), maxDriftMs);
+        if (problem !== null) this.violation('monotonicity', problem);
+      },
     });
     for (let index = 0; index < config.clients; index++) {
       this.clients.push(

@@ -2,14 +2,16 @@ import { assert } from '../../src/result/assert';
 import { createPrng } from '../engine/prng';
 import { drawFaultEvents } from '../faults/fault-events';
 import type { Plan, PlanEvent, SimConfig } from '../types';
-import { drawClientWrites } from './writes';
+import { drawConflictBursts } from './bursts';
+import { drawClientWrites, type WriteEvent } from './writes';
 
 /** Bound on the events of one plan; a config that would exceed it is refused. */
 export const PLAN_EVENTS_MAX = 2_000_000;
 
 /**
  * Turns a config into an explicit, replayable plan: every client's writes (each from its own
- * `workload/client-<n>` stream) and the scheduled faults (from the `faults` stream), merged and
+ * `workload/client-<n>` stream), conflict bursts (`workload/bursts`: another client writing the
+ * same columns in the same millisecond) and the scheduled faults (from the `faults` stream), merged and
  * sorted by `atMs` with ties kept in that order (clients by index, then faults). Pure and
  * deterministic: the same config gives the same plan on every engine.
  */
@@ -21,14 +23,24 @@ export function generatePlan(config: SimConfig): Plan {
   );
   assert(config.durationMs >= 0 && config.healMs >= 0, 'durationMs and healMs must be ≥ 0');
   const events: PlanEvent[] = [];
+  const writes: WriteEvent[] = [];
   for (let client = 0; client < config.clients; client++) {
-    const writes = drawClientWrites(
+    const drawn = drawClientWrites(
       config,
       client,
       createPrng(config.seed, `workload/client-${client}`),
     );
-    for (const write of writes) events.push(write);
-    assert(events.length <= PLAN_EVENTS_MAX, `plan over its bound of ${PLAN_EVENTS_MAX} events`);
+    for (const write of drawn) writes.push(write);
+  }
+  const bursts = drawConflictBursts(
+    writes,
+    config.clients,
+    createPrng(config.seed, 'workload/bursts'),
+  );
+  for (const write of [...writes, ...bursts]) {
+    events.push(write);
+    if (events.length > PLAN_EVENTS_MAX)
+      assert(false, `plan over its bound of ${PLAN_EVENTS_MAX} events`);
   }
   for (const fault of drawFaultEvents(config, createPrng(config.seed, 'faults')))
     events.push(fault);

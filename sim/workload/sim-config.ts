@@ -1,6 +1,7 @@
 import { createPrng } from '../engine/prng';
 import { faultProfile } from '../faults/profiles';
 import type { FaultRates, SimConfig } from '../types';
+import { SIM_GATEWAY_OPTIONS } from '../world/node-options';
 
 /** What `defaultSimConfig` accepts: any config field, and individual fault rates. */
 export type SimConfigOverrides = Partial<Omit<SimConfig, 'seed' | 'faults'>> & {
@@ -9,7 +10,8 @@ export type SimConfigOverrides = Partial<Omit<SimConfig, 'seed' | 'faults'>> & {
 
 /**
  * The default scenario: 20 clients writing 10 times a second between them, 60 s of faults then
- * 60 s of healing. Sized so that a run takes a fraction of a wall second (see the benchmark).
+ * at least 60 s of healing (longer when the fault rates need it: see `minimumHealMs`). Sized so
+ * that a run takes a fraction of a wall second (see the benchmark).
  */
 export const DEFAULT_SIM_CONFIG: Omit<SimConfig, 'seed' | 'faults'> = Object.freeze({
   clients: 20,
@@ -17,45 +19,79 @@ export const DEFAULT_SIM_CONFIG: Omit<SimConfig, 'seed' | 'faults'> = Object.fre
   rowsPerTable: 40,
   hotRows: 4,
   durationMs: 60_000,
-  /**
-   * Long enough for everything to settle after the faults stop: a client clock skewed forward by
-   * up to `clockSkewMsMax` (10 s in chaos) stamps writes the gateway refuses until true time is
-   * within 5 s of them; then a flush (`flushAgeMs`), the flush retries, a sync round and the
-   * client's capped backoff must fit. Chaos needs `minimumHealMs` = 10 s + 0.3 s + 30 s.
-   */
   healMs: 60_000,
   writesPerClientPerSecond: 0.5,
   faultProfile: 'default',
 });
 
 /**
- * Virtual time the heal phase needs beyond the largest forward clock offset: a gateway restart
- * still down (5 s) and its recovery, a flush by age and its retries, a few capped client
- * backoffs and request timeouts. Heal phases shorter than `minimumHealMs` may fail the liveness
- * oracle without any bug.
+ * Virtual time the heal phase needs beyond the clock and recovery allowances of `minimumHealMs`:
+ * a gateway restart still down (5 s), a flush by age and its retries, a few capped client
+ * backoffs and request timeouts.
  */
 export const HEAL_MS_MARGIN = 30_000;
 
+/** Estimated bytes of one delta in an envelope, to estimate how many envelopes a run writes. */
+const ENVELOPE_BYTES_PER_DELTA = 400;
+
+/** Sequential reads of uniform latency sum to about mean × count; this covers their spread. */
+const RECOVERY_HEADROOM = 1.25;
+
+/** The write load a run puts on the gateway, which sets how many envelopes recovery must read. */
+export interface WriteLoad {
+  readonly clients: number;
+  readonly writesPerClientPerSecond: number;
+}
+
 /**
- * The shortest heal phase in which a correct system always settles, for these fault rates and
- * this fault phase: a client clock may end the fault phase `clockSkewMsMax` ahead of true time
- * plus what drift added (forward jumps are trimmed to keep that bound), and its HLC stays there;
- * the gateway accepts its writes once true time is within 5 s of them.
+ * The shortest heal phase in which a correct system settles, for these fault rates, this fault
+ * phase and this write load (default: `DEFAULT_SIM_CONFIG`'s). It covers:
+ * - clocks: a client may end the fault phase `clockSkewMsMax` ahead of true time plus what drift
+ *   added (forward jumps are trimmed to keep that bound); its HLC stays there, and the gateway
+ *   accepts its writes once true time is within 5 s of them;
+ * - gateway recovery: a restarted gateway reads every envelope of the lake, one at a time, before
+ *   serving (`recoverFromLake`), so allow the mean storage latency, with `RECOVERY_HEADROOM`,
+ *   for each envelope the run may have written (plus the listing);
+ * - `HEAL_MS_MARGIN` for everything else.
+ * Heal phases shorter than this may fail the liveness oracle without any bug.
  */
-export function minimumHealMs(faults: FaultRates, durationMs: number): number {
+export function minimumHealMs(
+  faults: FaultRates,
+  durationMs: number,
+  load: WriteLoad = DEFAULT_SIM_CONFIG,
+): number {
   const driftMs = Math.ceil((faults.clockDriftPpmMax * durationMs) / 1_000_000);
-  return faults.clockSkewMsMax + driftMs + HEAL_MS_MARGIN;
+  const meanLatencyMs = (faults.storageLatencyMsMin + faults.storageLatencyMsMax) / 2;
+  const reads = envelopesWritten(durationMs, load) + 2;
+  const recoveryMs = Math.ceil(reads * meanLatencyMs * RECOVERY_HEADROOM);
+  return faults.clockSkewMsMax + driftMs + recoveryMs + HEAL_MS_MARGIN;
+}
+
+/**
+ * Envelopes a run may write over `durationMs`: one per `flushAgeMs` when writes trickle in, one
+ * per `flushBytesThreshold` when they pour in (a flush by size restarts the age clock).
+ */
+function envelopesWritten(durationMs: number, load: WriteLoad): number {
+  const flushAgeMs = SIM_GATEWAY_OPTIONS.flushAgeMs ?? 1;
+  const flushBytes = SIM_GATEWAY_OPTIONS.flushBytesThreshold ?? 1;
+  const deltas = (load.clients * load.writesPerClientPerSecond * durationMs) / 1_000;
+  const bySize = Math.ceil((deltas * ENVELOPE_BYTES_PER_DELTA) / flushBytes);
+  return Math.max(Math.ceil(durationMs / flushAgeMs), bySize);
 }
 
 /**
  * The config of seed `seed`: `DEFAULT_SIM_CONFIG` with `overrides` applied. Fault rates come from
  * the chosen profile (`swarm` draws them from the seed's `faults/swarm` stream), then any
- * individual rates in `overrides.faults` replace the profile's. Pure: the same arguments give the
- * same config.
+ * individual rates in `overrides.faults` replace the profile's. Unless `overrides.healMs` is
+ * given, the heal phase is the longer of the default 60 s and `minimumHealMs`. Pure: the same
+ * arguments give the same config.
  */
 export function defaultSimConfig(seed: number, overrides: SimConfigOverrides = {}): SimConfig {
   const { faults: faultOverrides, ...rest } = overrides;
   const base = { ...DEFAULT_SIM_CONFIG, ...rest };
   const profile = faultProfile(base.faultProfile, createPrng(seed, 'faults/swarm'));
-  return { ...base, seed, faults: { ...profile, ...faultOverrides } };
+  const faults = { ...profile, ...faultOverrides };
+  const floorMs = minimumHealMs(faults, base.durationMs, base);
+  const healMs = rest.healMs ?? Math.max(DEFAULT_SIM_CONFIG.healMs, floorMs);
+  return { ...base, healMs, seed, faults };
 }

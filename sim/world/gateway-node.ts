@@ -8,7 +8,10 @@ import type { VirtualClock } from '../engine/virtual-clock';
 import { type CallbackErrorSink, VirtualTimers } from '../engine/virtual-timers';
 import type { SimStorage, StorageSession } from './storage';
 
-/** Builds a gateway; tests pass one that returns a sabotaged subclass. */
+/**
+ * Builds a gateway instance from its deps. Tests pass one that sabotages it (wraps the adapter or
+ * timers in `deps`, or patches a method of the opened instance) to prove an oracle catches it.
+ */
 export type GatewayFactory = (deps: GatewayDeps) => Promise<Result<SyncGateway, LakeSyncError>>;
 
 /** What happened to the gateway process, for the timeline. */

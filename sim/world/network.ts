@@ -40,6 +40,8 @@ export interface NetworkDeps {
   readonly onFault: FaultSink;
   /** A gateway handler that threw: an exception escaped a public API. */
   readonly onError: CallbackErrorSink;
+  /** Sees every request the gateway answered, with its reply (for oracles on the wire). */
+  readonly onAnswered?: (kind: RequestKind, request: Uint8Array, reply: Uint8Array) => void;
 }
 
 /** A client's connection: a `Transport`, and `kill` for when the client process dies. */
@@ -240,7 +242,9 @@ export class SimNetwork {
     this.counters.messagesDelivered++;
     trace.recordBytes(`${scheduler.nowMs} deliver client-${client} ${kind}`, bytes);
     try {
-      return kind === 'push' ? handler.push(bytes) : handler.pull(bytes);
+      const reply = kind === 'push' ? handler.push(bytes) : handler.pull(bytes);
+      this.#deps.onAnswered?.(kind, bytes, reply);
+      return reply;
     } catch (error) {
       this.#deps.onError(error, `WireHandler.${kind} for client-${client}`);
       return undefined;

@@ -14,7 +14,7 @@ export const SIM_EPOCH_MS = 1_700_000_000_000;
  * capped low so a gateway recovers well inside the heal phase.
  */
 export const SIM_GATEWAY_OPTIONS: Partial<GatewayOptions> = Object.freeze({
-  bufferBytesMax: 512 * 1024,
+  bufferBytesMax: 48 * 1024,
   flushBytesThreshold: 16 * 1024,
   flushAgeMs: 2_000,
   envelopeDeltasMax: 400,

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as nodeCrypto from 'node:crypto';
 import type { HLCTimestamp } from '../hlc/types';
 import { canonicalJson } from './canonical-json';
 import type { ColumnDelta, DeltaOp, RowDelta } from './types';
@@ -44,8 +44,18 @@ export function deltaIdInput(fields: DeltaIdFields): string {
  * which is what makes pushes idempotent (ADR-009).
  */
 export function deltaId(fields: DeltaIdFields): string {
-  return createHash('sha256').update(deltaIdInput(fields), 'utf8').digest('hex');
+  return sha256Hex(deltaIdInput(fields));
 }
+
+/**
+ * SHA-256 of a string as lower-case hex. Uses the one-shot `crypto.hash` where the runtime has it
+ * (Node ≥ 20.12, Bun): about four times faster than `createHash` for inputs this small, since it
+ * allocates no Hash object. Falls back to `createHash` elsewhere; both give the same digest.
+ */
+const sha256Hex: (input: string) => string =
+  typeof nodeCrypto.hash === 'function'
+    ? (input) => nodeCrypto.hash('sha256', input, 'hex')
+    : (input) => nodeCrypto.createHash('sha256').update(input, 'utf8').digest('hex');
 
 /**
  * Builds a `RowDelta` from its fields, computing `deltaId`. Does not validate: use

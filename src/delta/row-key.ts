@@ -7,13 +7,13 @@ import type { RowKey } from './types';
  * that `table` has no ':' (callers pass validated deltas).
  */
 export function rowKey(table: string, rowId: string): RowKey {
-  assert(!table.includes(':'), `rowKey: table name ${JSON.stringify(table)} contains ':'`);
+  if (table.includes(':')) assert(false, `rowKey: table name ${JSON.stringify(table)} contains ':'`);
   return `${table}:${rowId}` as RowKey;
 }
 
 /** Splits a `RowKey` back into table and row id (at the first ':'); asserts it has one. */
 export function parseRowKey(key: RowKey): { table: string; rowId: string } {
   const colon = key.indexOf(':');
-  assert(colon >= 0, `parseRowKey: ${JSON.stringify(key)} has no ':'`);
+  if (colon < 0) assert(false, `parseRowKey: ${JSON.stringify(key)} has no ':'`);
   return { table: key.slice(0, colon), rowId: key.slice(colon + 1) };
 }

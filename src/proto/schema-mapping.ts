@@ -36,7 +36,7 @@ import {
 /** Core delta → generated message. Values become their JSON text in UTF-8 (`undefined` → null). */
 export function toWireRowDelta(delta: RowDelta): WireRowDelta {
   const op = DELTA_OP_TO_WIRE[delta.op];
-  assert(op !== undefined, `unknown delta op ${String(delta.op)}`);
+  if (op === undefined) assert(false, `unknown delta op ${String(delta.op)}`);
   return create(RowDeltaSchema, {
     op,
     table: delta.table,

@@ -22,7 +22,9 @@ const UINT32_MAX = 0xffff_ffff;
 
 function writeFixed64(writer: BinaryWriter, fieldTag: number, value: bigint, name: string): void {
   if (value === 0n) return;
-  assert(value > 0n && value <= UINT64_MAX, `${name} must fit in 64 unsigned bits, got ${value}`);
+  if (!(value > 0n && value <= UINT64_MAX)) {
+    assert(false, `${name} must fit in 64 unsigned bits, got ${value}`);
+  }
   writer.uint32(fieldTag).fixed64(value);
 }
 
@@ -33,7 +35,7 @@ function writeText(writer: BinaryWriter, fieldTag: number, value: string): void 
 /** Writes the fields of one delta (the body, without a length prefix). */
 function writeRowDeltaBody(writer: BinaryWriter, delta: RowDelta): void {
   const op = DELTA_OP_TO_WIRE[delta.op];
-  assert(op !== undefined, `unknown delta op ${String(delta.op)}`);
+  if (op === undefined) assert(false, `unknown delta op ${String(delta.op)}`);
   writer.uint32(T.f1Varint).int32(op);
   writeText(writer, T.f2Len, delta.table);
   writeText(writer, T.f3Len, delta.rowId);

@@ -42,7 +42,7 @@ export class SeqList<T extends Sequenced> implements Iterable<T> {
       return;
     }
     const index = this.#lowerBound(item.seq);
-    assert(this.#items[index]?.seq !== item.seq, `seq ${item.seq} is listed twice`);
+    if (this.#items[index]?.seq === item.seq) assert(false, `seq ${item.seq} is listed twice`);
     if (index === this.#head && this.#head > 0) {
       this.#head--;
       this.#items[this.#head] = item;
