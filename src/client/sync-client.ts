@@ -1,6 +1,5 @@
 import type { RowState } from '../conflict/types';
 import { extractDelta } from '../delta/extract';
-import { rowKey } from '../delta/row-key';
 import type { Row, RowDelta, RowKey } from '../delta/types';
 import { validateDelta } from '../delta/validate';
 import { HLC } from '../hlc/hlc';
@@ -13,7 +12,13 @@ import { type LakeSyncError, SchemaError } from '../result/errors';
 import { Err, Ok, type Result } from '../result/result';
 import { type ClientOptions, resolveClientOptions } from './options';
 import { Replica } from './replica';
-import { type PullPosition, pullChanges, pushOutbox, type RoundContext, type RoundCounts } from './sync-round';
+import {
+  type PullPosition,
+  pullChanges,
+  pushOutbox,
+  type RoundContext,
+  type RoundCounts,
+} from './sync-round';
 
 /** What a client is built from. Every outside effect comes in through these ports. */
 export interface ClientDeps {
@@ -50,7 +55,13 @@ export interface ClientStats {
  */
 export class SyncClient {
   readonly clientId: string;
-  readonly stats: ClientStats = { writes: 0, rounds: 0, roundsFailed: 0, deltasPushed: 0, deltasPulled: 0 };
+  readonly stats: ClientStats = {
+    writes: 0,
+    rounds: 0,
+    roundsFailed: 0,
+    deltasPushed: 0,
+    deltasPulled: 0,
+  };
   readonly #deps: ClientDeps;
   readonly #options: ClientOptions;
   readonly #hlc: HLC;
@@ -84,7 +95,9 @@ export class SyncClient {
     if (last.value !== null) client.#hlc.observe(last.value);
     const entries = await deps.queue.entries();
     if (!entries.ok) return entries;
-    const sending = entries.value.filter((entry) => entry.status === 'sending').map((entry) => entry.id);
+    const sending = entries.value
+      .filter((entry) => entry.status === 'sending')
+      .map((entry) => entry.id);
     if (sending.length > 0) {
       const reset = await deps.queue.nack(sending);
       if (!reset.ok) return reset;
@@ -96,12 +109,18 @@ export class SyncClient {
   /** Writes every given column of a row (an upsert). */
   insert(table: string, rowId: string, values: Row): Promise<Result<RowDelta, LakeSyncError>> {
     return this.#write(table, rowId, null, values).then((result) =>
-      result.ok && result.value === null ? Err(new SchemaError(`insert into ${table}/${rowId} has no columns`)) : (result as Result<RowDelta, LakeSyncError>),
+      result.ok && result.value === null
+        ? Err(new SchemaError(`insert into ${table}/${rowId} has no columns`))
+        : (result as Result<RowDelta, LakeSyncError>),
     );
   }
 
   /** Writes the columns that differ from the visible row; `null` when nothing changed. */
-  update(table: string, rowId: string, changes: Row): Promise<Result<RowDelta | null, LakeSyncError>> {
+  update(
+    table: string,
+    rowId: string,
+    changes: Row,
+  ): Promise<Result<RowDelta | null, LakeSyncError>> {
     const before = this.#replica.get(table, rowId);
     if (before === null) {
       return Promise.resolve(Err(new SchemaError(`update of ${table}/${rowId}: no such row here`)));
@@ -169,7 +188,12 @@ export class SyncClient {
     this.#closed = true;
   }
 
-  async #write(table: string, rowId: string, before: Row | null, after: Row | null): Promise<Result<RowDelta | null, LakeSyncError>> {
+  async #write(
+    table: string,
+    rowId: string,
+    before: Row | null,
+    after: Row | null,
+  ): Promise<Result<RowDelta | null, LakeSyncError>> {
     if (this.#closed) return Err(new SchemaError('client is closed'));
     const context = { table, rowId, clientId: this.clientId, hlc: this.#hlc.now() };
     const extracted = extractDelta(before, after, context);

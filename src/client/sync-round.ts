@@ -41,7 +41,10 @@ const CLOSED = new LakeSyncError('CLIENT_CLOSED', 'client closed during a sync r
  * the newest earlier delta the client believes the gateway holds (`baseHlc`); on `SEQUENCE_GAP`
  * the client re-opens what the gateway lost and goes again from there.
  */
-export async function pushOutbox(context: RoundContext, counts: RoundCounts): Promise<Result<void, LakeSyncError>> {
+export async function pushOutbox(
+  context: RoundContext,
+  counts: RoundCounts,
+): Promise<Result<void, LakeSyncError>> {
   const { queue, options } = context;
   while (counts.requests < options.roundRequestsMax) {
     const base = await baseBeforePending(queue);
@@ -52,12 +55,16 @@ export async function pushOutbox(context: RoundContext, counts: RoundCounts): Pr
     if (batch.length === 0) return Ok(undefined);
     const ids = batch.map((entry) => entry.id);
     counts.requests++;
-    const reply = await exchange(context, 'push', encodeSyncPush({
-      clientId: context.clientId,
-      deltas: batch.map((entry) => entry.delta),
-      lastSeenHlc: context.hlc.last(),
-      baseHlc: base.value,
-    }));
+    const reply = await exchange(
+      context,
+      'push',
+      encodeSyncPush({
+        clientId: context.clientId,
+        deltas: batch.map((entry) => entry.delta),
+        lastSeenHlc: context.hlc.last(),
+        baseHlc: base.value,
+      }),
+    );
     if (context.isClosed()) return Err(CLOSED);
     if (!reply.ok || reply.value.error !== null) {
       const nacked = await queue.nack(ids);
@@ -80,21 +87,30 @@ export async function pushOutbox(context: RoundContext, counts: RoundCounts): Pr
 }
 
 /** Pulls pages after the cursor until the gateway has no more, merging each into the replica. */
-export async function pullChanges(context: RoundContext, counts: RoundCounts): Promise<Result<void, LakeSyncError>> {
+export async function pullChanges(
+  context: RoundContext,
+  counts: RoundCounts,
+): Promise<Result<void, LakeSyncError>> {
   const { position, options } = context;
   while (counts.requests < options.roundRequestsMax) {
     counts.requests++;
-    const reply = await exchange(context, 'pull', encodeSyncPull({
-      clientId: context.clientId,
-      sinceHlc: position.cursor,
-      maxDeltas: options.pullDeltasMax,
-      gatewayEpoch: position.epoch,
-    }));
+    const reply = await exchange(
+      context,
+      'pull',
+      encodeSyncPull({
+        clientId: context.clientId,
+        sinceHlc: position.cursor,
+        maxDeltas: options.pullDeltasMax,
+        gatewayEpoch: position.epoch,
+      }),
+    );
     if (context.isClosed()) return Err(CLOSED);
     if (!reply.ok) return reply;
     const response = reply.value;
     if (response.error !== null) {
-      return Err(new LakeSyncError(response.error.code, `gateway refused pull: ${response.error.message}`));
+      return Err(
+        new LakeSyncError(response.error.code, `gateway refused pull: ${response.error.message}`),
+      );
     }
     for (const delta of response.deltas) context.replica.merge(delta);
     counts.pulled += response.deltas.length;
@@ -126,7 +142,10 @@ async function exchange(
  * Removes what is durable from the outbox and re-opens accepted entries the gateway no longer
  * holds (it restarted before flushing them), so they are pushed again.
  */
-async function applyWatermarks(context: RoundContext, response: SyncResponse): Promise<Result<void, LakeSyncError>> {
+async function applyWatermarks(
+  context: RoundContext,
+  response: SyncResponse,
+): Promise<Result<void, LakeSyncError>> {
   const removed = await context.queue.removeDurable(response.clientDurableHlc);
   if (!removed.ok) return removed;
   const reopened = await context.queue.reopen(response.clientAcceptedHlc);

@@ -7,7 +7,8 @@ import type { RowKey } from './types';
  * that `table` has no ':' (callers pass validated deltas).
  */
 export function rowKey(table: string, rowId: string): RowKey {
-  if (table.includes(':')) assert(false, `rowKey: table name ${JSON.stringify(table)} contains ':'`);
+  if (table.includes(':'))
+    assert(false, `rowKey: table name ${JSON.stringify(table)} contains ':'`);
   return `${table}:${rowId}` as RowKey;
 }
 

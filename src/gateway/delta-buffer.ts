@@ -61,7 +61,10 @@ export class DeltaBuffer {
   }
 
   /** Change events after an ingest cursor; `null` when the cursor is older than the retained log. */
-  eventsSince(cursor: HLCTimestamp, limit: number): { entries: LogEntry[]; hasMore: boolean } | null {
+  eventsSince(
+    cursor: HLCTimestamp,
+    limit: number,
+  ): { entries: LogEntry[]; hasMore: boolean } | null {
     return this.#log.since(cursor, limit);
   }
 
@@ -144,7 +147,8 @@ export class DeltaBuffer {
  * serialises primitive values; only nested objects are measured through JSON.
  */
 export function estimateDeltaBytes(delta: RowDelta): number {
-  let bytes = 96 + delta.table.length + delta.rowId.length + delta.clientId.length + delta.deltaId.length;
+  let bytes =
+    96 + delta.table.length + delta.rowId.length + delta.clientId.length + delta.deltaId.length;
   for (const column of delta.columns) {
     bytes += 24 + column.column.length + estimateValueBytes(column.value);
   }

@@ -48,7 +48,9 @@ export class DeltaLog {
   /** The newest ingest HLC in the log, or the floor when nothing is retained. */
   lastIngestHlc(): HLCTimestamp {
     const last = this.#entries[this.#entries.length - 1];
-    return last === undefined || this.#entries.length === this.#head ? this.#floorHlc : last.ingestHlc;
+    return last === undefined || this.#entries.length === this.#head
+      ? this.#floorHlc
+      : last.ingestHlc;
   }
 
   /** Cursors below this cannot be served from the log: the entries after them are gone. */

@@ -63,7 +63,8 @@ export function decodeEnvelope(bytes: Uint8Array): Result<FlushEnvelope, SchemaE
     return Err(new SchemaError(`envelope is not UTF-8 JSON: ${(caught as Error).message}`));
   }
   if (!isRecord(parsed)) return Err(new SchemaError('envelope is not a JSON object'));
-  if (parsed.version !== 1) return Err(new SchemaError(`unsupported envelope version ${String(parsed.version)}`));
+  if (parsed.version !== 1)
+    return Err(new SchemaError(`unsupported envelope version ${String(parsed.version)}`));
   const { gatewayId, createdAt, hlcRange, deltaCount, byteSize, deltas } = parsed;
   if (typeof gatewayId !== 'string' || typeof createdAt !== 'string') {
     return Err(new SchemaError('envelope gatewayId and createdAt must be strings'));
@@ -80,10 +81,19 @@ export function decodeEnvelope(bytes: Uint8Array): Result<FlushEnvelope, SchemaE
   const decoded: RowDelta[] = [];
   for (const [position, raw] of deltas.entries()) {
     const delta = parseDelta(raw);
-    if (!delta.ok) return Err(new SchemaError(`envelope delta ${position}: ${delta.error.message}`));
+    if (!delta.ok)
+      return Err(new SchemaError(`envelope delta ${position}: ${delta.error.message}`));
     decoded.push(delta.value);
   }
-  return Ok({ version: 1, gatewayId, createdAt, hlcRange: { min, max }, deltaCount, byteSize, deltas: decoded });
+  return Ok({
+    version: 1,
+    gatewayId,
+    createdAt,
+    hlcRange: { min, max },
+    deltaCount,
+    byteSize,
+    deltas: decoded,
+  });
 }
 
 function parseDelta(raw: unknown): Result<RowDelta, SchemaError> {
@@ -92,7 +102,12 @@ function parseDelta(raw: unknown): Result<RowDelta, SchemaError> {
   if (typeof op !== 'string' || !DELTA_OPS.includes(op as DeltaOp)) {
     return Err(new SchemaError(`unknown op ${JSON.stringify(op)}`));
   }
-  if (typeof table !== 'string' || typeof rowId !== 'string' || typeof clientId !== 'string' || typeof deltaId !== 'string') {
+  if (
+    typeof table !== 'string' ||
+    typeof rowId !== 'string' ||
+    typeof clientId !== 'string' ||
+    typeof deltaId !== 'string'
+  ) {
     return Err(new SchemaError('table, rowId, clientId and deltaId must be strings'));
   }
   const stamp = parseHlc(hlc);
@@ -105,7 +120,15 @@ function parseDelta(raw: unknown): Result<RowDelta, SchemaError> {
     }
     parsedColumns.push({ column: column.column, value: column.value });
   }
-  const delta: RowDelta = { op: op as DeltaOp, table, rowId, clientId, columns: parsedColumns, hlc: stamp, deltaId };
+  const delta: RowDelta = {
+    op: op as DeltaOp,
+    table,
+    rowId,
+    clientId,
+    columns: parsedColumns,
+    hlc: stamp,
+    deltaId,
+  };
   return validateDelta(delta);
 }
 

@@ -1,5 +1,5 @@
-import type { LakeAdapter } from '../adapter/types';
 import { envelopeKey } from '../adapter/object-key';
+import type { LakeAdapter } from '../adapter/types';
 import { HLC } from '../hlc/hlc';
 import type { Clock } from '../ports/clock';
 import type { TimerHandle, Timers } from '../ports/timers';
@@ -94,13 +94,19 @@ export class FlushCycle {
     if (!pinned.ok) return pinned;
     if (pinned.value === null) return Ok({ key: null, deltaCount: 0 });
     const envelope = pinned.value;
-    const written = await this.#deps.adapter.putObject(envelope.key, envelope.bytes, 'application/json');
+    const written = await this.#deps.adapter.putObject(
+      envelope.key,
+      envelope.bytes,
+      'application/json',
+    );
     if (this.#closed) return Err(new FlushError('gateway closed during flush'));
     if (!written.ok) {
       this.counters.flushesFailed++;
       this.#failures++;
       this.#schedule(this.#retryDelayMs());
-      return Err(new FlushError(`flush of ${envelope.key} failed: ${written.error.message}`, written.error));
+      return Err(
+        new FlushError(`flush of ${envelope.key} failed: ${written.error.message}`, written.error),
+      );
     }
     this.#pinned = null;
     this.#failures = 0;
@@ -119,7 +125,8 @@ export class FlushCycle {
     if (first === undefined || last === undefined) return Ok(null);
     const date = new Date(HLC.decode(first.ingestHlc).wall).toISOString().slice(0, 10);
     const key = envelopeKey({ gatewayId, date, minHlc: first.ingestHlc, maxHlc: last.ingestHlc });
-    if (!key.ok) return Err(new FlushError(`cannot build envelope key: ${key.error.message}`, key.error));
+    if (!key.ok)
+      return Err(new FlushError(`cannot build envelope key: ${key.error.message}`, key.error));
     let byteSize = 0;
     for (const entry of entries) byteSize += entry.bytes;
     const bytes = encodeEnvelope({

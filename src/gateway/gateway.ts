@@ -70,7 +70,12 @@ export class SyncGateway {
   #snapshotsServed = 0;
   #closed = false;
 
-  private constructor(deps: GatewayDeps, options: GatewayOptions, buffer: DeltaBuffer, recovered: { maxIngestHlc: HLCTimestamp; deltas: number }) {
+  private constructor(
+    deps: GatewayDeps,
+    options: GatewayOptions,
+    buffer: DeltaBuffer,
+    recovered: { maxIngestHlc: HLCTimestamp; deltas: number },
+  ) {
     this.gatewayId = deps.gatewayId;
     this.#clock = deps.clock;
     this.#options = options;
@@ -154,9 +159,15 @@ export class SyncGateway {
   handlePull(pull: SyncPull): Result<SyncResponse, LakeSyncError> {
     const refused = this.#refuseIfClosed();
     if (refused !== null) return refused;
-    if (pull.clientId.length === 0) return this.#reject(new SchemaError('pull has an empty clientId'));
-    const limit = Math.min(pull.maxDeltas > 0 ? pull.maxDeltas : this.#options.pullDeltasMax, this.#options.pullDeltasMax);
-    const foreignCursor = pull.gatewayEpoch !== this.epoch && (pull.sinceHlc !== HLC.ZERO || pull.gatewayEpoch !== HLC.ZERO);
+    if (pull.clientId.length === 0)
+      return this.#reject(new SchemaError('pull has an empty clientId'));
+    const limit = Math.min(
+      pull.maxDeltas > 0 ? pull.maxDeltas : this.#options.pullDeltasMax,
+      this.#options.pullDeltasMax,
+    );
+    const foreignCursor =
+      pull.gatewayEpoch !== this.epoch &&
+      (pull.sinceHlc !== HLC.ZERO || pull.gatewayEpoch !== HLC.ZERO);
     const page = foreignCursor ? null : this.#buffer.eventsSince(pull.sinceHlc, limit);
     if (page === null) return Ok(this.#snapshot(pull.clientId));
     const deltas = page.entries.map((entry) => entry.delta);
@@ -178,7 +189,10 @@ export class SyncGateway {
 
   /** A reply to a refused request: the error plus the client's watermarks, so it can recover. */
   errorResponse(clientId: string, error: LakeSyncError): SyncResponse {
-    return { ...this.#response(clientId, [], HLC.ZERO, false, false), error: { code: error.code, message: error.message } };
+    return {
+      ...this.#response(clientId, [], HLC.ZERO, false, false),
+      error: { code: error.code, message: error.message },
+    };
   }
 
   /** The current row states (live view, do not mutate). */

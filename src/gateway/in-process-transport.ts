@@ -8,7 +8,9 @@ import type { WireHandler } from './wire-handler';
  * still cross the protobuf codec both ways. Pass a function to model a gateway that can be down
  * (return `null`) or replaced after a restart.
  */
-export function createInProcessTransport(target: WireHandler | (() => WireHandler | null)): Transport {
+export function createInProcessTransport(
+  target: WireHandler | (() => WireHandler | null),
+): Transport {
   const resolve = typeof target === 'function' ? target : () => target;
   const send = async (kind: 'push' | 'pull', request: Uint8Array) => {
     const handler = resolve();
@@ -16,7 +18,12 @@ export function createInProcessTransport(target: WireHandler | (() => WireHandle
     try {
       return Ok(handler[kind](request.slice()));
     } catch (caught) {
-      return Err(new TransportError(`gateway failed on ${kind}: ${(caught as Error).message}`, caught as Error));
+      return Err(
+        new TransportError(
+          `gateway failed on ${kind}: ${(caught as Error).message}`,
+          caught as Error,
+        ),
+      );
     }
   };
   return {

@@ -1,9 +1,9 @@
 import type { RowDelta } from '../delta/types';
 import { validateDelta } from '../delta/validate';
 import { HLC } from '../hlc/hlc';
+import type { SyncPush } from '../proto/types';
 import { ClockDriftError, type LakeSyncError, SchemaError } from '../result/errors';
 import { Err, Ok, type Result } from '../result/result';
-import type { SyncPush } from '../proto/types';
 import type { GatewayOptions } from './options';
 
 /**
@@ -20,7 +20,9 @@ export function validatePush(
   if (push.clientId.length === 0) return Err(new SchemaError('push has an empty clientId'));
   if (push.deltas.length > options.pushBatchMax) {
     return Err(
-      new SchemaError(`push of ${push.deltas.length} deltas exceeds pushBatchMax ${options.pushBatchMax}`),
+      new SchemaError(
+        `push of ${push.deltas.length} deltas exceeds pushBatchMax ${options.pushBatchMax}`,
+      ),
     );
   }
   let previous = HLC.ZERO;
@@ -35,7 +37,9 @@ export function validatePush(
       );
     }
     if (delta.hlc <= previous) {
-      return Err(new SchemaError(`push delta ${position}: HLCs must strictly increase within a push`));
+      return Err(
+        new SchemaError(`push delta ${position}: HLCs must strictly increase within a push`),
+      );
     }
     previous = delta.hlc;
     const aheadMs = HLC.decode(delta.hlc).wall - wallMs;

@@ -1,8 +1,4 @@
-import {
-  decodeSyncPull,
-  decodeSyncPush,
-  encodeSyncResponse,
-} from '../proto/codec';
+import { decodeSyncPull, decodeSyncPush, encodeSyncResponse } from '../proto/codec';
 import type { SyncResponse } from '../proto/types';
 import type { LakeSyncError } from '../result/errors';
 import type { Result } from '../result/result';

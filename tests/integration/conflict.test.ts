@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { unwrapOrThrow } from '../../src/result/result';
 import type { EmbeddedS3 } from '../../sim/lake/embedded-s3';
-import { plain, startEmbeddedS3, SyncWorld } from './helpers';
+import { unwrapOrThrow } from '../../src/result/result';
+import { plain, SyncWorld, startEmbeddedS3 } from './helpers';
 
 let s3: EmbeddedS3;
 beforeAll(async () => {

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EmbeddedS3 } from '../../sim/lake/embedded-s3';
 import { MemoryQueue } from '../../src/queue/memory-queue';
 import { unwrapOrThrow } from '../../src/result/result';
-import type { EmbeddedS3 } from '../../sim/lake/embedded-s3';
-import { plain, startEmbeddedS3, SyncWorld } from './helpers';
+import { plain, SyncWorld, startEmbeddedS3 } from './helpers';
 
 let s3: EmbeddedS3;
 beforeAll(async () => {
@@ -16,7 +16,8 @@ describe('end to end over a real S3 server', () => {
   it('1. single client: ten writes reach the lake in one envelope after a flush', async () => {
     const world = await SyncWorld.create(s3);
     const alice = await world.client('alice');
-    for (let i = 0; i < 10; i++) unwrapOrThrow(await alice.insert('todos', `t${i}`, { title: `task ${i}`, done: false }));
+    for (let i = 0; i < 10; i++)
+      unwrapOrThrow(await alice.insert('todos', `t${i}`, { title: `task ${i}`, done: false }));
     unwrapOrThrow(await alice.syncOnce());
     expect(await world.lakeDeltaIds()).toHaveLength(0); // never flushed per push
     const outcome = unwrapOrThrow(await world.gateway.flush());
@@ -29,7 +30,8 @@ describe('end to end over a real S3 server', () => {
     const world = await SyncWorld.create(s3);
     const queue = new MemoryQueue();
     const alice = await world.client('alice', queue);
-    for (let i = 0; i < 50; i++) unwrapOrThrow(await alice.insert('notes', `n${i}`, { body: `offline ${i}` }));
+    for (let i = 0; i < 50; i++)
+      unwrapOrThrow(await alice.insert('notes', `n${i}`, { body: `offline ${i}` }));
     expect(unwrapOrThrow(await queue.depth())).toBe(50);
     unwrapOrThrow(await alice.syncOnce());
     expect(world.gateway.log()).toHaveLength(50);
@@ -80,9 +82,18 @@ describe('end to end over a real S3 server', () => {
     const real = unwrapOrThrow(await alice.insert('todos', 't1', { title: 'real' }));
     const { encodeSyncPush, decodeSyncResponse } = await import('../../src/proto/codec');
     const { createWireHandler } = await import('../../src/gateway/wire-handler');
-    const forged = { ...real, clientId: 'mallory', columns: [{ column: 'title', value: 'forged' }] };
+    const forged = {
+      ...real,
+      clientId: 'mallory',
+      columns: [{ column: 'title', value: 'forged' }],
+    };
     const reply = createWireHandler(world.gateway).push(
-      encodeSyncPush({ clientId: 'mallory', deltas: [forged], lastSeenHlc: 0n as never, baseHlc: 0n as never }),
+      encodeSyncPush({
+        clientId: 'mallory',
+        deltas: [forged],
+        lastSeenHlc: 0n as never,
+        baseHlc: 0n as never,
+      }),
     );
     const response = unwrapOrThrow(decodeSyncResponse(reply));
     expect(response.error?.code).toBe('SCHEMA_MISMATCH');

@@ -1,3 +1,4 @@
+import { type EmbeddedS3, startEmbeddedS3 } from '../../sim/lake/embedded-s3';
 import { S3Adapter } from '../../src/adapter/s3-adapter';
 import type { LakeAdapter } from '../../src/adapter/types';
 import { SyncClient } from '../../src/client/sync-client';
@@ -14,7 +15,6 @@ import type { Clock } from '../../src/ports/clock';
 import { ManualClock, ManualTimers } from '../../src/ports/manual';
 import { MemoryQueue } from '../../src/queue/memory-queue';
 import { unwrapOrThrow } from '../../src/result/result';
-import { type EmbeddedS3, startEmbeddedS3 } from '../../sim/lake/embedded-s3';
 
 /**
  * One gateway, any number of clients, an in-process transport carrying protobuf bytes, manual
@@ -46,9 +46,15 @@ export class SyncWorld {
     return this.#gateway;
   }
 
-  async client(clientId: string, queue = new MemoryQueue(), clock: Clock = this.clock): Promise<SyncClient> {
+  async client(
+    clientId: string,
+    queue = new MemoryQueue(),
+    clock: Clock = this.clock,
+  ): Promise<SyncClient> {
     const transport = createInProcessTransport(() => this.#handler);
-    return unwrapOrThrow(await SyncClient.open({ clientId, clock, timers: this.timers, transport, queue }));
+    return unwrapOrThrow(
+      await SyncClient.open({ clientId, clock, timers: this.timers, transport, queue }),
+    );
   }
 
   /** Crashes the gateway (memory lost) and starts a new instance over the same lake. */
@@ -56,7 +62,13 @@ export class SyncWorld {
     this.#gateway?.close();
     this.#handler = null;
     this.#gateway = unwrapOrThrow(
-      await SyncGateway.open({ gatewayId: this.gatewayId, clock: this.clock, timers: this.timers, adapter: this.lake, options: this.#options }),
+      await SyncGateway.open({
+        gatewayId: this.gatewayId,
+        clock: this.clock,
+        timers: this.timers,
+        adapter: this.lake,
+        options: this.#options,
+      }),
     );
     this.#handler = createWireHandler(this.#gateway);
   }
@@ -67,7 +79,9 @@ export class SyncWorld {
     const listed = unwrapOrThrow(await this.lake.listObjects(ENVELOPE_PREFIX));
     for (const object of listed) {
       if (!object.key.includes(`/${this.gatewayId}/`)) continue;
-      const envelope = unwrapOrThrow(decodeEnvelope(unwrapOrThrow(await this.lake.getObject(object.key))));
+      const envelope = unwrapOrThrow(
+        decodeEnvelope(unwrapOrThrow(await this.lake.getObject(object.key))),
+      );
       for (const delta of envelope.deltas) {
         const key = rowKey(delta.table, delta.rowId);
         const state = states.get(key) ?? createRowState(delta.table, delta.rowId);
@@ -83,7 +97,9 @@ export class SyncWorld {
     const ids: string[] = [];
     for (const object of unwrapOrThrow(await this.lake.listObjects(ENVELOPE_PREFIX))) {
       if (!object.key.includes(`/${this.gatewayId}/`)) continue;
-      const envelope = unwrapOrThrow(decodeEnvelope(unwrapOrThrow(await this.lake.getObject(object.key))));
+      const envelope = unwrapOrThrow(
+        decodeEnvelope(unwrapOrThrow(await this.lake.getObject(object.key))),
+      );
       ids.push(...envelope.deltas.map((delta) => delta.deltaId));
     }
     return ids;

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { unwrapOrThrow } from '../../src/result/result';
 import type { EmbeddedS3 } from '../../sim/lake/embedded-s3';
-import { plain, startEmbeddedS3, SyncWorld } from './helpers';
+import { unwrapOrThrow } from '../../src/result/result';
+import { plain, SyncWorld, startEmbeddedS3 } from './helpers';
 
 let s3: EmbeddedS3;
 beforeAll(async () => {
@@ -37,7 +37,8 @@ describe('several clients', () => {
     unwrapOrThrow(await offline.syncOnce());
     unwrapOrThrow(await offline.insert('todos', 'mine', { title: 'written offline' }));
     for (let round = 0; round < 2; round++) {
-      for (let i = 0; i < 3; i++) unwrapOrThrow(await alice.insert('todos', `r${round}-${i}`, { n: i }));
+      for (let i = 0; i < 3; i++)
+        unwrapOrThrow(await alice.insert('todos', `r${round}-${i}`, { n: i }));
       unwrapOrThrow(await alice.delete('todos', `r${round}-0`));
       unwrapOrThrow(await alice.syncOnce());
       unwrapOrThrow(await world.gateway.flush());

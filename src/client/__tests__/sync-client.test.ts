@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryAdapter } from '../../adapter/memory-adapter';
-import { createInProcessTransport } from '../../gateway/in-process-transport';
 import { SyncGateway } from '../../gateway/gateway';
+import { createInProcessTransport } from '../../gateway/in-process-transport';
 import { createWireHandler, type WireHandler } from '../../gateway/wire-handler';
 import { ManualClock, ManualTimers } from '../../ports/manual';
 import { MemoryQueue } from '../../queue/memory-queue';
@@ -13,7 +13,9 @@ async function world() {
   const clock = new ManualClock();
   const timers = new ManualTimers(clock);
   const lake = new MemoryAdapter({ clock });
-  let gateway = unwrapOrThrow(await SyncGateway.open({ gatewayId: 'gw', clock, timers, adapter: lake }));
+  let gateway = unwrapOrThrow(
+    await SyncGateway.open({ gatewayId: 'gw', clock, timers, adapter: lake }),
+  );
   let handler: WireHandler | null = createWireHandler(gateway);
   const transport = createInProcessTransport(() => handler);
   const client = async (clientId: string, queue = new MemoryQueue()) =>
@@ -30,7 +32,9 @@ async function world() {
     },
     restart: async () => {
       gateway.close();
-      gateway = unwrapOrThrow(await SyncGateway.open({ gatewayId: 'gw', clock, timers, adapter: lake }));
+      gateway = unwrapOrThrow(
+        await SyncGateway.open({ gatewayId: 'gw', clock, timers, adapter: lake }),
+      );
       handler = createWireHandler(gateway);
     },
   };
@@ -125,7 +129,14 @@ describe('SyncClient', () => {
       pull: async () => Err(new TransportError('unreachable')),
     };
     const alice = unwrapOrThrow(
-      await SyncClient.open({ clientId: 'alice', clock: w.clock, timers: w.timers, transport, queue: new MemoryQueue(), options: { retryDelayMsMin: 1_000, retryDelayMsMax: 4_000, syncIntervalMs: 500 } }),
+      await SyncClient.open({
+        clientId: 'alice',
+        clock: w.clock,
+        timers: w.timers,
+        transport,
+        queue: new MemoryQueue(),
+        options: { retryDelayMsMin: 1_000, retryDelayMsMax: 4_000, syncIntervalMs: 500 },
+      }),
     );
     unwrapOrThrow(await alice.insert('todos', 't1', { a: 1 }));
     alice.start();
@@ -159,7 +170,12 @@ describe('SyncClient', () => {
     const w = await world();
     const alice = await w.client('alice');
     const bob = await w.client('bob');
-    unwrapOrThrow(await alice.insert('todos', 't1', { ['__proto__']: 'p', constructor: 'c' } as Record<string, unknown>));
+    unwrapOrThrow(
+      await alice.insert('todos', 't1', { ['__proto__']: 'p', constructor: 'c' } as Record<
+        string,
+        unknown
+      >),
+    );
     unwrapOrThrow(await alice.syncOnce());
     unwrapOrThrow(await bob.syncOnce());
     const row = bob.get('todos', 't1');

@@ -31,7 +31,10 @@ export function deltaWriter(clientId: string, clock: ManualClock) {
     values: Record<string, unknown> = {},
     table = 'todos',
   ): RowDelta => {
-    const columns: ColumnDelta[] = Object.entries(values).map(([column, value]) => ({ column, value }));
+    const columns: ColumnDelta[] = Object.entries(values).map(([column, value]) => ({
+      column,
+      value,
+    }));
     return makeDelta({ op, table, rowId, clientId, columns, hlc: hlc.now() });
   };
 }
@@ -70,7 +73,13 @@ export class FlakyAdapter implements LakeAdapter {
     }
     return written;
   }
-  getObject(path: string) {
+  failNextGets = 0;
+
+  async getObject(path: string) {
+    if (this.failNextGets > 0) {
+      this.failNextGets--;
+      return Err(new AdapterError(`injected get failure for ${path}`));
+    }
     return this.inner.getObject(path);
   }
   headObject(path: string) {

@@ -11,7 +11,9 @@ import { deltaWriter, FlakyAdapter, gatewayWorld, pushOf } from './fixtures';
 
 const KEY_PATTERN = /^deltas\/\d{4}-\d{2}-\d{2}\/gw-1\/\d{20}-\d{20}\.json$/;
 
-async function lakeKeys(lake: { listObjects(prefix: string): Promise<{ ok: boolean; value?: { key: string }[] }> }) {
+async function lakeKeys(lake: {
+  listObjects(prefix: string): Promise<{ ok: boolean; value?: { key: string }[] }>;
+}) {
   const listed = await lake.listObjects(ENVELOPE_PREFIX);
   return (listed.value ?? []).map((object) => object.key);
 }
@@ -25,11 +27,20 @@ describe('flush', () => {
     const outcome = unwrapOrThrow(await gateway.flush());
     expect(outcome.deltaCount).toBe(2);
     expect(outcome.key).toMatch(KEY_PATTERN);
-    const envelope = unwrapOrThrow(decodeEnvelope(unwrapOrThrow(await lake.getObject(outcome.key!))));
+    const envelope = unwrapOrThrow(
+      decodeEnvelope(unwrapOrThrow(await lake.getObject(outcome.key!))),
+    );
     expect(envelope.version).toBe(1);
     expect(envelope.gatewayId).toBe('gw-1');
     expect(envelope.deltas.map((d) => d.deltaId)).toEqual(deltas.map((d) => d.deltaId));
-    const pulled = unwrapOrThrow(gateway.handlePull({ clientId: 'alice', sinceHlc: 0n as HLCTimestamp, maxDeltas: 10, gatewayEpoch: gateway.epoch }));
+    const pulled = unwrapOrThrow(
+      gateway.handlePull({
+        clientId: 'alice',
+        sinceHlc: 0n as HLCTimestamp,
+        maxDeltas: 10,
+        gatewayEpoch: gateway.epoch,
+      }),
+    );
     expect(pulled.clientDurableHlc).toBe(deltas[1]!.hlc);
     // The index survives a flush: conflict resolution still sees the row.
     const state = gateway.index().get(rowKey('todos', 'r1'));
@@ -37,7 +48,10 @@ describe('flush', () => {
   });
 
   it('flushes by size without being asked, never per push', async () => {
-    const { gateway, clock, timers, lake } = await gatewayWorld({ flushBytesThreshold: 1_000, flushAgeMs: 3_600_000 });
+    const { gateway, clock, timers, lake } = await gatewayWorld({
+      flushBytesThreshold: 1_000,
+      flushAgeMs: 3_600_000,
+    });
     const write = deltaWriter('alice', clock);
     let base = 0n;
     for (let i = 0; i < 3; i++) {
@@ -59,7 +73,9 @@ describe('flush', () => {
 
   it('flushes by age', async () => {
     const { gateway, clock, timers, lake } = await gatewayWorld({ flushAgeMs: 30_000 });
-    unwrapOrThrow(gateway.handlePush(pushOf([deltaWriter('alice', clock)('INSERT', 'r1', { a: 1 })])));
+    unwrapOrThrow(
+      gateway.handlePush(pushOf([deltaWriter('alice', clock)('INSERT', 'r1', { a: 1 })])),
+    );
     await timers.advance(29_000);
     expect(await lakeKeys(lake)).toHaveLength(0);
     await timers.advance(1_000);
@@ -70,8 +86,13 @@ describe('flush', () => {
   it('keeps everything on failure and retries with growing backoff until it lands', async () => {
     const clock = new ManualClock();
     const flaky = new FlakyAdapter(new MemoryAdapter({ clock }));
-    const { gateway, timers } = await gatewayWorld({ retryDelayMsMin: 100, retryDelayMsMax: 1_000 }, flaky);
-    unwrapOrThrow(gateway.handlePush(pushOf([deltaWriter('alice', clock)('INSERT', 'r1', { a: 1 })])));
+    const { gateway, timers } = await gatewayWorld(
+      { retryDelayMsMin: 100, retryDelayMsMax: 1_000 },
+      flaky,
+    );
+    unwrapOrThrow(
+      gateway.handlePush(pushOf([deltaWriter('alice', clock)('INSERT', 'r1', { a: 1 })])),
+    );
     flaky.failNextPuts = 3;
     const first = await gateway.flush();
     expect(first.ok).toBe(false);
@@ -114,14 +135,32 @@ describe('flush', () => {
   it('answers a cursor older than the retained log with a snapshot that converges', async () => {
     const { gateway, clock } = await gatewayWorld({ logRetainMax: 1 });
     const write = deltaWriter('alice', clock);
-    const deltas = [write('INSERT', 'r1', { a: 1 }), write('INSERT', 'r2', { a: 2 }), write('DELETE', 'r1')];
+    const deltas = [
+      write('INSERT', 'r1', { a: 1 }),
+      write('INSERT', 'r2', { a: 2 }),
+      write('DELETE', 'r1'),
+    ];
     unwrapOrThrow(gateway.handlePush(pushOf(deltas)));
     unwrapOrThrow(await gateway.flush());
     expect(gateway.log()).toHaveLength(1);
-    const snapshot = unwrapOrThrow(gateway.handlePull({ clientId: 'bob', sinceHlc: 0n as HLCTimestamp, maxDeltas: 10, gatewayEpoch: 0n as HLCTimestamp }));
+    const snapshot = unwrapOrThrow(
+      gateway.handlePull({
+        clientId: 'bob',
+        sinceHlc: 0n as HLCTimestamp,
+        maxDeltas: 10,
+        gatewayEpoch: 0n as HLCTimestamp,
+      }),
+    );
     expect(snapshot.snapshot).toBe(true);
     expect(gateway.stats().snapshotsServed).toBe(1);
-    const next = unwrapOrThrow(gateway.handlePull({ clientId: 'bob', sinceHlc: snapshot.cursor, maxDeltas: 10, gatewayEpoch: snapshot.gatewayEpoch }));
+    const next = unwrapOrThrow(
+      gateway.handlePull({
+        clientId: 'bob',
+        sinceHlc: snapshot.cursor,
+        maxDeltas: 10,
+        gatewayEpoch: snapshot.gatewayEpoch,
+      }),
+    );
     expect(next.snapshot).toBe(false);
     expect(next.deltas).toHaveLength(0);
   });
@@ -140,7 +179,14 @@ describe('restart', () => {
     unwrapOrThrow(gateway.handlePush(pushOf([volatile], durable[1]!.hlc)));
     gateway.close();
 
-    const restarted = unwrapOrThrow(await SyncGateway.open({ gatewayId: 'gw-1', clock, timers: { setTimeout: () => 0 as never, clearTimeout: () => {} }, adapter: lake }));
+    const restarted = unwrapOrThrow(
+      await SyncGateway.open({
+        gatewayId: 'gw-1',
+        clock,
+        timers: { setTimeout: () => 0 as never, clearTimeout: () => {} },
+        adapter: lake,
+      }),
+    );
     expect(restarted.epoch > gateway.epoch).toBe(true);
     const state = restarted.index().get(rowKey('todos', 'r1'));
     expect(state && materialise(state)).toEqual({ a: 1, b: 2 });
@@ -151,8 +197,38 @@ describe('restart', () => {
     expect(again.clientAcceptedHlc).toBe(volatile.hlc);
     expect(restarted.log().map((entry) => entry.delta.deltaId)).toEqual([volatile.deltaId]);
     // A cursor from the old epoch gets a snapshot.
-    const pulled = unwrapOrThrow(restarted.handlePull({ clientId: 'bob', sinceHlc: 5n as HLCTimestamp, maxDeltas: 10, gatewayEpoch: gateway.epoch }));
+    const pulled = unwrapOrThrow(
+      restarted.handlePull({
+        clientId: 'bob',
+        sinceHlc: 5n as HLCTimestamp,
+        maxDeltas: 10,
+        gatewayEpoch: gateway.epoch,
+      }),
+    );
     expect(pulled.snapshot).toBe(true);
+  });
+
+  it('retries a failed envelope read during recovery, and names the envelope when it keeps failing', async () => {
+    const clock = new ManualClock();
+    const flaky = new FlakyAdapter(new MemoryAdapter({ clock }));
+    const { gateway } = await gatewayWorld({}, flaky);
+    const write = deltaWriter('alice', clock);
+    unwrapOrThrow(gateway.handlePush(pushOf([write('INSERT', 'r1', { a: 1 })])));
+    const written = unwrapOrThrow(await gateway.flush());
+    gateway.close();
+    const open = () =>
+      SyncGateway.open({
+        gatewayId: 'gw-1',
+        clock,
+        timers: { setTimeout: () => 0 as never, clearTimeout: () => {} },
+        adapter: flaky,
+      });
+    flaky.failNextGets = 2;
+    const recovered = unwrapOrThrow(await open());
+    expect(recovered.stats().recoveredDeltas).toBe(1);
+    flaky.failNextGets = 3;
+    const failed = await open();
+    expect(!failed.ok && failed.error.message).toContain(written.key!);
   });
 
   it('refuses to start from a corrupt envelope, naming it', async () => {
@@ -160,14 +236,24 @@ describe('restart', () => {
     const lake = new MemoryAdapter({ clock });
     const key = `deltas/2026-11-25/gw-1/${'1'.padStart(20, '0')}-${'2'.padStart(20, '0')}.json`;
     unwrapOrThrow(await lake.putObject(key, new TextEncoder().encode('{"version":1, nope')));
-    const opened = await SyncGateway.open({ gatewayId: 'gw-1', clock, timers: { setTimeout: () => 0 as never, clearTimeout: () => {} }, adapter: lake });
+    const opened = await SyncGateway.open({
+      gatewayId: 'gw-1',
+      clock,
+      timers: { setTimeout: () => 0 as never, clearTimeout: () => {} },
+      adapter: lake,
+    });
     expect(opened.ok).toBe(false);
     expect(!opened.ok && opened.error.message).toContain(key);
   });
 
   it('refuses a gatewayId with path characters', async () => {
     const clock = new ManualClock();
-    const opened = await SyncGateway.open({ gatewayId: '../etc', clock, timers: { setTimeout: () => 0 as never, clearTimeout: () => {} }, adapter: new MemoryAdapter({ clock }) });
+    const opened = await SyncGateway.open({
+      gatewayId: '../etc',
+      clock,
+      timers: { setTimeout: () => 0 as never, clearTimeout: () => {} },
+      adapter: new MemoryAdapter({ clock }),
+    });
     expect(opened.ok).toBe(false);
   });
 });

@@ -37,7 +37,9 @@ describe('SyncGateway push and pull', () => {
     expect(page1.deltas.map((d) => d.deltaId)).toEqual([first.deltaId]);
     const second = write('UPDATE', 'r1', { title: 'b' });
     unwrapOrThrow(gateway.handlePush(pushOf([second], first.hlc)));
-    const page2 = unwrapOrThrow(gateway.handlePull(pull('bob', page1.cursor, 100, page1.gatewayEpoch)));
+    const page2 = unwrapOrThrow(
+      gateway.handlePull(pull('bob', page1.cursor, 100, page1.gatewayEpoch)),
+    );
     expect(page2.deltas.map((d) => d.deltaId)).toEqual([second.deltaId]);
     expect(page2.cursor > page1.cursor).toBe(true);
   });
@@ -67,10 +69,14 @@ describe('SyncGateway push and pull', () => {
     const { gateway, clock } = await gatewayWorld();
     const late = deltaWriter('offline', clock)('INSERT', 'r1', { title: 'old' });
     clock.advance(60_000);
-    unwrapOrThrow(gateway.handlePush(pushOf([deltaWriter('alice', clock)('INSERT', 'r2', { title: 'new' })])));
+    unwrapOrThrow(
+      gateway.handlePush(pushOf([deltaWriter('alice', clock)('INSERT', 'r2', { title: 'new' })])),
+    );
     const caughtUp = unwrapOrThrow(gateway.handlePull(pull('bob', 0n)));
     unwrapOrThrow(gateway.handlePush(pushOf([late])));
-    const next = unwrapOrThrow(gateway.handlePull(pull('bob', caughtUp.cursor, 100, caughtUp.gatewayEpoch)));
+    const next = unwrapOrThrow(
+      gateway.handlePull(pull('bob', caughtUp.cursor, 100, caughtUp.gatewayEpoch)),
+    );
     expect(next.deltas.map((d) => d.deltaId)).toEqual([late.deltaId]);
   });
 
@@ -79,7 +85,14 @@ describe('SyncGateway push and pull', () => {
     const fast = { now: () => clock.now() + 6_000 };
     const hlc = new HLC(fast);
     const ok = deltaWriter('alice', clock)('INSERT', 'r0', { a: 1 });
-    const ahead = makeDelta({ op: 'INSERT', table: 'todos', rowId: 'r1', clientId: 'alice', columns: [{ column: 'a', value: 1 }], hlc: hlc.now() });
+    const ahead = makeDelta({
+      op: 'INSERT',
+      table: 'todos',
+      rowId: 'r1',
+      clientId: 'alice',
+      columns: [{ column: 'a', value: 1 }],
+      hlc: hlc.now(),
+    });
     const result = gateway.handlePush(pushOf([ok, ahead]));
     expect(result.ok).toBe(false);
     expect(!result.ok && result.error instanceof ClockDriftError).toBe(true);
@@ -106,7 +119,9 @@ describe('SyncGateway push and pull', () => {
     const { gateway, clock } = await gatewayWorld();
     const write = deltaWriter('alice', clock);
     const r1 = unwrapOrThrow(gateway.handlePush(pushOf([write('INSERT', 'r1', { a: 1 })])));
-    const r2 = unwrapOrThrow(gateway.handlePush(pushOf([write('INSERT', 'r2', { a: 1 })], r1.clientAcceptedHlc)));
+    const r2 = unwrapOrThrow(
+      gateway.handlePush(pushOf([write('INSERT', 'r2', { a: 1 })], r1.clientAcceptedHlc)),
+    );
     expect(r2.serverHlc > r1.serverHlc).toBe(true);
     const [e1, e2] = gateway.log();
     expect(e1 && e2 && e2.ingestHlc > e1.ingestHlc).toBe(true);
@@ -143,9 +158,14 @@ describe('SyncGateway idempotency and validation', () => {
     const { gateway, clock } = await gatewayWorld({ pushBatchMax: 2 });
     const alice = deltaWriter('alice', clock);
     const mallory = deltaWriter('mallory', clock)('INSERT', 'r9', { v: 1 });
-    const mixed = gateway.handlePush({ ...pushOf([alice('INSERT', 'r1', { v: 1 }), mallory]), clientId: 'alice' });
+    const mixed = gateway.handlePush({
+      ...pushOf([alice('INSERT', 'r1', { v: 1 }), mallory]),
+      clientId: 'alice',
+    });
     expect(!mixed.ok && mixed.error.message).toMatch(/belongs to client/);
-    const big = gateway.handlePush(pushOf([1, 2, 3].map((i) => alice('INSERT', `r${i}`, { v: i }))));
+    const big = gateway.handlePush(
+      pushOf([1, 2, 3].map((i) => alice('INSERT', `r${i}`, { v: i }))),
+    );
     expect(!big.ok && big.error.message).toMatch(/pushBatchMax 2/);
     expect(gateway.log()).toHaveLength(0);
   });
@@ -163,7 +183,10 @@ describe('SyncGateway idempotency and validation', () => {
   });
 
   it('applies backpressure over bufferBytesMax while flushes fail, keeping what it accepted', async () => {
-    const { gateway, clock } = await gatewayWorld({ bufferBytesMax: 600, flushBytesThreshold: 10_000 });
+    const { gateway, clock } = await gatewayWorld({
+      bufferBytesMax: 600,
+      flushBytesThreshold: 10_000,
+    });
     const write = deltaWriter('alice', clock);
     let accepted = 0;
     let refusal = '';
