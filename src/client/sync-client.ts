@@ -1,7 +1,6 @@
 import type { RowState } from '../conflict/types';
 import { extractDelta } from '../delta/extract';
 import type { Row, RowDelta, RowKey } from '../delta/types';
-import { validateDelta } from '../delta/validate';
 import { HLC } from '../hlc/hlc';
 import type { HLCTimestamp } from '../hlc/types';
 import type { Clock } from '../ports/clock';
@@ -199,9 +198,7 @@ export class SyncClient {
     const extracted = extractDelta(before, after, context);
     if (!extracted.ok) return extracted;
     const delta = extracted.value;
-    if (delta === null) return Ok(null);
-    const valid = validateDelta(delta);
-    if (!valid.ok) return valid;
+    if (delta === null) return Ok(null); // extractDelta has validated it against the limits
     const queued = await this.#deps.queue.push(delta);
     if (!queued.ok) return queued;
     this.#replica.merge(delta);
