@@ -127,11 +127,14 @@ export class SyncGateway {
       );
     }
     const fresh: RowDelta[] = [];
+    const freshSizes: number[] = [];
     let freshBytes = 0;
     for (const delta of valid.value) {
       if (delta.hlc <= accepted) continue;
+      const bytes = estimateDeltaBytes(delta);
       fresh.push(delta);
-      freshBytes += estimateDeltaBytes(delta);
+      freshSizes.push(bytes);
+      freshBytes += bytes;
     }
     this.#duplicatesIgnored += valid.value.length - fresh.length;
     if (fresh.length > 0 && this.#buffer.byteSize + freshBytes > this.#options.bufferBytesMax) {
@@ -144,8 +147,8 @@ export class SyncGateway {
     }
     const last = fresh[fresh.length - 1];
     if (last !== undefined) this.#hlc.observe(last.hlc);
-    for (const delta of fresh) {
-      this.#buffer.append(delta, this.#hlc.now(), estimateDeltaBytes(delta));
+    for (let position = 0; position < fresh.length; position++) {
+      this.#buffer.append(fresh[position]!, this.#hlc.now(), freshSizes[position]!);
     }
     if (fresh.length > 0) this.#flush.onAppend();
     return Ok(this.#response(push.clientId, [], HLC.ZERO, false, false));

@@ -42,7 +42,7 @@ export function validatePush(
       );
     }
     previous = delta.hlc;
-    const aheadMs = HLC.decode(delta.hlc).wall - wallMs;
+    const aheadMs = Number(delta.hlc >> 16n) - wallMs; // the HLC's 48-bit wall part
     if (aheadMs > options.maxDriftMs) {
       return Err(
         new ClockDriftError(
