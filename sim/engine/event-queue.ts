@@ -29,10 +29,9 @@ export class EventQueue {
   #nextSeq = 0;
 
   constructor(eventsMax: number = EVENTS_MAX_DEFAULT) {
-    assert(
-      Number.isSafeInteger(eventsMax) && eventsMax > 0,
-      `eventsMax must be > 0, got ${eventsMax}`,
-    );
+    if (!(Number.isSafeInteger(eventsMax) && eventsMax > 0)) {
+      assert(false, `eventsMax must be > 0, got ${eventsMax}`);
+    }
     this.eventsMax = eventsMax;
   }
 
@@ -43,14 +42,12 @@ export class EventQueue {
 
   /** Inserts an action at `timeMs`; asserts the time is a finite integer and the bound holds. */
   push(timeMs: number, action: () => void, settles = true): ScheduledEvent {
-    assert(
-      Number.isSafeInteger(timeMs) && timeMs >= 0,
-      `event time must be an integer ≥ 0, got ${timeMs}`,
-    );
-    assert(
-      this.#heap.length < this.eventsMax,
-      `event queue over its bound eventsMax=${this.eventsMax}`,
-    );
+    if (!(Number.isSafeInteger(timeMs) && timeMs >= 0)) {
+      assert(false, `event time must be an integer ≥ 0, got ${timeMs}`);
+    }
+    if (!(this.#heap.length < this.eventsMax)) {
+      assert(false, `event queue over its bound eventsMax=${this.eventsMax}`);
+    }
     const event: ScheduledEvent = { timeMs, seq: this.#nextSeq++, action, settles };
     const heap = this.#heap;
     heap.push(event);

@@ -59,10 +59,9 @@ export class Scheduler implements VirtualTime {
 
   /** Schedules `action` `delayMs` (an integer ≥ 0) after now. */
   after(delayMs: number, action: () => void, settles = true): ScheduledEvent {
-    assert(
-      Number.isSafeInteger(delayMs) && delayMs >= 0,
-      `delay must be an integer ≥ 0, got ${delayMs}`,
-    );
+    if (!(Number.isSafeInteger(delayMs) && delayMs >= 0)) {
+      assert(false, `delay must be an integer ≥ 0, got ${delayMs}`);
+    }
     return this.#queue.push(this.#nowMs + delayMs, action, settles);
   }
 

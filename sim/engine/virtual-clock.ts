@@ -25,10 +25,9 @@ export class VirtualClock implements Clock {
 
   /** `epochMs` is the wall time the clock shows at virtual time 0 with no skew. */
   constructor(time: VirtualTime, epochMs: number) {
-    assert(
-      Number.isSafeInteger(epochMs) && epochMs >= 0,
-      `epochMs must be an integer ≥ 0, got ${epochMs}`,
-    );
+    if (!(Number.isSafeInteger(epochMs) && epochMs >= 0)) {
+      assert(false, `epochMs must be an integer ≥ 0, got ${epochMs}`);
+    }
     this.#time = time;
     this.#epochMs = epochMs;
   }

@@ -17,10 +17,9 @@ export const PLAN_EVENTS_MAX = 2_000_000;
  */
 export function generatePlan(config: SimConfig): Plan {
   assert(Number.isSafeInteger(config.seed), `seed must be a safe integer, got ${config.seed}`);
-  assert(
-    Number.isSafeInteger(config.clients) && config.clients >= 1,
-    `clients must be ≥ 1, got ${config.clients}`,
-  );
+  if (!(Number.isSafeInteger(config.clients) && config.clients >= 1)) {
+    assert(false, `clients must be ≥ 1, got ${config.clients}`);
+  }
   assert(config.durationMs >= 0 && config.healMs >= 0, 'durationMs and healMs must be ≥ 0');
   const events: PlanEvent[] = [];
   const writes: WriteEvent[] = [];

@@ -64,10 +64,12 @@ export function mergeDelta(state: RowState, delta: RowDelta): boolean {
  * returns true iff `target` changed. Same laws as `mergeDelta`; `source` is not modified.
  */
 export function mergeRowState(target: RowState, source: RowState): boolean {
-  assert(
-    target.table === source.table && target.rowId === source.rowId,
-    `mergeRowState: ${source.table}/${source.rowId} merged into ${target.table}/${target.rowId}`,
-  );
+  if (!(target.table === source.table && target.rowId === source.rowId)) {
+    assert(
+      false,
+      `mergeRowState: ${source.table}/${source.rowId} merged into ${target.table}/${target.rowId}`,
+    );
+  }
   let changed = false;
   const tombstone = source.tombstone;
   if (

@@ -55,10 +55,9 @@ export class HLC {
   /** Creates an HLC reading wall time from `clock`; its `last()` starts at `HLC.ZERO`. */
   constructor(clock: Clock, options?: HLCOptions) {
     const maxDriftMs = options?.maxDriftMs ?? HLC.MAX_DRIFT_MS;
-    assert(
-      Number.isFinite(maxDriftMs) && maxDriftMs >= 0,
-      `maxDriftMs must be finite and >= 0, got ${maxDriftMs}`,
-    );
+    if (!(Number.isFinite(maxDriftMs) && maxDriftMs >= 0)) {
+      assert(false, `maxDriftMs must be finite and >= 0, got ${maxDriftMs}`);
+    }
     this.#clock = clock;
     this.#maxDriftMs = maxDriftMs;
   }
@@ -131,23 +130,20 @@ export class HLC {
 
   /** Packs `wall` ms and `counter` into a timestamp; asserts both are integers in range. */
   static encode(wall: number, counter: number): HLCTimestamp {
-    assert(
-      Number.isInteger(wall) && wall >= 0 && wall <= HLC.WALL_MAX,
-      `HLC wall must be an integer in [0, ${HLC.WALL_MAX}], got ${wall}`,
-    );
-    assert(
-      Number.isInteger(counter) && counter >= 0 && counter <= HLC.COUNTER_MAX,
-      `HLC counter must be an integer in [0, ${HLC.COUNTER_MAX}], got ${counter}`,
-    );
+    if (!(Number.isInteger(wall) && wall >= 0 && wall <= HLC.WALL_MAX)) {
+      assert(false, `HLC wall must be an integer in [0, ${HLC.WALL_MAX}], got ${wall}`);
+    }
+    if (!(Number.isInteger(counter) && counter >= 0 && counter <= HLC.COUNTER_MAX)) {
+      assert(false, `HLC counter must be an integer in [0, ${HLC.COUNTER_MAX}], got ${counter}`);
+    }
     return ((BigInt(wall) << COUNTER_SHIFT) | BigInt(counter)) as HLCTimestamp;
   }
 
   /** Unpacks a timestamp into wall ms and counter; asserts it is a valid 64-bit timestamp. */
   static decode(ts: HLCTimestamp): { wall: number; counter: number } {
-    assert(
-      typeof ts === 'bigint' && ts >= 0n && ts < TIMESTAMP_LIMIT,
-      `HLC timestamp must be a bigint in [0, 2^64), got ${String(ts)}`,
-    );
+    if (!(typeof ts === 'bigint' && ts >= 0n && ts < TIMESTAMP_LIMIT)) {
+      assert(false, `HLC timestamp must be a bigint in [0, 2^64), got ${String(ts)}`);
+    }
     return { wall: Number(ts >> COUNTER_SHIFT), counter: Number(ts & COUNTER_MASK) };
   }
 

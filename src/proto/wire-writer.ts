@@ -78,10 +78,9 @@ export function writeSyncPush(message: SyncPush): Uint8Array {
 /** Encodes a `SyncPull`. */
 export function writeSyncPull(message: SyncPull): Uint8Array {
   const { maxDeltas } = message;
-  assert(
-    Number.isInteger(maxDeltas) && maxDeltas >= 0 && maxDeltas <= UINT32_MAX,
-    `SyncPull.maxDeltas must be a uint32, got ${maxDeltas}`,
-  );
+  if (!(Number.isInteger(maxDeltas) && maxDeltas >= 0 && maxDeltas <= UINT32_MAX)) {
+    assert(false, `SyncPull.maxDeltas must be a uint32, got ${maxDeltas}`);
+  }
   const writer = new BinaryWriter();
   writeText(writer, T.f1Len, message.clientId);
   writeFixed64(writer, T.f2I64, message.sinceHlc, 'SyncPull.sinceHlc');

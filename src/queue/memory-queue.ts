@@ -60,10 +60,12 @@ export class MemoryQueue implements SyncQueue {
   /** An empty queue; throws (a programming error) when `options.entriesMax` is not a positive integer. */
   constructor(options?: Partial<QueueOptions>) {
     const resolved = resolveQueueOptions(options);
-    assert(
-      resolved.ok,
-      `MemoryQueue: entriesMax must be a positive integer, got ${options?.entriesMax}`,
-    );
+    if (!resolved.ok) {
+      assert(
+        false,
+        `MemoryQueue: entriesMax must be a positive integer, got ${options?.entriesMax}`,
+      );
+    }
     this.#options = resolved.value;
   }
 
