@@ -11,7 +11,7 @@ import type { SyncPull, SyncPush, SyncResponse } from '../proto/types';
 import {
   BackpressureError,
   type FlushError,
-  type LakeSyncError,
+  LakeSyncError,
   SchemaError,
   SequenceGapError,
 } from '../result/errors';
@@ -265,6 +265,9 @@ export class SyncGateway {
   }
 
   #refuseIfClosed(): Result<never, LakeSyncError> | null {
-    return this.#closed ? Err(new SchemaError(`gateway ${this.gatewayId} is closed`)) : null;
+    // A closed instance answers nothing; the client retries, reaching its successor.
+    return this.#closed
+      ? Err(new LakeSyncError('GATEWAY_CLOSED', `gateway ${this.gatewayId} is closed`))
+      : null;
   }
 }
