@@ -87,9 +87,11 @@ const pullArb: fc.Arbitrary<SyncPull> = fc.record({
   sinceHlc: hlcArb,
   maxDeltas: fc.nat({ max: 0xffff_ffff }),
   gatewayEpoch: hlcArb,
+  snapshotOffset: fc.nat({ max: 0xffff_ffff }),
 });
 
 const responseArb: fc.Arbitrary<SyncResponse> = fc.record({
+  snapshotNext: fc.nat({ max: 0xffff_ffff }),
   deltas: fc.array(deltaArb, { maxLength: 3 }),
   serverHlc: hlcArb,
   hasMore: fc.boolean(),

@@ -65,7 +65,7 @@ export class SyncClient {
   readonly #options: ClientOptions;
   readonly #hlc: HLC;
   readonly #replica = new Replica();
-  readonly #position: PullPosition = { cursor: HLC.ZERO, epoch: HLC.ZERO };
+  readonly #position: PullPosition = { cursor: HLC.ZERO, epoch: HLC.ZERO, snapshotOffset: 0 };
   #round: Promise<Result<SyncRoundReport, LakeSyncError>> | null = null;
   #timer: TimerHandle | null = null;
   #failures = 0;

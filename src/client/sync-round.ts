@@ -13,6 +13,8 @@ import type { Replica } from './replica';
 export interface PullPosition {
   cursor: HLCTimestamp;
   epoch: HLCTimestamp;
+  /** Where a paginated snapshot continues, or 0 when none is under way. */
+  snapshotOffset: number;
 }
 
 /** Everything one round works on; `isClosed` lets a closed client abandon a round mid-way. */
@@ -102,6 +104,7 @@ export async function pullChanges(
         sinceHlc: position.cursor,
         maxDeltas: options.pullDeltasMax,
         gatewayEpoch: position.epoch,
+        snapshotOffset: position.snapshotOffset,
       }),
     );
     if (context.isClosed()) return Err(CLOSED);
@@ -116,6 +119,7 @@ export async function pullChanges(
     counts.pulled += response.deltas.length;
     position.cursor = response.cursor;
     position.epoch = response.gatewayEpoch;
+    position.snapshotOffset = response.snapshot && response.hasMore ? response.snapshotNext : 0;
     const applied = await applyWatermarks(context, response);
     if (!applied.ok) return applied;
     if (!response.hasMore) return Ok(undefined);

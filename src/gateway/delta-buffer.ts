@@ -20,6 +20,8 @@ import { DeltaLog, type LogEntry } from './delta-log';
 export class DeltaBuffer {
   readonly #log: DeltaLog;
   readonly #index = new Map<RowKey, RowState>();
+  /** Row keys in the order rows first appeared: stable positions for paginated snapshots. */
+  readonly #rowOrder: RowKey[] = [];
   readonly #accepted = new Map<string, HLCTimestamp>();
   readonly #durable = new Map<string, HLCTimestamp>();
   #durableIngestHlc: HLCTimestamp;
@@ -53,6 +55,15 @@ export class DeltaBuffer {
   /** The current state of a row, for conflict resolution. */
   getRow(key: RowKey): RowState | undefined {
     return this.#index.get(key);
+  }
+
+  /**
+   * The row at `position` in first-appearance order (positions never change while this buffer
+   * lives, and rows are never removed), or `undefined` past the end.
+   */
+  rowAt(position: number): RowState | undefined {
+    const key = this.#rowOrder[position];
+    return key === undefined ? undefined : this.#index.get(key);
   }
 
   /** The whole index (live view; do not mutate). */
@@ -137,6 +148,7 @@ export class DeltaBuffer {
     if (state === undefined) {
       state = createRowState(delta.table, delta.rowId);
       this.#index.set(key, state);
+      this.#rowOrder.push(key);
     }
     mergeDelta(state, delta);
   }

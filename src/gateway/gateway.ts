@@ -168,11 +168,17 @@ export class SyncGateway {
       pull.maxDeltas > 0 ? pull.maxDeltas : this.#options.pullDeltasMax,
       this.#options.pullDeltasMax,
     );
+    if (pull.snapshotOffset > 0 && pull.gatewayEpoch === this.epoch) {
+      return Ok(this.#snapshot(pull.clientId, pull.snapshotOffset, pull.sinceHlc, limit));
+    }
     const foreignCursor =
       pull.gatewayEpoch !== this.epoch &&
       (pull.sinceHlc !== HLC.ZERO || pull.gatewayEpoch !== HLC.ZERO);
     const page = foreignCursor ? null : this.#buffer.eventsSince(pull.sinceHlc, limit);
-    if (page === null) return Ok(this.#snapshot(pull.clientId));
+    if (page === null) {
+      this.#snapshotsServed++;
+      return Ok(this.#snapshot(pull.clientId, 0, this.#buffer.lastIngestHlc(), limit));
+    }
     const deltas = page.entries.map((entry) => entry.delta);
     const last = page.entries[page.entries.length - 1];
     const cursor = last === undefined ? pull.sinceHlc : last.ingestHlc;
@@ -228,13 +234,23 @@ export class SyncGateway {
     };
   }
 
-  #snapshot(clientId: string): SyncResponse {
-    this.#snapshotsServed++;
+  /**
+   * One page of a snapshot: the rows from `offset` (first-appearance order) as deltas that rebuild
+   * their lattice states, at least one row and then up to `limit` deltas. `cursor` is the log head
+   * when the snapshot began, carried through every page by the client, so nothing that changed
+   * meanwhile is skipped: it is either in a later page or in the log after that cursor.
+   */
+  #snapshot(clientId: string, offset: number, cursor: HLCTimestamp, limit: number): SyncResponse {
     const deltas: RowDelta[] = [];
-    for (const state of this.#buffer.index().values()) {
+    let position = offset;
+    for (;;) {
+      const state = this.#buffer.rowAt(position);
+      if (state === undefined || (deltas.length >= limit && position > offset)) break;
       for (const delta of rowStateToDeltas(state)) deltas.push(delta);
+      position++;
     }
-    return this.#response(clientId, deltas, this.#buffer.lastIngestHlc(), false, true);
+    const hasMore = this.#buffer.rowAt(position) !== undefined;
+    return this.#response(clientId, deltas, cursor, hasMore, true, hasMore ? position : 0);
   }
 
   #response(
@@ -243,6 +259,7 @@ export class SyncGateway {
     cursor: HLCTimestamp,
     hasMore: boolean,
     snapshot: boolean,
+    snapshotNext = 0,
   ): SyncResponse {
     return {
       deltas,
@@ -256,6 +273,7 @@ export class SyncGateway {
       clientDurableHlc: this.#buffer.clientDurableHlc(clientId),
       snapshot,
       error: null,
+      snapshotNext,
     };
   }
 

@@ -66,6 +66,7 @@ export function readSyncPull(bytes: Uint8Array): SyncPull {
   let sinceHlc = 0n;
   let maxDeltas = 0;
   let gatewayEpoch = 0n;
+  let snapshotOffset = 0;
   while (reader.pos < end) {
     const fieldTag = readTag(reader, 'SyncPull');
     switch (fieldTag) {
@@ -81,6 +82,9 @@ export function readSyncPull(bytes: Uint8Array): SyncPull {
       case T.f4I64:
         gatewayEpoch = toUint64(reader.fixed64());
         break;
+      case T.f5Varint:
+        snapshotOffset = reader.uint32();
+        break;
       default:
         skipField(reader, fieldTag, 'SyncPull');
     }
@@ -91,6 +95,7 @@ export function readSyncPull(bytes: Uint8Array): SyncPull {
     sinceHlc: sinceHlc as HLCTimestamp,
     maxDeltas,
     gatewayEpoch: gatewayEpoch as HLCTimestamp,
+    snapshotOffset,
   };
 }
 
@@ -136,6 +141,7 @@ export function readSyncResponse(bytes: Uint8Array, limits: CodecLimits): SyncRe
     clientDurableHlc: zero,
     snapshot: false,
     error: null,
+    snapshotNext: 0,
   };
   while (reader.pos < end) readResponseField(reader, end, limits, draft);
   if (reader.pos !== end) failDecode('SyncResponse', TRUNCATED);
@@ -184,6 +190,9 @@ function readResponseField(
       return;
     case T.f11Len:
       draft.error = readErrorReply(reader, end, draft.error);
+      return;
+    case T.f12Varint:
+      draft.snapshotNext = reader.uint32();
       return;
     default:
       skipField(reader, fieldTag, 'SyncResponse');

@@ -108,6 +108,7 @@ export function toWireSyncPull(message: SyncPull): WireSyncPull {
     sinceHlc: message.sinceHlc,
     maxDeltas: message.maxDeltas,
     gatewayEpoch: message.gatewayEpoch,
+    snapshotOffset: message.snapshotOffset,
   });
 }
 
@@ -118,6 +119,7 @@ export function fromWireSyncPull(message: WireSyncPull): SyncPull {
     sinceHlc: message.sinceHlc as HLCTimestamp,
     maxDeltas: message.maxDeltas,
     gatewayEpoch: message.gatewayEpoch as HLCTimestamp,
+    snapshotOffset: message.snapshotOffset,
   };
 }
 
@@ -134,6 +136,7 @@ export function toWireSyncResponse(message: SyncResponse): WireSyncResponse {
     clientAcceptedHlc: message.clientAcceptedHlc,
     clientDurableHlc: message.clientDurableHlc,
     snapshot: message.snapshot,
+    snapshotNext: message.snapshotNext,
     ...(message.error === null
       ? {}
       : { error: { code: message.error.code, message: message.error.message } }),
@@ -165,5 +168,6 @@ export function fromWireSyncResponse(message: WireSyncResponse, limits: CodecLim
     clientDurableHlc: message.clientDurableHlc as HLCTimestamp,
     snapshot: message.snapshot,
     error,
+    snapshotNext: message.snapshotNext,
   };
 }

@@ -31,6 +31,11 @@ export interface SyncPull {
   readonly maxDeltas: number;
   /** The `gatewayEpoch` the cursor came from, or 0; a cursor from another epoch gets a snapshot. */
   readonly gatewayEpoch: HLCTimestamp;
+  /**
+   * Continues a paginated snapshot from this row position (the previous response's
+   * `snapshotNext`), with `sinceHlc` set to that response's cursor; 0 when not continuing one.
+   */
+  readonly snapshotOffset: number;
 }
 
 /** Why the gateway refused a request; `code` is a `LakeSyncError` code. */
@@ -62,4 +67,6 @@ export interface SyncResponse {
   readonly snapshot: boolean;
   /** Set when the request was refused; then nothing from it was applied. */
   readonly error: ErrorReply | null;
+  /** With `snapshot` and `hasMore`: the row position to send back as `snapshotOffset`. */
+  readonly snapshotNext: number;
 }

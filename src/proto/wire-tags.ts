@@ -23,6 +23,7 @@ export const T = Object.freeze({
   f4Len: tag(4, LEN),
   f4I64: tag(4, I64),
   f5I64: tag(5, I64),
+  f5Varint: tag(5, VARINT),
   f6Len: tag(6, LEN),
   f7Len: tag(7, LEN),
   f7I64: tag(7, I64),
@@ -30,6 +31,7 @@ export const T = Object.freeze({
   f9I64: tag(9, I64),
   f10Varint: tag(10, VARINT),
   f11Len: tag(11, LEN),
+  f12Varint: tag(12, VARINT),
 });
 
 /** The messages of `lakesync.v1`. */
@@ -50,7 +52,7 @@ export const FIELDS_MAX: Readonly<Record<WireMessageName, number>> = Object.free
   ColumnDelta: 2,
   RowDelta: 7,
   SyncPush: 4,
-  SyncPull: 4,
-  SyncResponse: 11,
+  SyncPull: 5,
+  SyncResponse: 12,
   ErrorReply: 2,
 });

@@ -20,6 +20,15 @@ import { T } from './wire-tags';
 const UINT64_MAX = (1n << 64n) - 1n;
 const UINT32_MAX = 0xffff_ffff;
 
+/** Writes a uint32 field unless it is 0 (proto3 default); asserts the range. */
+function writeUint32(writer: BinaryWriter, fieldTag: number, value: number, name: string): void {
+  if (value === 0) return;
+  if (!(Number.isInteger(value) && value > 0 && value <= UINT32_MAX)) {
+    assert(false, `${name} must be a uint32, got ${value}`);
+  }
+  writer.uint32(fieldTag).uint32(value);
+}
+
 function writeFixed64(writer: BinaryWriter, fieldTag: number, value: bigint, name: string): void {
   if (value === 0n) return;
   if (!(value > 0n && value <= UINT64_MAX)) {
@@ -86,6 +95,7 @@ export function writeSyncPull(message: SyncPull): Uint8Array {
   writeFixed64(writer, T.f2I64, message.sinceHlc, 'SyncPull.sinceHlc');
   if (maxDeltas !== 0) writer.uint32(T.f3Varint).uint32(maxDeltas);
   writeFixed64(writer, T.f4I64, message.gatewayEpoch, 'SyncPull.gatewayEpoch');
+  writeUint32(writer, T.f5Varint, message.snapshotOffset, 'SyncPull.snapshotOffset');
   return writer.finish();
 }
 
@@ -108,5 +118,6 @@ export function writeSyncResponse(message: SyncResponse): Uint8Array {
     writeText(writer, T.f2Len, message.error.message);
     writer.join();
   }
+  writeUint32(writer, T.f12Varint, message.snapshotNext, 'SyncResponse.snapshotNext');
   return writer.finish();
 }

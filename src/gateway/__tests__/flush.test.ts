@@ -39,6 +39,7 @@ describe('flush', () => {
         sinceHlc: 0n as HLCTimestamp,
         maxDeltas: 10,
         gatewayEpoch: gateway.epoch,
+        snapshotOffset: 0,
       }),
     );
     expect(pulled.clientDurableHlc).toBe(deltas[1]!.hlc);
@@ -149,6 +150,7 @@ describe('flush', () => {
         sinceHlc: 0n as HLCTimestamp,
         maxDeltas: 10,
         gatewayEpoch: 0n as HLCTimestamp,
+        snapshotOffset: 0,
       }),
     );
     expect(snapshot.snapshot).toBe(true);
@@ -159,10 +161,66 @@ describe('flush', () => {
         sinceHlc: snapshot.cursor,
         maxDeltas: 10,
         gatewayEpoch: snapshot.gatewayEpoch,
+        snapshotOffset: 0,
       }),
     );
     expect(next.snapshot).toBe(false);
     expect(next.deltas).toHaveLength(0);
+  });
+});
+
+describe('paginated snapshots', () => {
+  it('pages a snapshot by rows, and a write made meanwhile still arrives through the log', async () => {
+    const { gateway, clock } = await gatewayWorld({ logRetainMax: 1, pullDeltasMax: 3 });
+    const write = deltaWriter('alice', clock);
+    const inserts = Array.from({ length: 10 }, (_, i) => write('INSERT', `r${i}`, { n: i }));
+    unwrapOrThrow(gateway.handlePush(pushOf(inserts)));
+    unwrapOrThrow(await gateway.flush());
+    const seen = new Set<string>();
+    let cursor = 0n as HLCTimestamp;
+    let epoch = 0n as HLCTimestamp;
+    let offset = 0;
+    let pages = 0;
+    let base = inserts[9]!.hlc;
+    for (;;) {
+      const page = unwrapOrThrow(
+        gateway.handlePull({
+          clientId: 'bob',
+          sinceHlc: cursor,
+          maxDeltas: 100,
+          gatewayEpoch: epoch,
+          snapshotOffset: offset,
+        }),
+      );
+      pages++;
+      expect(page.snapshot).toBe(true);
+      expect(page.deltas.length).toBeLessThanOrEqual(3);
+      for (const delta of page.deltas) seen.add(delta.rowId);
+      cursor = page.cursor;
+      epoch = page.gatewayEpoch;
+      offset = page.hasMore ? page.snapshotNext : 0;
+      if (pages === 1) {
+        // r0 changes after its page was served: it must come through the log after the cursor.
+        const late = write('UPDATE', 'r0', { n: 100 });
+        unwrapOrThrow(gateway.handlePush(pushOf([late], base)));
+        base = late.hlc;
+      }
+      if (!page.hasMore) break;
+    }
+    expect(pages).toBe(4);
+    expect(seen.size).toBe(10);
+    expect(gateway.stats().snapshotsServed).toBe(1);
+    const tail = unwrapOrThrow(
+      gateway.handlePull({
+        clientId: 'bob',
+        sinceHlc: cursor,
+        maxDeltas: 100,
+        gatewayEpoch: epoch,
+        snapshotOffset: 0,
+      }),
+    );
+    expect(tail.snapshot).toBe(false);
+    expect(tail.deltas.map((delta) => delta.rowId)).toEqual(['r0']);
   });
 });
 
@@ -203,6 +261,7 @@ describe('restart', () => {
         sinceHlc: 5n as HLCTimestamp,
         maxDeltas: 10,
         gatewayEpoch: gateway.epoch,
+        snapshotOffset: 0,
       }),
     );
     expect(pulled.snapshot).toBe(true);

@@ -13,6 +13,7 @@ const pull = (clientId: string, sinceHlc: bigint, maxDeltas = 100, gatewayEpoch 
   sinceHlc: sinceHlc as HLCTimestamp,
   maxDeltas,
   gatewayEpoch: gatewayEpoch as HLCTimestamp,
+  snapshotOffset: 0,
 });
 
 describe('SyncGateway push and pull', () => {

@@ -52,6 +52,7 @@ export const samplePull: SyncPull = {
   sinceHlc: hlcOf(1_764_000_000_123, 9),
   maxDeltas: 500,
   gatewayEpoch: hlcOf(1_763_000_000_000, 1),
+  snapshotOffset: 40,
 };
 
 export function sampleResponse(count: number, overrides: Partial<SyncResponse> = {}): SyncResponse {
@@ -67,6 +68,7 @@ export function sampleResponse(count: number, overrides: Partial<SyncResponse> =
     clientDurableHlc: hlcOf(1_764_000_000_005, 0),
     snapshot: false,
     error: null,
+    snapshotNext: 0,
     ...overrides,
   };
 }

@@ -17,7 +17,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file lakesync.proto.
  */
 export const file_lakesync: GenFile = /*@__PURE__*/
-  fileDesc("Cg5sYWtlc3luYy5wcm90bxILbGFrZXN5bmMudjEiLAoLQ29sdW1uRGVsdGESDgoGY29sdW1uGAEgASgJEg0KBXZhbHVlGAIgASgMIqgBCghSb3dEZWx0YRIgCgJvcBgBIAEoDjIULmxha2VzeW5jLnYxLkRlbHRhT3ASDQoFdGFibGUYAiABKAkSDgoGcm93X2lkGAMgASgJEikKB2NvbHVtbnMYBCADKAsyGC5sYWtlc3luYy52MS5Db2x1bW5EZWx0YRILCgNobGMYBSABKAYSEQoJY2xpZW50X2lkGAYgASgJEhAKCGRlbHRhX2lkGAcgASgJIm0KCFN5bmNQdXNoEhEKCWNsaWVudF9pZBgBIAEoCRIlCgZkZWx0YXMYAiADKAsyFS5sYWtlc3luYy52MS5Sb3dEZWx0YRIVCg1sYXN0X3NlZW5faGxjGAMgASgGEhAKCGJhc2VfaGxjGAQgASgGIlsKCFN5bmNQdWxsEhEKCWNsaWVudF9pZBgBIAEoCRIRCglzaW5jZV9obGMYAiABKAYSEgoKbWF4X2RlbHRhcxgDIAEoDRIVCg1nYXRld2F5X2Vwb2NoGAQgASgGIisKCkVycm9yUmVwbHkSDAoEY29kZRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJIp4CCgxTeW5jUmVzcG9uc2USJQoGZGVsdGFzGAEgAygLMhUubGFrZXN5bmMudjEuUm93RGVsdGESEgoKc2VydmVyX2hsYxgCIAEoBhIQCghoYXNfbW9yZRgDIAEoCBIOCgZjdXJzb3IYBCABKAYSEwoLZHVyYWJsZV9obGMYBSABKAYSEgoKZ2F0ZXdheV9pZBgGIAEoCRIVCg1nYXRld2F5X2Vwb2NoGAcgASgGEhsKE2NsaWVudF9hY2NlcHRlZF9obGMYCCABKAYSGgoSY2xpZW50X2R1cmFibGVfaGxjGAkgASgGEhAKCHNuYXBzaG90GAogASgIEiYKBWVycm9yGAsgASgLMhcubGFrZXN5bmMudjEuRXJyb3JSZXBseSpiCgdEZWx0YU9wEhgKFERFTFRBX09QX1VOU1BFQ0lGSUVEEAASEwoPREVMVEFfT1BfSU5TRVJUEAESEwoPREVMVEFfT1BfVVBEQVRFEAISEwoPREVMVEFfT1BfREVMRVRFEANiBnByb3RvMw");
+  fileDesc("Cg5sYWtlc3luYy5wcm90bxILbGFrZXN5bmMudjEiLAoLQ29sdW1uRGVsdGESDgoGY29sdW1uGAEgASgJEg0KBXZhbHVlGAIgASgMIqgBCghSb3dEZWx0YRIgCgJvcBgBIAEoDjIULmxha2VzeW5jLnYxLkRlbHRhT3ASDQoFdGFibGUYAiABKAkSDgoGcm93X2lkGAMgASgJEikKB2NvbHVtbnMYBCADKAsyGC5sYWtlc3luYy52MS5Db2x1bW5EZWx0YRILCgNobGMYBSABKAYSEQoJY2xpZW50X2lkGAYgASgJEhAKCGRlbHRhX2lkGAcgASgJIm0KCFN5bmNQdXNoEhEKCWNsaWVudF9pZBgBIAEoCRIlCgZkZWx0YXMYAiADKAsyFS5sYWtlc3luYy52MS5Sb3dEZWx0YRIVCg1sYXN0X3NlZW5faGxjGAMgASgGEhAKCGJhc2VfaGxjGAQgASgGInQKCFN5bmNQdWxsEhEKCWNsaWVudF9pZBgBIAEoCRIRCglzaW5jZV9obGMYAiABKAYSEgoKbWF4X2RlbHRhcxgDIAEoDRIVCg1nYXRld2F5X2Vwb2NoGAQgASgGEhcKD3NuYXBzaG90X29mZnNldBgFIAEoDSIrCgpFcnJvclJlcGx5EgwKBGNvZGUYASABKAkSDwoHbWVzc2FnZRgCIAEoCSK1AgoMU3luY1Jlc3BvbnNlEiUKBmRlbHRhcxgBIAMoCzIVLmxha2VzeW5jLnYxLlJvd0RlbHRhEhIKCnNlcnZlcl9obGMYAiABKAYSEAoIaGFzX21vcmUYAyABKAgSDgoGY3Vyc29yGAQgASgGEhMKC2R1cmFibGVfaGxjGAUgASgGEhIKCmdhdGV3YXlfaWQYBiABKAkSFQoNZ2F0ZXdheV9lcG9jaBgHIAEoBhIbChNjbGllbnRfYWNjZXB0ZWRfaGxjGAggASgGEhoKEmNsaWVudF9kdXJhYmxlX2hsYxgJIAEoBhIQCghzbmFwc2hvdBgKIAEoCBImCgVlcnJvchgLIAEoCzIXLmxha2VzeW5jLnYxLkVycm9yUmVwbHkSFQoNc25hcHNob3RfbmV4dBgMIAEoDSpiCgdEZWx0YU9wEhgKFERFTFRBX09QX1VOU1BFQ0lGSUVEEAASEwoPREVMVEFfT1BfSU5TRVJUEAESEwoPREVMVEFfT1BfVVBEQVRFEAISEwoPREVMVEFfT1BfREVMRVRFEANiBnByb3RvMw");
 
 /**
  * One column's new value.
@@ -166,6 +166,14 @@ export type SyncPull = Message<"lakesync.v1.SyncPull"> & {
    * @generated from field: fixed64 gateway_epoch = 4;
    */
   gatewayEpoch: bigint;
+
+  /**
+   * Added (ADR-010): continue a paginated snapshot from this row position (the previous
+   * response's snapshot_next); 0 when not continuing one.
+   *
+   * @generated from field: uint32 snapshot_offset = 5;
+   */
+  snapshotOffset: number;
 };
 
 /**
@@ -263,6 +271,13 @@ export type SyncResponse = Message<"lakesync.v1.SyncResponse"> & {
    * @generated from field: lakesync.v1.ErrorReply error = 11;
    */
   error?: ErrorReply | undefined;
+
+  /**
+   * Added (ADR-010): with snapshot and has_more, the row position to send as snapshot_offset.
+   *
+   * @generated from field: uint32 snapshot_next = 12;
+   */
+  snapshotNext: number;
 };
 
 /**
