@@ -187,8 +187,8 @@ describe('runPlan catches a sabotaged gateway', () => {
         SyncGateway.open({
           ...deps,
           timers: {
-            setTimeout: () => deps.timers.setTimeout(() => {}, 1e9),
-            clearTimeout: () => {},
+            schedule: () => deps.timers.schedule(() => {}, 1e9),
+            cancel: () => {},
           },
         }),
     });

@@ -71,11 +71,11 @@ describe('VirtualTimers', () => {
     const scheduler = new Scheduler();
     const timers = new VirtualTimers(scheduler, 'node', () => {});
     const seen: number[] = [];
-    timers.setTimeout(() => seen.push(scheduler.nowMs), 10.2);
-    const cancelled = timers.setTimeout(() => seen.push(-1), 5);
-    timers.setTimeout(() => seen.push(scheduler.nowMs), -4);
-    timers.setTimeout(() => seen.push(scheduler.nowMs), Number.NaN);
-    timers.clearTimeout(cancelled);
+    timers.schedule(() => seen.push(scheduler.nowMs), 10.2);
+    const cancelled = timers.schedule(() => seen.push(-1), 5);
+    timers.schedule(() => seen.push(scheduler.nowMs), -4);
+    timers.schedule(() => seen.push(scheduler.nowMs), Number.NaN);
+    timers.cancel(cancelled);
     expect(timers.pending).toBe(3);
     await scheduler.runUntil(100);
     expect(seen).toEqual([0, 0, 11]);
@@ -86,10 +86,10 @@ describe('VirtualTimers', () => {
     const scheduler = new Scheduler();
     const timers = new VirtualTimers(scheduler, 'node', () => {});
     let ran = 0;
-    timers.setTimeout(() => ran++, 10);
-    timers.setTimeout(() => ran++, 20);
+    timers.schedule(() => ran++, 10);
+    timers.schedule(() => ran++, 20);
     timers.discardAll();
-    timers.setTimeout(() => ran++, 1);
+    timers.schedule(() => ran++, 1);
     await scheduler.runUntil(100);
     expect(ran).toBe(0);
     expect(scheduler.eventsRun).toBe(0);
@@ -102,10 +102,10 @@ describe('VirtualTimers', () => {
       errors.push(`${where}: ${(error as Error).message}`),
     );
     let after = false;
-    timers.setTimeout(() => {
+    timers.schedule(() => {
       throw new Error('boom');
     }, 1);
-    timers.setTimeout(() => {
+    timers.schedule(() => {
       after = true;
     }, 2);
     await scheduler.runUntil(10);

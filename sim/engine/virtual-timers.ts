@@ -8,14 +8,14 @@ export type CallbackErrorSink = (error: unknown, where: string) => void;
 /** Longest delay honoured, as in Node and browsers; longer (or infinite) ones are capped. */
 export const TIMER_DELAY_MS_MAX = 2_147_483_647;
 
-/** What a crashed node's `setTimeout` returns: a handle to nothing. */
+/** What a crashed node's `schedule` returns: a handle to nothing. */
 const DISCARDED_HANDLE = Object.freeze({}) as unknown as TimerHandle;
 
 /**
  * One node's `Timers` on the shared event queue: a callback scheduled `delayMs` ahead runs at that
  * virtual time (rounded up to whole ms, never before now; NaN and negative delays mean 0,
  * delays above `TIMER_DELAY_MS_MAX` are capped). A node that crashes calls `discardAll`:
- * its pending callbacks never run and later `setTimeout` calls from its orphaned code are ignored,
+ * its pending callbacks never run and later `schedule` calls from its orphaned code are ignored,
  * so a dead node cannot act again.
  *
  * A callback that throws is reported to `onError` (the "no exception escapes" oracle) and the run
@@ -39,7 +39,7 @@ export class VirtualTimers implements Timers {
     return this.#live.size;
   }
 
-  setTimeout(fn: () => void, delayMs: number): TimerHandle {
+  schedule(fn: () => void, delayMs: number): TimerHandle {
     if (this.#discarded) return DISCARDED_HANDLE;
     const delay = delayMs > 0 ? Math.min(Math.ceil(delayMs), TIMER_DELAY_MS_MAX) : 0;
     const live = this.#live;
@@ -55,7 +55,7 @@ export class VirtualTimers implements Timers {
     return event as unknown as TimerHandle;
   }
 
-  clearTimeout(handle: TimerHandle): void {
+  cancel(handle: TimerHandle): void {
     const event = handle as unknown as ScheduledEvent;
     if (!this.#live.delete(event)) return;
     this.#scheduler.cancel(event);

@@ -177,7 +177,7 @@ export class SyncClient {
   /** Stops the loop; a round in flight finishes. */
   stop(): void {
     this.#running = false;
-    if (this.#timer !== null) this.#deps.timers.clearTimeout(this.#timer);
+    if (this.#timer !== null) this.#deps.timers.cancel(this.#timer);
     this.#timer = null;
   }
 
@@ -237,7 +237,7 @@ export class SyncClient {
 
   #schedule(delayMs: number): void {
     if (!this.#running) return;
-    this.#timer = this.#deps.timers.setTimeout(() => {
+    this.#timer = this.#deps.timers.schedule(() => {
       this.#timer = null;
       void this.syncOnce().then((result) => {
         this.#failures = result.ok ? 0 : this.#failures + 1;

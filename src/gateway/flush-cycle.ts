@@ -160,14 +160,14 @@ export class FlushCycle {
   #schedule(delayMs: number): void {
     if (this.#closed) return;
     this.#cancelTimer();
-    this.#timer = this.#deps.timers.setTimeout(() => {
+    this.#timer = this.#deps.timers.schedule(() => {
       this.#timer = null;
       void this.flush();
     }, delayMs);
   }
 
   #cancelTimer(): void {
-    if (this.#timer !== null) this.#deps.timers.clearTimeout(this.#timer);
+    if (this.#timer !== null) this.#deps.timers.cancel(this.#timer);
     this.#timer = null;
   }
 }

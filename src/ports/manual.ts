@@ -46,13 +46,13 @@ export class ManualTimers implements Timers {
     this.#clock = clock;
   }
 
-  setTimeout(fn: () => void, delayMs: number): TimerHandle {
+  schedule(fn: () => void, delayMs: number): TimerHandle {
     const id = this.#nextId++;
     this.#pending.push({ id, dueMs: this.#clock.now() + Math.max(0, delayMs), fn });
     return id as unknown as TimerHandle;
   }
 
-  clearTimeout(handle: TimerHandle): void {
+  cancel(handle: TimerHandle): void {
     const id = handle as unknown as number;
     this.#pending = this.#pending.filter((timer) => timer.id !== id);
   }

@@ -12,10 +12,10 @@ export const systemClock: Clock = {
 
 /** Real timers backed by the host's `setTimeout`. */
 export const systemTimers: Timers = {
-  setTimeout(fn, delayMs) {
+  schedule(fn, delayMs) {
     return setTimeout(fn, delayMs) as unknown as TimerHandle;
   },
-  clearTimeout(handle) {
+  cancel(handle) {
     clearTimeout(handle as unknown as ReturnType<typeof setTimeout>);
   },
 };

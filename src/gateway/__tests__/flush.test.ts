@@ -241,7 +241,7 @@ describe('restart', () => {
       await SyncGateway.open({
         gatewayId: 'gw-1',
         clock,
-        timers: { setTimeout: () => 0 as never, clearTimeout: () => {} },
+        timers: { schedule: () => 0 as never, cancel: () => {} },
         adapter: lake,
       }),
     );
@@ -279,7 +279,7 @@ describe('restart', () => {
       SyncGateway.open({
         gatewayId: 'gw-1',
         clock,
-        timers: { setTimeout: () => 0 as never, clearTimeout: () => {} },
+        timers: { schedule: () => 0 as never, cancel: () => {} },
         adapter: flaky,
       });
     flaky.failNextGets = 2;
@@ -298,7 +298,7 @@ describe('restart', () => {
     const opened = await SyncGateway.open({
       gatewayId: 'gw-1',
       clock,
-      timers: { setTimeout: () => 0 as never, clearTimeout: () => {} },
+      timers: { schedule: () => 0 as never, cancel: () => {} },
       adapter: lake,
     });
     expect(opened.ok).toBe(false);
@@ -310,7 +310,7 @@ describe('restart', () => {
     const opened = await SyncGateway.open({
       gatewayId: '../etc',
       clock,
-      timers: { setTimeout: () => 0 as never, clearTimeout: () => {} },
+      timers: { schedule: () => 0 as never, cancel: () => {} },
       adapter: new MemoryAdapter({ clock }),
     });
     expect(opened.ok).toBe(false);
