@@ -1,7 +1,6 @@
 import type { LakeAdapter } from '../../src/adapter/types';
-import { createRowState, mergeDelta, rowStatesEqual } from '../../src/conflict/row-state';
+import { mergeIntoStates, rowStatesEqual } from '../../src/conflict/row-state';
 import type { RowState } from '../../src/conflict/types';
-import { rowKey } from '../../src/delta/row-key';
 import type { RowKey } from '../../src/delta/types';
 import { decodeEnvelope, ENVELOPE_PREFIX } from '../../src/gateway/envelope';
 import type { AdapterError } from '../../src/result/errors';
@@ -77,15 +76,7 @@ export function foldLake(
     if (!key.startsWith(ENVELOPE_PREFIX)) continue;
     const envelope = decodeEnvelope(objects.get(key) ?? new Uint8Array());
     if (!envelope.ok) return Err(`${key} does not decode: ${envelope.error.message}`);
-    for (const delta of envelope.value.deltas) {
-      const rowKeyOfDelta = rowKey(delta.table, delta.rowId);
-      let state = states.get(rowKeyOfDelta);
-      if (state === undefined) {
-        state = createRowState(delta.table, delta.rowId);
-        states.set(rowKeyOfDelta, state);
-      }
-      mergeDelta(state, delta);
-    }
+    for (const delta of envelope.value.deltas) mergeIntoStates(states, delta);
   }
   return Ok(states);
 }

@@ -1,4 +1,4 @@
-import { createRowState, materialise, mergeDelta } from '../conflict/row-state';
+import { materialise, mergeIntoStates } from '../conflict/row-state';
 import type { RowState } from '../conflict/types';
 import { rowKey } from '../delta/row-key';
 import type { Row, RowDelta, RowKey } from '../delta/types';
@@ -12,13 +12,7 @@ export class Replica {
 
   /** Joins a delta into the row it targets; true iff anything changed. */
   merge(delta: RowDelta): boolean {
-    const key = rowKey(delta.table, delta.rowId);
-    let state = this.#rows.get(key);
-    if (state === undefined) {
-      state = createRowState(delta.table, delta.rowId);
-      this.#rows.set(key, state);
-    }
-    return mergeDelta(state, delta);
+    return mergeIntoStates(this.#rows, delta);
   }
 
   /** The visible row, or `null` when absent or deleted. */

@@ -6,6 +6,7 @@ export {
   isVisible,
   materialise,
   mergeDelta,
+  mergeIntoStates,
   mergeRowState,
   rowStatesEqual,
   rowStateToDeltas,

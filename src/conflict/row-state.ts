@@ -1,7 +1,8 @@
 import { canonicalJson } from '../delta/canonical-json';
 import { makeDelta } from '../delta/delta-id';
 import { jsonEqual } from '../delta/json-equal';
-import type { ColumnDelta, Row, RowDelta } from '../delta/types';
+import { rowKey } from '../delta/row-key';
+import type { ColumnDelta, Row, RowDelta, RowKey } from '../delta/types';
 import { assert } from '../result/assert';
 import type { ColumnState, RowState, Version } from './types';
 import { compareVersionParts, compareVersions, versionsEqual } from './version';
@@ -185,4 +186,18 @@ function raiseTombstone(state: RowState, tombstone: Version): void {
 function tieReplaces(stored: unknown, incoming: unknown): boolean {
   if (jsonEqual(stored, incoming)) return false;
   return (canonicalJson(incoming) ?? '') > (canonicalJson(stored) ?? '');
+}
+
+/**
+ * Joins a delta into the row it targets within a map of row states, creating the row's state on
+ * first sight; true iff anything changed. The one way replicas, lake folds and indexes grow.
+ */
+export function mergeIntoStates(states: Map<RowKey, RowState>, delta: RowDelta): boolean {
+  const key = rowKey(delta.table, delta.rowId);
+  let state = states.get(key);
+  if (state === undefined) {
+    state = createRowState(delta.table, delta.rowId);
+    states.set(key, state);
+  }
+  return mergeDelta(state, delta);
 }

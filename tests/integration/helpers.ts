@@ -2,11 +2,10 @@ import { type EmbeddedS3, startEmbeddedS3 } from '../../sim/lake/embedded-s3';
 import { S3Adapter } from '../../src/adapter/s3-adapter';
 import type { LakeAdapter } from '../../src/adapter/types';
 import { SyncClient } from '../../src/client/sync-client';
-import { createRowState, materialise, mergeDelta } from '../../src/conflict/row-state';
+import { materialise, mergeIntoStates } from '../../src/conflict/row-state';
 import type { RowState } from '../../src/conflict/types';
-import { rowKey } from '../../src/delta/row-key';
 import type { Row, RowKey } from '../../src/delta/types';
-import { decodeEnvelope, ENVELOPE_PREFIX } from '../../src/gateway/envelope';
+import { decodeEnvelope, ENVELOPE_PREFIX, type FlushEnvelope } from '../../src/gateway/envelope';
 import { SyncGateway } from '../../src/gateway/gateway';
 import { createInProcessTransport } from '../../src/gateway/in-process-transport';
 import type { GatewayOptions } from '../../src/gateway/options';
@@ -76,33 +75,29 @@ export class SyncWorld {
   /** Rows folded from this gateway's envelopes in the lake. */
   async lakeRows(): Promise<Map<RowKey, Row>> {
     const states = new Map<RowKey, RowState>();
-    const listed = unwrapOrThrow(await this.lake.listObjects(ENVELOPE_PREFIX));
-    for (const object of listed) {
-      if (!object.key.includes(`/${this.gatewayId}/`)) continue;
-      const envelope = unwrapOrThrow(
-        decodeEnvelope(unwrapOrThrow(await this.lake.getObject(object.key))),
-      );
-      for (const delta of envelope.deltas) {
-        const key = rowKey(delta.table, delta.rowId);
-        const state = states.get(key) ?? createRowState(delta.table, delta.rowId);
-        states.set(key, state);
-        mergeDelta(state, delta);
-      }
+    for (const envelope of await this.#envelopes()) {
+      for (const delta of envelope.deltas) mergeIntoStates(states, delta);
     }
     return visibleRows(states);
   }
 
   /** Delta ids across this gateway's envelopes, in lake order (duplicates kept, to be checked). */
   async lakeDeltaIds(): Promise<string[]> {
-    const ids: string[] = [];
+    return (await this.#envelopes()).flatMap((envelope) =>
+      envelope.deltas.map((delta) => delta.deltaId),
+    );
+  }
+
+  /** This gateway's envelopes, read back from the lake and decoded, in key order. */
+  async #envelopes(): Promise<FlushEnvelope[]> {
+    const envelopes: FlushEnvelope[] = [];
     for (const object of unwrapOrThrow(await this.lake.listObjects(ENVELOPE_PREFIX))) {
       if (!object.key.includes(`/${this.gatewayId}/`)) continue;
-      const envelope = unwrapOrThrow(
-        decodeEnvelope(unwrapOrThrow(await this.lake.getObject(object.key))),
+      envelopes.push(
+        unwrapOrThrow(decodeEnvelope(unwrapOrThrow(await this.lake.getObject(object.key)))),
       );
-      ids.push(...envelope.deltas.map((delta) => delta.deltaId));
     }
-    return ids;
+    return envelopes;
   }
 }
 

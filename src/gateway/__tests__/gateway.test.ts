@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryAdapter } from '../../adapter/memory-adapter';
 import { materialise } from '../../conflict/row-state';
 import { makeDelta } from '../../delta/delta-id';
 import { rowKey } from '../../delta/row-key';
 import { HLC } from '../../hlc/hlc';
 import type { HLCTimestamp } from '../../hlc/types';
+import { ManualClock } from '../../ports/manual';
 import { ClockDriftError } from '../../result/errors';
 import { unwrapOrThrow } from '../../result/result';
-import { deltaWriter, gatewayWorld, pushOf } from './fixtures';
+import { deltaWriter, FlakyAdapter, gatewayWorld, pushOf } from './fixtures';
 
 const pull = (clientId: string, sinceHlc: bigint, maxDeltas = 100, gatewayEpoch = 0n) => ({
   clientId,
@@ -184,28 +186,36 @@ describe('SyncGateway idempotency and validation', () => {
   });
 
   it('applies backpressure over bufferBytesMax while flushes fail, keeping what it accepted', async () => {
-    const { gateway, clock } = await gatewayWorld({
-      bufferBytesMax: 600,
-      flushBytesThreshold: 10_000,
-    });
+    const clock = new ManualClock();
+    const flaky = new FlakyAdapter(new MemoryAdapter({ clock }));
+    flaky.failNextPuts = 1_000;
+    const { gateway, timers } = await gatewayWorld(
+      { bufferBytesMax: 600, flushBytesThreshold: 200, retryDelayMsMin: 100 },
+      flaky,
+    );
     const write = deltaWriter('alice', clock);
     let accepted = 0;
     let refusal = '';
     let base = 0n;
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < 20 && refusal === ''; i++) {
       const delta = write('INSERT', `r${i}`, { title: 'x'.repeat(40) });
       const result = gateway.handlePush(pushOf([delta], base));
+      await timers.advance(10); // flush attempts by size run, and fail
       if (result.ok) {
         accepted++;
         base = delta.hlc;
-      } else {
-        refusal = result.error.code;
-        break;
-      }
+      } else refusal = result.error.code;
     }
     expect(refusal).toBe('BACKPRESSURE');
-    expect(accepted).toBeGreaterThan(0);
+    expect(gateway.stats().flushesFailed).toBeGreaterThan(0);
     expect(gateway.log()).toHaveLength(accepted);
     expect(gateway.stats().unflushedBytes).toBeLessThanOrEqual(600);
+    // Once the lake answers again, everything accepted lands and pushes are taken again.
+    flaky.failNextPuts = 0;
+    await timers.advance(60_000);
+    expect(gateway.stats().unflushedDeltas).toBe(0);
+    expect(gateway.handlePush(pushOf([write('INSERT', 'late', { title: 'y' })], base)).ok).toBe(
+      true,
+    );
   });
 });
