@@ -4,7 +4,7 @@
 set -eu
 
 endpoint="${MINIO_INTERNAL_ENDPOINT:-http://minio:9000}"
-bucket="${LAKESYNC_BUCKET:-lakesync-dev}"
+bucket="${LAKESYNC_BUCKET:-lakesync}"
 
 attempt=0
 until mc alias set lakesync "$endpoint" "$MINIO_ROOT_USER" "$MINIO_ROOT_PASSWORD" >/dev/null 2>&1; do

@@ -1,4 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import deepEqual from 'fast-deep-equal';
 import stableStringify from 'fast-json-stable-stringify';
 import { describe, expect } from 'vitest';
 import { applyDelta } from '../src/delta/apply';
@@ -6,15 +9,17 @@ import { canonicalJson } from '../src/delta/canonical-json';
 import { type DeltaFields, deltaId, deltaIdInput, makeDelta } from '../src/delta/delta-id';
 import { extractDelta } from '../src/delta/extract';
 import { jsonEqual } from '../src/delta/json-equal';
-import { isJsonSafe } from '../src/delta/json-safe';
+import { isJsonSafe, numberProblem } from '../src/delta/json-safe';
 import type { ColumnDelta, Row } from '../src/delta/types';
 import { validateDelta } from '../src/delta/validate';
 import { HLC } from '../src/hlc/hlc';
 
 /**
  * Laws of delta extraction and identity: extract-then-apply reproduces the new row (whatever the
- * column names), `deltaId` depends on content only, and the hand-written canonical JSON is
- * byte-for-byte `fast-json-stable-stringify`.
+ * column names), `deltaId` depends on content only, and the hand-written functions agree with the
+ * libraries they stand in for: canonical JSON is byte-for-byte `fast-json-stable-stringify`,
+ * `deltaId` is the SHA-256 (`@noble/hashes`) of that library's output, and `jsonEqual` is
+ * `fast-deep-equal` wherever that library's answer is about JSON rather than prototypes.
  */
 
 const NUM_RUNS = 1_000;
@@ -25,7 +30,22 @@ const CONTEXT = {
   hlc: HLC.encode(1_700_000_000_000, 3),
 };
 
-const jsonArb = fc.jsonValue({ maxDepth: 3 });
+/** JSON values a column may hold: `fc.jsonValue` without integral numbers beyond ±(2^53 − 1). */
+const jsonArb = fc.jsonValue({ maxDepth: 3 }).filter(isJsonSafe);
+
+/** Numbers JSON readers disagree on, which extraction and validation must refuse. */
+const inexactNumberArb = fc.oneof(
+  fc.constantFrom(
+    2 ** 53,
+    -(2 ** 53),
+    Number('12345678901234567890'),
+    1e308 * 10,
+    -Infinity,
+    Number.NaN,
+  ),
+  fc.double({ min: 2 ** 53 }),
+  fc.double({ max: -(2 ** 53) }),
+);
 
 const columnNameArb = fc.oneof(
   fc.constantFrom('__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'),
@@ -88,6 +108,48 @@ const fieldsArb: fc.Arbitrary<DeltaFields> = fc
     rowId,
     columns: entries.map(([column, value]): ColumnDelta => ({ column, value })),
   }));
+
+/**
+ * A copy of a JSON value that `fast-deep-equal` compares by JSON content alone: objects become
+ * plain objects (the library compares constructors, and calls `valueOf` on a null-prototype
+ * object, which has none), and every key gets a `$` prefix, so an own key such as `valueOf`,
+ * `constructor` or `__proto__` cannot shadow what the library looks up. The prefix is injective, so
+ * equality is unchanged.
+ */
+function referenceShape(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(referenceShape);
+  if (typeof value !== 'object' || value === null) return value;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    out[`$${key}`] = referenceShape((value as Record<string, unknown>)[key]);
+  }
+  return out;
+}
+
+/** `value` with every object rebuilt without a prototype. */
+function withNullPrototypes(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withNullPrototypes);
+  if (typeof value !== 'object' || value === null) return value;
+  return toRow(
+    Object.entries(value).map(([key, inner]) => [key, withNullPrototypes(inner)] as const),
+    true,
+  );
+}
+
+/** Pairs that are equal (reordered, null-prototype, -0 for 0), nearly equal, or unrelated. */
+const equalityPairArb: fc.Arbitrary<readonly [unknown, unknown]> = fc.oneof(
+  entriesArb.map((entries) => [toRow(entries, false), toRow(entries, true)] as const),
+  jsonArb.map((a) => [a, reorderKeys(a)] as const),
+  jsonArb.map((a) => [a, withNullPrototypes(a)] as const),
+  jsonArb.map(
+    (a) => [a, JSON.parse(JSON.stringify(a).replace(/(^|[^\w.])0(?![\w.])/g, '$1-0'))] as const,
+  ),
+  fc.tuple(jsonArb, jsonArb),
+  fc.tuple(entriesArb, columnNameArb, jsonArb).map(([entries, name, value]) => {
+    const changed = entries.filter(([key]) => key !== name);
+    return [toRow(entries, false), toRow([...changed, [name, value]], true)] as const;
+  }),
+);
 
 describe('delta properties', () => {
   test.prop([entriesArb, entriesArb, fc.boolean(), fc.boolean()], { numRuns: NUM_RUNS })(
@@ -231,4 +293,48 @@ describe('delta properties', () => {
     expect(isJsonSafe(a)).toBe(true);
     expect(jsonEqual(JSON.parse(JSON.stringify(a)), a)).toBe(true);
   });
+  test.prop([fieldsArb], { numRuns: NUM_RUNS })(
+    'deltaId is the SHA-256 of fast-json-stable-stringify of the normalised fields',
+    (fields) => {
+      const normalised = {
+        clientId: fields.clientId,
+        hlc: fields.hlc.toString(),
+        table: fields.table,
+        rowId: fields.rowId,
+        columns: [...fields.columns]
+          .sort((a, b) => (a.column < b.column ? -1 : a.column > b.column ? 1 : 0))
+          .map(({ column, value }) => ({ column, value })),
+      };
+      expect(deltaId(fields)).toBe(bytesToHex(sha256(utf8ToBytes(stableStringify(normalised)))));
+    },
+  );
+
+  test.prop([equalityPairArb], { numRuns: NUM_RUNS })(
+    'jsonEqual agrees with fast-deep-equal on JSON values, whatever their prototypes and key names',
+    ([a, b]) => {
+      expect(jsonEqual(a, b)).toBe(deepEqual(referenceShape(a), referenceShape(b)));
+      expect(jsonEqual(a, b)).toBe(jsonEqual(b, a));
+    },
+  );
+
+  test.prop([fc.tuple(jsonArb, inexactNumberArb, fc.constantFrom('top', 'array', 'object'))], {
+    numRuns: NUM_RUNS,
+  })(
+    'numbers JSON readers disagree on are refused at extract and validate, nested or not',
+    ([other, number, where]) => {
+      expect(numberProblem(number)).not.toBeNull();
+      const value =
+        where === 'top' ? number : where === 'array' ? [other, number] : { n: number, other };
+      const extracted = extractDelta(null, { keep: other, broken: value }, CONTEXT);
+      expect(extracted.ok).toBe(false);
+      if (!extracted.ok)
+        expect(extracted.error.message).toContain('column "broken" is not JSON-safe');
+      const forged = makeDelta({
+        ...CONTEXT,
+        op: 'INSERT',
+        columns: [{ column: 'broken', value }],
+      });
+      expect(validateDelta(forged).ok).toBe(false);
+    },
+  );
 });

@@ -40,7 +40,7 @@ export interface FaultRates {
 }
 
 /** Named fault profiles for `--faults`. `swarm` draws each rate per seed. */
-export type FaultProfileName = 'none' | 'calm' | 'default' | 'swarm' | 'chaos';
+export type FaultProfileName = 'none' | 'calm' | 'default' | 'swarm' | 'chaos' | 'trim';
 
 /** Everything that shapes a scenario before events are drawn. */
 export interface SimConfig {
@@ -57,6 +57,37 @@ export interface SimConfig {
   readonly writesPerClientPerSecond: number;
   readonly faultProfile: FaultProfileName;
   readonly faults: FaultRates;
+  /**
+   * How the run reaches delicate states (ADR-017): gateway log retention, state-triggered faults
+   * and fault focus. Absent in older plans: the gateway's simulator defaults, no triggers.
+   */
+  readonly reach?: ReachConfig;
+}
+
+/** Protocol events a fault can be armed on (ADR-017); see `sim/world/triggers.ts`. */
+export type TriggerName =
+  | 'after-snapshot-page'
+  | 'recovery-read'
+  | 'envelope-landed'
+  | 'claim-before-send';
+
+/** Where a run's faults concentrate (swarm): one client, or one short window of the fault phase. */
+export type FaultFocus =
+  | { readonly kind: 'client'; readonly client: number }
+  | { readonly kind: 'window'; readonly fromMs: number; readonly toMs: number };
+
+/** The reach settings of a run (see `SimConfig.reach`). */
+export interface ReachConfig {
+  /** The gateway's `logRetainMax` (flushed entries kept for pulls); absent: the simulator default. */
+  readonly logRetainMax?: number;
+  /** The gateway's `pullDeltasMax` (so snapshots take several pages); absent: the simulator default. */
+  readonly pageDeltasMax?: number;
+  /** Offline periods last between these (ms) instead of the usual outage bounds. */
+  readonly offlineMsMin?: number;
+  readonly offlineMsMax?: number;
+  /** Per protocol event of each kind, during the fault phase: the chance a fault is armed on it. */
+  readonly triggers?: Readonly<Partial<Record<TriggerName, number>>>;
+  readonly focus?: FaultFocus;
 }
 
 /** One scheduled event of a plan. Times are virtual ms from the start of the run. */
@@ -104,6 +135,13 @@ export type PlanEvent =
       readonly atMs: number;
       readonly client: number;
       readonly downMs: number;
+    }
+  | {
+      /** A second sync loop (a second tab) over the client's outbox for `durationMs`. */
+      readonly kind: 'second-loop';
+      readonly atMs: number;
+      readonly client: number;
+      readonly durationMs: number;
     };
 
 /** A complete, replayable scenario. Written to `reports/<seed>-min.json` after shrinking. */
@@ -124,7 +162,13 @@ export type OracleName =
   | 'monotonicity'
   | 'liveness'
   | 'determinism'
-  | 'lake-roundtrip';
+  | 'lake-roundtrip'
+  | 'progress'
+  | 'writes-follow-reads'
+  | 'read-your-writes'
+  | 'monotonic-reads'
+  | 'outbox-claims'
+  | 'redelivery';
 
 /** A broken oracle: which, and what it saw (short, human readable, with ids). */
 export interface Violation {
@@ -152,8 +196,8 @@ export interface RunStats {
   readonly lakeObjects: number;
   readonly virtualMs: number;
   readonly wallMs: number;
-  /** Virtual ms per wall ms. */
-  readonly compression: number;
+  /** Virtual time ÷ wall time: how much faster than real time the run went (0 if unmeasured). */
+  readonly virtualMsPerWallMs: number;
   /**
    * Liveness: virtual ms from the end of the fault phase until every outbox was empty and every
    * replica agreed (checked once per virtual second); `null` if that never happened. Optional:

@@ -222,7 +222,7 @@ describe.skipIf(!docker.available)('S3Adapter against MinIO (testcontainers)', (
 
 /**
  * An S3 server you already run (e.g. `docker compose up` in docker/): set LAKESYNC_S3_ENDPOINT.
- * Bucket LAKESYNC_S3_BUCKET (default lakesync-dev, created by docker/init-minio.sh); credentials
+ * Bucket LAKESYNC_S3_BUCKET (default lakesync, created by docker/init-minio.sh); credentials
  * LAKESYNC_S3_ACCESS_KEY_ID / LAKESYNC_S3_SECRET_ACCESS_KEY (default lakesync / lakesync123).
  */
 const externalEndpoint = process.env.LAKESYNC_S3_ENDPOINT;
@@ -242,7 +242,7 @@ describe.skipIf(!externalReachable)(
     const target: S3Target = {
       config: {
         endpoint: externalEndpoint ?? '',
-        bucket: process.env.LAKESYNC_S3_BUCKET ?? 'lakesync-dev',
+        bucket: process.env.LAKESYNC_S3_BUCKET ?? 'lakesync',
         region: 'us-east-1',
         credentials: {
           accessKeyId: process.env.LAKESYNC_S3_ACCESS_KEY_ID ?? 'lakesync',

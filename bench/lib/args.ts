@@ -27,7 +27,7 @@ Options:
   --quick          tiny inputs and time budgets (a fast pass; figures are not comparable)
   --no-bun         measure under the current runtime only (default: also under Bun, via npx bun)
   --only a,b       run only these suites: delta-id, codec, merge, delta-buffer, gateway-push,
-                   memory, append-growth, simulator
+                   http-push, memory, append-growth, simulator
   --out DIR        write the report files to DIR (default: reports)
   --in-process     run this runtime's suites in this process, not one fresh process per
                    suite (for node --cpu-prof; suites may then affect each other's figures)

@@ -1,6 +1,8 @@
 import { resolveLWW } from '../../src/conflict/lww';
+import { lwwResolver } from '../../src/conflict/resolver';
 import { createRowState, mergeDelta } from '../../src/conflict/row-state';
 import type { RowState } from '../../src/conflict/types';
+import { makeDelta } from '../../src/delta/delta-id';
 import type { RowDelta } from '../../src/delta/types';
 import { generateDeltas, workload } from '../lib/inputs';
 import { consume, measurePair } from '../lib/measure';
@@ -12,19 +14,32 @@ const MERGES_PER_SAMPLE = 10_000;
 const MERGES_PER_SAMPLE_QUICK = 500;
 const PAIRS_PER_SAMPLE = 2_000;
 const PAIRS_PER_SAMPLE_QUICK = 100;
+const BATCH_PAIRS = 100_000;
+const BATCH_PAIRS_QUICK = 2_000;
+/** Every this many pairs of the batch, the newer write carries one column only: a mixed result. */
+const MIXED_EVERY = 10;
 
 /**
  * The conflict core against the floor of storing the same column values in a `Map`:
  * - `mergeDelta` of a stream of deltas into per-row states (fresh states every sample), against
  *   `Map.set` of each delta's column values into a per-row `Map` (`clear` for a DELETE);
  * - `resolveLWW` of two writes to the same row, against `Map.set` of both writes' column values
- *   into a new `Map`. `resolveLWW` returns a new `RowDelta`, so it hashes a fresh `deltaId`.
+ *   into a new `Map`. Every seeded write carries the same two columns, so one side always
+ *   decides and `resolveLWW` returns it without hashing (ADR-009, amended);
+ * - `ConflictResolver.resolve` over a batch of 100k conflicting pairs, one in ten of them a mixed
+ *   result (a fresh `deltaId` hashed), against the same `Map.set` floor.
  */
 export const mergeSuite: Suite = {
   id: 'merge',
   title: 'mergeDelta / resolveLWW',
   async run(context) {
-    return { rows: [await mergeRow(context, this.id), await resolveRow(context, this.id)] };
+    return {
+      rows: [
+        await mergeRow(context, this.id),
+        await resolveRow(context, this.id),
+        await resolverBatchRow(context, this.id),
+      ],
+    };
   },
 };
 
@@ -127,8 +142,86 @@ async function resolveRow(context: SuiteContext, suite: string): Promise<BenchRo
     baseline: measured.baseline,
     ratioText: 'resolveLWW rate ÷ Map.set rate',
     target: atLeast(0.25, '≥ 25 % of the baseline rate'),
-    note: `${pairs.length.toLocaleString('en-GB')} pairs per sample. resolveLWW builds a new RowDelta, so each call includes one deltaId (canonical JSON + SHA-256); the gateway and clients merge with mergeDelta instead.`,
+    note: `${pairs.length.toLocaleString('en-GB')} pairs per sample, ${describeOutcomes(pairs)}. One side deciding is returned as it is (no deltaId hashed); only a mixed result hashes one (ADR-009).`,
   });
+}
+
+async function resolverBatchRow(context: SuiteContext, suite: string): Promise<BenchRow> {
+  const pairCount = context.quick ? BATCH_PAIRS_QUICK : BATCH_PAIRS;
+  const pairs = withMixedPairs(sameRowPairs(pairCount));
+  const resolver = lwwResolver;
+  for (const [local, remote] of pairs) {
+    if (!resolver.resolve(local, remote).ok) throw new Error('the resolver refused a seeded pair');
+  }
+  const measured = await measurePair(
+    {
+      label: 'ConflictResolver.resolve',
+      opsPerSample: pairs.length,
+      run: () => {
+        let resolved = 0;
+        for (const [local, remote] of pairs) if (resolver.resolve(local, remote).ok) resolved++;
+        consume(resolved);
+      },
+    },
+    {
+      label: 'Map.set of both writes',
+      opsPerSample: pairs.length,
+      run: () => {
+        let size = 0;
+        for (const [local, remote] of pairs) {
+          const row = new Map<string, unknown>();
+          for (const change of local.columns) row.set(change.column, change.value);
+          for (const change of remote.columns) row.set(change.column, change.value);
+          size += row.size;
+        }
+        consume(size);
+      },
+    },
+    // A sample is a whole batch (tens of ms), so fewer samples still give a stable median.
+    {
+      ...context.budget,
+      samplesMin: Math.min(context.budget.samplesMin, 5),
+      rounds: Math.min(context.budget.rounds, 3),
+    },
+  );
+  return rowFromQuantities({
+    id: 'conflict.resolver-batch',
+    suite,
+    title: `ConflictResolver over ${pairs.length.toLocaleString('en-GB')} conflicting pairs`,
+    subject: measured.subject,
+    baseline: measured.baseline,
+    ratioText: 'resolve rate ÷ Map.set rate',
+    target: atLeast(0.25, '≥ 25 % of the baseline rate'),
+    note: `One batch of ${pairs.length.toLocaleString('en-GB')} pairs per sample through lwwResolver, ${describeOutcomes(pairs)}.`,
+  });
+}
+
+/**
+ * Every `MIXED_EVERY`-th pair of writes rebuilt so that the newer write carries only its `title`:
+ * the older write's `done` survives, so the result mixes both and hashes a fresh id.
+ */
+function withMixedPairs(pairs: [RowDelta, RowDelta][]): [RowDelta, RowDelta][] {
+  return pairs.map(([local, remote], index) => {
+    if (index % MIXED_EVERY !== 0 || local.op === 'DELETE' || remote.op === 'DELETE')
+      return [local, remote];
+    const columns = remote.columns.filter((change) => change.column === 'title');
+    return [local, makeDelta({ ...remote, columns })];
+  });
+}
+
+/** How many pairs resolve to one side unchanged, one side relabelled, a mixed write. */
+function describeOutcomes(pairs: readonly [RowDelta, RowDelta][]): string {
+  let same = 0;
+  let mixed = 0;
+  for (const [local, remote] of pairs) {
+    const resolved = resolveLWW(local, remote);
+    if (!resolved.ok) continue;
+    const id = resolved.value.deltaId;
+    if (resolved.value === local || resolved.value === remote) same++;
+    else if (id !== local.deltaId && id !== remote.deltaId) mixed++;
+  }
+  const relabelled = pairs.length - same - mixed;
+  return `${same.toLocaleString('en-GB')} decided by one side as it is, ${relabelled.toLocaleString('en-GB')} relabelled (INSERT → UPDATE, same id), ${mixed.toLocaleString('en-GB')} mixed (hashed)`;
 }
 
 /** For each delta, a dense index of its row (first-seen order). */

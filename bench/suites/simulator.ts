@@ -41,6 +41,8 @@ const DELIVERY_SPEC = {
 /** One timed run: what the engine reported and how long `runPlan` took here. */
 interface TimedRun {
   readonly wallMs: number;
+  /** Process CPU time (user + system) during `runPlan`: steadier than wall time on a loaded machine. */
+  readonly cpuMs: number;
   readonly virtualMs: number;
   readonly writes: number;
   readonly deltasPushed: number;
@@ -72,11 +74,14 @@ export const simulatorSuite: Suite = {
 
 async function timedRun(engine: SimEngine, config: SimConfig): Promise<TimedRun> {
   const plan = engine.generatePlan(config);
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   const result = await engine.runPlan(plan);
   const wallMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
   return {
     wallMs,
+    cpuMs: (cpu.user + cpu.system) / 1_000,
     virtualMs: result.stats.virtualMs,
     writes: plan.events.filter((event) => event.kind === 'write').length,
     deltasPushed: result.stats.deltasPushed,
@@ -99,7 +104,7 @@ async function defaultScenarioRows(engine: SimEngine, context: SuiteContext): Pr
   for (const seed of seeds) {
     const run = await timedRun(engine, defaultScenario(engine, seed, context.quick));
     context.log(
-      `  simulator: seed ${seed}: ${Math.round(run.wallMs)} ms wall for ${run.virtualMs} ms virtual`,
+      `  simulator: seed ${seed}: ${Math.round(run.wallMs)} ms wall (${Math.round(run.cpuMs)} ms CPU) for ${run.virtualMs} ms virtual`,
     );
     runs.push(run);
   }
@@ -111,7 +116,7 @@ async function defaultScenarioRows(engine: SimEngine, context: SuiteContext): Pr
   const scenario = context.quick
     ? 'quick scenario: 4 clients, 5 s + 10 s heal'
     : 'defaultSimConfig (20 clients, 60 s faults + 60 s heal, default faults)';
-  const note = `${scenario}; seeds ${seeds.join(', ')} after a warm-up run, the median run shown; wall time is runPlan only; ${health}.`;
+  const note = `${scenario}; seeds ${seeds.join(', ')} after a warm-up run, the median run shown; wall time is runPlan only (that run used ${Math.round(byCompression.cpuMs)} ms of process CPU in ${Math.round(byCompression.wallMs)} ms wall); ${health}.`;
   return [
     rowFromQuantities({
       ...COMPRESSION_SPEC,

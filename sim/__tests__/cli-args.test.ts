@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseArgs, SHRINK_RUNS_MAX_DEFAULT } from '../cli/args';
 import { countSeeds, inShard, parseSeedRange, parseShard, seedsOf } from '../cli/seeds';
+import { FAULT_PROFILE_NAMES } from '../faults/profiles';
 
 function parsed(argv: string[]) {
   const result = parseArgs(argv);
@@ -24,6 +25,7 @@ describe('parseArgs', () => {
       durationMs: null,
       faults: null,
       reportDir: null,
+      summaryJson: null,
       quiet: false,
       lake: 'embedded',
       endpoint: null,
@@ -78,7 +80,25 @@ describe('parseArgs', () => {
     });
     expect(parsed(['--seed', '1', '--lake', 'none']).lake).toBe('none');
     expect(parsed(['--help']).mode).toEqual({ kind: 'help' });
+    expect(parsed(['-h']).mode).toEqual({ kind: 'help' });
     expect(problem(['--bogus', '--help'])).toContain('--bogus');
+  });
+
+  it('reads --merge with several folders and --summary-json', () => {
+    expect(
+      parsed(['--merge', 'a', 'b', 'c/d', '--summary-json', 'm.json', '--quiet']),
+    ).toMatchObject({
+      mode: { kind: 'merge', paths: ['a', 'b', 'c/d'] },
+      summaryJson: 'm.json',
+      quiet: true,
+    });
+    expect(parsed(['--merge=a']).mode).toEqual({ kind: 'merge', paths: ['a'] });
+    expect(parsed(['--seeds', '1..4', '--summary-json=s.json']).summaryJson).toBe('s.json');
+  });
+
+  it('takes a value beginning with a single dash (then judged by the option)', () => {
+    expect(problem(['--seed', '-1'])).toBe("--seed: seed must be a non-negative integer, got '-1'");
+    expect(parsed(['--report', '-out']).reportDir).toBe('-out');
   });
 
   it.each([
@@ -108,7 +128,16 @@ describe('parseArgs', () => {
     [['--duration', '0'], '--duration'],
     [['--duration', '-3'], '--duration'],
     [['--duration', 'ten'], '--duration'],
-    [['--faults', 'loud'], '--faults must be one of none|calm|default|swarm|chaos'],
+    [['--faults', 'loud'], `--faults must be one of ${FAULT_PROFILE_NAMES.join('|')}, got 'loud'`],
+    [['-x'], "unknown option '-x'"],
+    [['--bogus=3'], "unknown option '--bogus'"],
+    [['--', '--seed', '1'], "unexpected argument '--'"],
+    [['--help=1'], 'takes no value'],
+    [['--merge'], '--merge needs a value'],
+    [['--merge', 'a', '--seeds', '1..2'], 'choose one of'],
+    [['--merge', 'a', '--faults', 'chaos'], 'cannot apply to --merge'],
+    [['--seed', '1', '--summary-json', 's.json'], '--summary-json only applies'],
+    [['--seed', '1', 'extra'], "unexpected argument 'extra'"],
     [['--lake', 'minio'], '--lake must be embedded or none'],
     [['--lake', 'none', '--endpoint', 'http://x'], '--lake none'],
     [['--bucket', 'b'], '--bucket needs --endpoint'],

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -74,6 +74,26 @@ describe('the simulator CLI, end to end', () => {
     expect(nodeWorkers.stdout).toContain('2 jobs');
     expect(traceHash(nodeWorkers.stdout)).toBe(traceHash(inline.stdout));
     expect(traceHash(bunWorkers.stdout)).toBe(traceHash(inline.stdout));
+  });
+
+  it('exits 3 when the report cannot be written, after a verdict line that says so', () => {
+    const file = join(reportDir, 'not-a-folder');
+    writeFileSync(file, '');
+    const run = sim('node', [
+      '--seed',
+      '7',
+      '--lake',
+      'none',
+      '--duration',
+      '2',
+      '--quiet',
+      '--report',
+      join(file, 'sub'),
+    ]);
+    expect(run.status).toBe(3);
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toMatch(
+      /^seed 7: every oracle checked holds \(\d+ of \d+, lake-roundtrip not run\); INCOMPLETE: the report was not written$/,
+    );
   });
 
   it('exits 2 on a bad flag, before loading anything', () => {

@@ -23,7 +23,7 @@ const STATS: RunStats = {
   lakeObjects: 12,
   virtualMs: 120_000,
   wallMs: 1_530,
-  compression: 78.43,
+  virtualMsPerWallMs: 78.43,
 };
 
 describe('formatSummaryTable', () => {
@@ -44,7 +44,7 @@ describe('formatSummaryTable', () => {
         '  lake objects            12',
         '  virtual time            120 s',
         '  wall time               1.53 s',
-        '  compression             78.4×',
+        '  virtual ÷ wall time     78.4×',
       ].join('\n'),
     );
   });
@@ -95,8 +95,11 @@ describe('Progress', () => {
     for (nowMs = 0; nowMs <= 30_000; nowMs += 500) progress.update(nowMs, 30_000, 'x');
     progress.finish();
     const lines = sink.text.trimEnd().split('\n');
-    expect(lines.length).toBe(3);
-    expect(lines[0]).toBe('seeds: 3% x');
+    expect(lines.length).toBe(4);
+    expect(lines[0]).toBe('seeds: 3% x …');
+    expect(lines[2]).toBe('seeds: 70% x …');
+    // The log must not read as if the run stopped at the last percentage printed.
+    expect(lines[3]).toBe('seeds: done in 30.5 s wall');
     expect(sink.text).not.toContain('\r');
   });
 
@@ -120,10 +123,12 @@ function outcome(seed: number, fields: Partial<SeedOutcome> = {}): SeedOutcome {
     violationCount: 2,
     crash: null,
     stats: null,
+    coverage: null,
     shrink: null,
     minPlanPath: `/repo/reports/${seed}-min.json`,
     reportPath: null,
     problems: [],
+    command: `npm run sim -- --replay reports/${seed}-min.json`,
     ...fields,
   };
 }
@@ -142,7 +147,7 @@ describe('seeds output', () => {
   it('ends each failing line with the one replay command', () => {
     const shrink = { runs: 3, before: SIZE, after: SIZE };
     expect(failureLine(outcome(12, { shrink }))).toBe(
-      'seed 12 FAIL durability at 61000 ms: delta d1 lost (+1 more) → bun run sim --replay reports/12-min.json',
+      'seed 12 FAIL durability at 61000 ms: delta d1 lost (+1 more) → npm run sim -- --replay reports/12-min.json',
     );
     expect(
       failureLine(
@@ -151,9 +156,10 @@ describe('seeds output', () => {
           firstViolation: null,
           violationCount: 0,
           minPlanPath: null,
+          command: 'npx bun run sim --seed 3 --lake none',
         }),
       ),
-    ).toBe('seed 3 CRASH Error: boom → bun run sim --seed 3');
+    ).toBe('seed 3 CRASH Error: boom → npx bun run sim --seed 3 --lake none');
   });
 
   it('combines trace hashes independently of completion order', () => {

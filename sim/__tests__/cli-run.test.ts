@@ -1,149 +1,11 @@
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/cli';
-import type { CliIo } from '../cli/context';
+import { describe, expect, it } from 'vitest';
 import type { SimEngine } from '../cli/engine';
 import { parsePlan, serialisePlan } from '../cli/plan-file';
 import { healMsFloor } from '../cli/shrink-failure';
-import type { FaultRates, Plan, PlanEvent, RunResult, SimConfig } from '../types';
-
-const RATES: FaultRates = {
-  dropProbability: 0.1,
-  duplicateProbability: 0.1,
-  replyLossProbability: 0.1,
-  latencyMsMin: 1,
-  latencyMsMax: 9,
-  storagePutFailProbability: 0.1,
-  storageLostReplyProbability: 0.1,
-  storageLatencyMsMin: 1,
-  storageLatencyMsMax: 9,
-  partitionsPerRun: 1,
-  clockSkewsPerRun: 1,
-  clockJumpsPerRun: 1,
-  gatewayRestartsPerRun: 1,
-  clientRestartsPerRun: 1,
-  offlinePeriodsPerRun: 1,
-  clockSkewMsMax: 1_000,
-  clockDriftPpmMax: 10,
-};
-
-/**
- * A stand-in engine: seed s makes 3 clients × 20 writes with markers; seeds divisible by 5 put
- * markers X and Y in the plan. A plan fails `convergence` iff it holds both markers, and makes the
- * engine throw iff it holds marker BOOM. The trace hash is a hash of the plan.
- */
-function fakeEngine(seen: Plan[] = [], nondeterministic = false, failEvery = 5): SimEngine {
-  return {
-    defaultSimConfig: (seed: number, overrides: Partial<SimConfig> = {}): SimConfig => ({
-      seed,
-      clients: 3,
-      tables: ['todos'],
-      rowsPerTable: 5,
-      hotRows: 1,
-      durationMs: 10_000,
-      healMs: 10_000,
-      writesPerClientPerSecond: 2,
-      faultProfile: 'default',
-      faults: RATES,
-      ...overrides,
-    }),
-    faultProfile: () => RATES,
-    generatePlan: (config: SimConfig): Plan => {
-      const events: PlanEvent[] = [];
-      for (let index = 0; index < 20 * config.clients; index++) {
-        const special =
-          config.seed % failEvery === 0 ? (index === 7 ? 'X' : index === 41 ? 'Y' : null) : null;
-        const marker = config.seed === 13 && index === 3 ? 'BOOM' : (special ?? `m${index}`);
-        events.push({
-          kind: 'write',
-          atMs: index * 100,
-          client: index % config.clients,
-          op: 'update',
-          table: 'todos',
-          rowId: `r${index % 5}`,
-          values: { marker },
-        });
-      }
-      return { version: 1, seed: config.seed, config, events };
-    },
-    runPlan: async (plan, options = {}): Promise<RunResult> => {
-      seen.push(plan);
-      const markers = plan.events.map((event) =>
-        event.kind === 'write' ? event.values.marker : null,
-      );
-      if (markers.includes('BOOM')) throw new Error('engine exploded');
-      const failing = markers.includes('X') && markers.includes('Y');
-      const totalMs = plan.config.durationMs + plan.config.healMs;
-      options.onProgress?.(totalMs, totalMs);
-      return {
-        ok: !failing,
-        plan,
-        violations: failing
-          ? [{ oracle: 'convergence', message: 'client-1 <b>differs</b>', atMs: totalMs }]
-          : [],
-        traceHash: createHash('sha256')
-          .update(JSON.stringify(plan) + (nondeterministic ? String(seen.length) : ''))
-          .digest('hex')
-          .slice(0, 32),
-        stats: {
-          clients: plan.config.clients,
-          ops: plan.events.length,
-          deltasPushed: 0,
-          deltasPulled: 0,
-          messagesSent: 0,
-          duplicatesDelivered: 0,
-          messagesDropped: 0,
-          repliesLost: 0,
-          partitions: 0,
-          gatewayRestarts: 0,
-          clientRestarts: 0,
-          clockSkewMsMax: 0,
-          flushes: 1,
-          flushFailures: 0,
-          lakeObjects: 0,
-          virtualMs: totalMs,
-          wallMs: 0,
-          compression: 0,
-        },
-        timeline: [{ atMs: 0, lane: 'gateway', kind: 'start', detail: '<script>x</script>' }],
-        coverage: {},
-        lakeObjects: new Map(),
-      };
-    },
-  };
-}
-
-const root = mkdtempSync(join(tmpdir(), 'lakesync-cli-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-let runCount = 0;
-
-async function run(argv: string[], engine: SimEngine | null = fakeEngine()) {
-  const dir = join(root, `run-${runCount++}`);
-  let stdout = '';
-  let stderr = '';
-  let nowMs = 0;
-  const io: CliIo = {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { isTTY: false, write: (text: string) => (stderr += text) },
-    env: {},
-    cwd: dir,
-    freshSeed: () => 4242,
-    wallNowMs: () => (nowMs += 7),
-  };
-  const loadEngine = async () =>
-    engine === null
-      ? { ok: false as const, error: 'the simulation engine is not yet implemented' }
-      : { ok: true as const, value: engine };
-  const status = await runCli(argv, io, {
-    loadEngine,
-    minPlanDir: join(dir, 'reports'),
-    defaultReportDir: join(dir, 'reports', 'sim'),
-  });
-  return { status, stdout, stderr, dir };
-}
+import type { Plan } from '../types';
+import { fakeEngine, ORACLES_CHECKED, RATES, root, run } from './cli-harness';
 
 describe('runCli with a stand-in engine', () => {
   it('passes a seed: exit 0, summary table, trace hash line, report files', async () => {
@@ -160,7 +22,10 @@ describe('runCli with a stand-in engine', () => {
   it('draws a fresh seed only when none is given, and prints it', async () => {
     const { status, stdout } = await run(['--lake', 'none', '--quiet']);
     expect(status).toBe(0);
-    expect(stdout).toContain('seed: 4242 (fresh; rerun with --seed 4242)');
+    expect(stdout).toContain('seed: 4242 (fresh; rerun with: bun run sim --seed 4242 --lake none)');
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe(
+      `seed 4242: every oracle holds (${ORACLES_CHECKED} of ${ORACLES_CHECKED}, lake-roundtrip not run)`,
+    );
     expect(stdout).not.toContain('summary');
   });
 
@@ -170,7 +35,9 @@ describe('runCli with a stand-in engine', () => {
     expect(stdout).toContain('FAIL convergence at 20000 ms: client-1 <b>differs</b>');
     expect(stdout).toMatch(/shrunk in \d+ runs: 3 clients, 60 events .* → 2 clients, 2 events/);
     expect(stdout.match(/bun run sim --replay/g)).toHaveLength(1);
-    expect(stdout).toContain('\nbun run sim --replay reports/10-min.json\n');
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe(
+      `seed 10: FAIL convergence at 20,000 ms, 1 of ${ORACLES_CHECKED} oracles broken → bun run sim --replay reports/10-min.json`,
+    );
     const minimal = parsePlan(
       JSON.parse(readFileSync(join(dir, 'reports', '10-min.json'), 'utf8')),
     );
@@ -209,7 +76,7 @@ describe('runCli with a stand-in engine', () => {
     expect(stdout).toMatch(
       /FAIL determinism at 20000 ms: the same plan gave trace hash [0-9a-f]+, then [0-9a-f]+/,
     );
-    expect(stdout).toContain('\nbun run sim --replay reports/8-min.json\n');
+    expect(stdout).toMatch(/→ bun run sim --replay reports\/8-min.json\n$/);
   });
 
   it('rejects a malformed plan file with exit 2', async () => {
@@ -228,7 +95,9 @@ describe('runCli with a stand-in engine', () => {
     expect(stdout).not.toContain('trace hash:');
     const minimal = JSON.parse(readFileSync(join(dir, 'reports', '13-min.json'), 'utf8')) as Plan;
     expect(minimal.events).toHaveLength(1);
-    expect(stdout).toContain('\nbun run sim --replay reports/13-min.json\n');
+    expect(stdout).toMatch(
+      /\nseed 13: CRASH, the engine threw Error: engine exploded → bun run sim --replay reports\/13-min.json\n$/,
+    );
   });
 
   it('runs a seed range: one line per failing seed in order, a tally, a combined hash, exit 1', async () => {
@@ -285,7 +154,7 @@ describe('runCli with a stand-in engine', () => {
   it('exits 2 on bad usage and 0 on --help', async () => {
     const bad = await run(['--seeds', '3..1']);
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('run with --help');
+    expect(bad.stderr).toContain('run bun run sim --help for usage');
     const help = await run(['--help']);
     expect(help.status).toBe(0);
     expect(help.stdout).toContain('--shard i/n');

@@ -2,12 +2,21 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { checkXml } from '../../bench/__tests__/svg-check';
+import { rowCatalogue } from '../../bench/lib/report-markdown';
+import { renderSvg, wrapText } from '../../bench/lib/report-svg';
+import type { BenchReport } from '../../bench/lib/types';
+import { REPO_ROOT } from '../cli/paths';
 import { escapeHtml } from '../report/escape';
+import { eventFilterCss, indexEvents } from '../report/event-list';
+import { assignMarks, groupOf, MARK_GROUPS, markSvg, shapePath } from '../report/event-marks';
 import { renderRunReport, runResultJson } from '../report/html-report';
+import { renderMergedReport } from '../report/merge-html';
+import { oracleNames, oracleTally } from '../report/oracle-catalogue';
 import { groupDigits, summaryRows } from '../report/summary-rows';
 import { faultBands, phaseScale, TIMELINE_MARKS_MAX } from '../report/timeline-svg';
 import { writeRunReport } from '../report/write-report';
-import type { FaultRates, Plan, RunResult, TimelineEvent } from '../types';
+import type { FaultRates, OracleName, Plan, RunResult, TimelineEvent } from '../types';
 
 const RATES: FaultRates = {
   dropProbability: 0.1,
@@ -87,7 +96,7 @@ function sampleResult(overrides: Partial<RunResult> = {}, timeline?: TimelineEve
       lakeObjects: 7,
       virtualMs: 15_000,
       wallMs: 412,
-      compression: 36.41,
+      virtualMsPerWallMs: 36.41,
     },
     timeline: timeline ?? [
       { atMs: 100, lane: 'client-0', kind: 'write', detail: 'insert todos/r1' },
@@ -193,7 +202,9 @@ describe('renderRunReport', () => {
       replayCommand: 'x',
       lakeChecked: true,
     });
-    expect((long.match(/<circle class="mark/g) ?? []).length).toBe(TIMELINE_MARKS_MAX);
+    expect((long.match(/class="mark k/g) ?? []).length).toBe(TIMELINE_MARKS_MAX);
+    // The event list is not capped: every event the timeline kept is listed.
+    expect((long.match(/<tr class="k/g) ?? []).length).toBe(TIMELINE_MARKS_MAX * 3);
     expect(long).toContain('every oracle holds');
     expect(unbalancedTags(long)).toEqual([]);
   });
@@ -248,7 +259,8 @@ describe('summary rows', () => {
     expect(rows.get('flushes')).toBe('9 (2 failed)');
     expect(rows.get('virtual time')).toBe('15 s');
     expect(rows.get('wall time')).toBe('0.41 s');
-    expect(rows.get('compression')).toBe('36.4×');
+    expect(rows.get('virtual ÷ wall time')).toBe('36.4×');
+    expect(rows.has('compression')).toBe(false);
     expect(rows.has('settled after heal')).toBe(false);
     const settled = (settledAfterHealMs: number | null) =>
       summaryRows({ ...sampleResult().stats, settledAfterHealMs }).find(
@@ -291,3 +303,269 @@ describe('writeRunReport', () => {
     expect(blocked.ok).toBe(false);
   });
 });
+
+/** Every event kind the simulator emits today (writes, faults, lifecycle, checks). */
+const KINDS_TODAY = [
+  'write:insert',
+  'write:update',
+  'write:delete',
+  'write-skipped',
+  'write-refused',
+  'drop',
+  'duplicate',
+  'reply-loss',
+  'partition',
+  'offline',
+  'put',
+  'storage-put-fail',
+  'storage-lost-reply',
+  'storage-read-fail',
+  'slow-storage',
+  'gateway-restart',
+  'client-restart',
+  'crashed',
+  'opened',
+  'open-failed',
+  'clock-skew',
+  'clock-jump',
+  'phase',
+  'settled',
+  'violation:convergence',
+  'violation:monotonicity',
+];
+
+describe('event marks', () => {
+  it('gives each of the 22+ kinds its own (shape, colour), grouped as the legend shows them', () => {
+    const marks = assignMarks([...KINDS_TODAY, 'tab-takeover', 'cohort-burst', 'zzz']);
+    const pairs = [...marks.values()].map((mark) => `${mark.shape} ${mark.colour}`);
+    expect(new Set(pairs).size).toBe(marks.size);
+    expect(marks.size).toBe(KINDS_TODAY.length + 3);
+    const group = (kind: string) => marks.get(kind)?.group;
+    expect(['write:insert', 'write-refused'].map(group)).toEqual(['writes', 'writes']);
+    expect(['drop', 'reply-loss', 'partition'].map(group)).toEqual([
+      'network',
+      'network',
+      'network',
+    ]);
+    expect(['storage-put-fail', 'put'].map(group)).toEqual(['storage', 'storage']);
+    expect(['crashed', 'gateway-restart', 'client-restart'].map(group)).toEqual([
+      'node lifecycle',
+      'node lifecycle',
+      'node lifecycle',
+    ]);
+    expect(['clock-skew', 'clock-jump'].map(group)).toEqual(['clocks', 'clocks']);
+    expect(group('violation:convergence')).toBe('checks');
+    // The five kinds the old palette drew all in cyan now differ.
+    const once = ['crashed', 'gateway-restart', 'reply-loss', 'storage-put-fail', 'write:delete'];
+    expect(new Set(once.map((kind) => JSON.stringify(marks.get(kind)))).size).toBe(5);
+    expect(groupOf('tab-takeover')).toBe('node lifecycle');
+    expect(groupOf('zzz')).toBe('other');
+    expect(MARK_GROUPS).toContain(group('zzz'));
+  });
+
+  it('is deterministic whatever order the kinds come in', () => {
+    const forward = assignMarks(KINDS_TODAY);
+    const backward = assignMarks([...KINDS_TODAY].reverse());
+    expect([...backward].sort()).toEqual([...forward].sort());
+  });
+
+  it('draws well-formed shapes', () => {
+    for (const shape of [
+      'square',
+      'diamond',
+      'triangle',
+      'plus',
+      'cross',
+      'star',
+      'hexagon',
+    ] as const) {
+      expect(shapePath(shape, 10, 10, 4)).toMatch(/^M[\d. L-]+Z$/);
+    }
+    expect(markSvg({ group: 'writes', shape: 'circle', colour: '#123456' }, 1, 2, 3)).toBe(
+      '<circle cx="1" cy="2" r="3" fill="#123456"/>',
+    );
+  });
+});
+
+describe('the event list and its filters', () => {
+  const timeline: TimelineEvent[] = KINDS_TODAY.map((kind, index) => ({
+    atMs: index * 100,
+    lane: index % 3 === 0 ? 'gateway' : `client-${index % 2}`,
+    kind,
+    detail: `d${index}`,
+  }));
+  const html = renderRunReport({
+    result: sampleResult({}, timeline),
+    replayCommand: 'npm run sim -- --replay reports/7-min.json',
+    lakeChecked: false,
+  });
+
+  it('lists every event with its kind and node classes, and a legend grouped by area', () => {
+    expect((html.match(/<tr class="k\d+ l\d+">/g) ?? []).length).toBe(timeline.length);
+    const titles = [...html.matchAll(/<span class="legend-title">([^<]*)<\/span>/g)].map(
+      (match) => match[1],
+    );
+    expect(titles).toEqual([
+      'writes',
+      'network',
+      'storage',
+      'node lifecycle',
+      'clocks',
+      'checks',
+      'node',
+    ]);
+    expect((html.match(/<input type="checkbox" id="fk\d+" checked\/>/g) ?? []).length).toBe(
+      KINDS_TODAY.length,
+    );
+    expect(html).toContain('<input type="radio" name="lane" id="fl-all" checked/>');
+    expect(unbalancedTags(html)).toEqual([]);
+    expect(html).not.toContain('<script');
+  });
+
+  it('filters by kind and by node with CSS alone', () => {
+    const lanes = ['faults', 'gateway', 'lake', 'client-0', 'client-1'];
+    const index = indexEvents(timeline, lanes);
+    const css = eventFilterCss(index);
+    const insert = index.kindClass('write:insert');
+    expect(css).toContain(`body:has(#f${insert}:not(:checked)) .${insert} { display: none; }`);
+    const client = index.laneClass('client-1');
+    expect(css).toContain(
+      `body:has(#f${client}:checked) #event-list tbody tr:not(.${client}) { display: none; }`,
+    );
+    expect(html).toContain(css);
+  });
+
+  it('leads a failing report with its first violation and the replay command', () => {
+    const failing = renderRunReport({
+      result: sampleResult({
+        violations: [
+          { oracle: 'durability', message: 'delta d9 lost', atMs: 4_000 },
+          { oracle: 'convergence', message: 'client-1 differs', atMs: 15_000 },
+        ],
+      }),
+      replayCommand: 'npm run sim -- --replay reports/7-min.json',
+      lakeChecked: false,
+    });
+    const first = failing.indexOf('id="first-violation"');
+    expect(first).toBeGreaterThan(0);
+    expect(first).toBeLessThan(failing.indexOf('id="parameters"'));
+    expect(failing).toContain('First violation: durability at 4,000 ms');
+    expect(failing.slice(first, failing.indexOf('id="parameters"'))).toContain(
+      'npm run sim -- --replay reports/7-min.json',
+    );
+    // In the oracle table the failing oracles come first, in the order of their violations.
+    const durability = failing.indexOf('<th>durability</th>');
+    const convergence = failing.indexOf('<th>convergence</th>');
+    const idempotency = failing.indexOf('<th>idempotency</th>');
+    expect(durability).toBeLessThan(convergence);
+    expect(convergence).toBeLessThan(idempotency);
+    const passing = renderRunReport({
+      result: sampleResult({ ok: true, violations: [] }),
+      replayCommand: 'x',
+      lakeChecked: false,
+    });
+    expect(passing).not.toContain('id="first-violation"');
+  });
+});
+
+describe('oracles and coverage without a fixed list', () => {
+  it('lists, counts and describes an oracle the report has never heard of', () => {
+    const unknown = 'reads-follow-writes' as OracleName;
+    const result = sampleResult({
+      violations: [{ oracle: unknown, message: 'client-0 wrote below what it read', atMs: 10 }],
+    });
+    expect(oracleNames(result)).toContain(unknown);
+    expect(oracleTally(result, false).failed).toEqual([unknown]);
+    const html = renderRunReport({ result, replayCommand: 'x', lakeChecked: false });
+    expect(html).toMatch(/<span class="fail">FAIL<\/span><\/td><th>reads-follow-writes<\/th>/);
+    expect(html).toContain('First violation: reads-follow-writes');
+  });
+
+  it('shows every coverage entry the engine reports, new kinds included', () => {
+    const html = renderRunReport({
+      result: sampleResult({
+        coverage: { 'tab-takeover': { fault: 0, heal: 0 }, partition: { fault: 2, heal: 0 } },
+      }),
+      replayCommand: 'x',
+      lakeChecked: false,
+    });
+    expect(html).toContain('<th>tab-takeover</th><td class="num zero">0</td>');
+  });
+
+  it('renders a merged report with any oracle and coverage names, escaped', () => {
+    const merged = renderMergedReport(
+      {
+        groups: [
+          {
+            name: 'faults=chaos clients=default duration=default',
+            shards: ['1/2'],
+            missingShards: ['2/2'],
+            seedsTotal: 10,
+            seedsRun: 5,
+            passed: 4,
+            wallMs: 1_000,
+            traceHash: 'abc',
+            failures: [
+              {
+                seed: 3,
+                oracle: `x${SCRIPT}`,
+                atMs: 5,
+                message: 'm',
+                command: 'npm run sim -- --replay reports/3-min.json',
+              },
+            ],
+            slowest: { seed: 3, wallMs: 400 },
+          },
+        ],
+        coverage: { 'new-fault': { fault: 0, heal: 1 } },
+        failuresByOracle: { [`x${SCRIPT}`]: 1 },
+        problems: ['shards 2/2 missing'],
+      },
+      'merged 1 summaries: 1 of 5 seeds FAIL',
+    );
+    expect(merged).not.toContain('<script');
+    expect(merged).toContain('missing 2/2');
+    expect(merged).toContain('<th>new-fault</th><td class="num zero">0</td><td class="num">1</td>');
+    expect(unbalancedTags(merged)).toEqual([]);
+  });
+});
+
+describe('reports/bench.svg', () => {
+  const report = JSON.parse(
+    readFileSync(join(REPO_ROOT, 'reports', 'bench.json'), 'utf8'),
+  ) as BenchReport;
+  const svg = renderSvg(report);
+
+  it('is what the report writer makes of reports/bench.json, well formed', () => {
+    expect(readFileSync(join(REPO_ROOT, 'reports', 'bench.svg'), 'utf8')).toBe(svg);
+    expect(checkXml(svg).problems).toEqual([]);
+  });
+
+  it('cuts no label: every title and target is drawn in full, no ellipsis', () => {
+    expect(svg).not.toContain('…');
+    const drawn = [...svg.matchAll(/<text [^>]*>((?:<tspan[^>]*>[^<]*<\/tspan>)+)<\/text>/g)].map(
+      (match) =>
+        [...(match[1] ?? '').matchAll(/<tspan[^>]*>([^<]*)<\/tspan>/g)]
+          .map((span) => span[1])
+          .join(' '),
+    );
+    for (const row of rowCatalogue(report)) {
+      expect(drawn).toContain(escapeXmlText(row.title));
+      expect(drawn).toContain(escapeXmlText(`target ${row.target.text}`));
+    }
+  });
+
+  it('wraps at spaces and splits only words longer than a line', () => {
+    expect(wrapText('Append cost at 1,000,000 vs empty', 12)).toEqual([
+      'Append cost',
+      'at 1,000,000',
+      'vs empty',
+    ]);
+    expect(wrapText('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);
+    expect(wrapText('', 4)).toEqual(['']);
+  });
+});
+
+function escapeXmlText(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}

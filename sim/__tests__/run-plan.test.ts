@@ -193,8 +193,10 @@ describe('runPlan catches a sabotaged gateway', () => {
         }),
     });
     const oracles = result.violations.map((violation) => violation.oracle);
-    expect(oracles[0]).toBe('liveness');
-    expect(result.violations[0]?.message).toMatch(
+    // Root cause first (ADR-017): safety violations lead, "did not settle" comes last.
+    expect(oracles[oracles.length - 1]).toBe('liveness');
+    expect(oracles[0]).not.toBe('liveness');
+    expect(result.violations.find((v) => v.oracle === 'liveness')?.message).toMatch(
       /did not settle within healMs=45000 ms; last seen at \d+ ms: /,
     );
     expect(oracles).toContain('durability');

@@ -1,4 +1,6 @@
+import { type ParseArgsConfig, parseArgs as tokenise } from 'node:util';
 import { Err, Ok, type Result } from '../../src/result/result';
+import { FAULT_PROFILE_NAMES } from '../faults/profiles';
 import type { FaultProfileName } from '../types';
 import { parseSeed, parseSeedRange, parseShard, type SeedRange, type Shard } from './seeds';
 
@@ -7,7 +9,9 @@ export type RunMode =
   | { readonly kind: 'help' }
   | { readonly kind: 'seed'; readonly seed: number | null }
   | { readonly kind: 'seeds'; readonly range: SeedRange }
-  | { readonly kind: 'replay'; readonly file: string };
+  | { readonly kind: 'replay'; readonly file: string }
+  /** Merge the sweep summaries (`--summary-json` files) found in these folders or files. */
+  | { readonly kind: 'merge'; readonly paths: readonly string[] };
 
 /** Where the lake goes after the checks pass: a real S3 server, or nowhere. */
 export type LakeMode = 'embedded' | 'none';
@@ -21,6 +25,8 @@ export interface CliOptions {
   readonly durationMs: number | null;
   readonly faults: FaultProfileName | null;
   readonly reportDir: string | null;
+  /** `--summary-json FILE`: the machine-readable summary of a sweep (or of a merge). */
+  readonly summaryJson: string | null;
   readonly quiet: boolean;
   readonly lake: LakeMode;
   readonly endpoint: string | null;
@@ -35,36 +41,49 @@ export const DURATION_SECONDS_MAX = 86_400;
 export const SHRINK_RUNS_MAX_LIMIT = 100_000;
 /** Default budget of the shrinker, in runs of the failing plan. */
 export const SHRINK_RUNS_MAX_DEFAULT = 300;
+/** Most folders or files one `--merge` reads. */
+export const MERGE_PATHS_MAX = 10_000;
 
-const FAULT_PROFILES: readonly FaultProfileName[] = ['none', 'calm', 'default', 'swarm', 'chaos'];
-const VALUE_FLAGS = new Set([
-  '--seed',
-  '--seeds',
-  '--jobs',
-  '--shard',
-  '--clients',
-  '--duration',
-  '--faults',
-  '--replay',
-  '--report',
-  '--lake',
-  '--endpoint',
-  '--bucket',
-  '--shrink-runs',
-]);
-const BOOLEAN_FLAGS = new Set(['--quiet', '--help', '-h']);
+const FAULT_PROFILES: readonly FaultProfileName[] = FAULT_PROFILE_NAMES;
+
+/** Every option, as `node:util` `parseArgs` describes them. */
+const OPTIONS = {
+  seed: { type: 'string' },
+  seeds: { type: 'string' },
+  replay: { type: 'string' },
+  merge: { type: 'string' },
+  jobs: { type: 'string' },
+  shard: { type: 'string' },
+  clients: { type: 'string' },
+  duration: { type: 'string' },
+  faults: { type: 'string' },
+  report: { type: 'string' },
+  'summary-json': { type: 'string' },
+  lake: { type: 'string' },
+  endpoint: { type: 'string' },
+  bucket: { type: 'string' },
+  'shrink-runs': { type: 'string' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+type OptionName = keyof typeof OPTIONS;
+
+/** Flag name → value (`''` for a boolean that was given), `--` names as typed. */
+type Flags = ReadonlyMap<string, string>;
 
 /**
- * Parses the simulator's arguments (`--flag value` or `--flag=value`). Never throws: an unknown
- * flag, a missing or malformed value, a repeated flag or a contradictory combination gives `Err`
- * with a message fit to print before exiting with status 2.
+ * Parses the simulator's arguments (`--flag value` or `--flag=value`) with `node:util`
+ * `parseArgs`, then checks them. Never throws: an unknown flag, a missing or malformed value, a
+ * repeated flag or a contradictory combination gives `Err` with a message fit to print before
+ * exiting with status 2. Bare words are accepted only after `--merge` (its further folders).
  */
 export function parseArgs(argv: readonly string[]): Result<CliOptions, string> {
   const given = collectFlags(argv);
   if (!given.ok) return given;
-  const flags = given.value;
-  if (flags.has('--help') || flags.has('-h')) return Ok({ ...defaults(), mode: { kind: 'help' } });
-  const mode = parseMode(flags);
+  const { flags, extraPaths } = given.value;
+  if (flags.has('--help')) return Ok({ ...defaults(), mode: { kind: 'help' } });
+  const mode = parseMode(flags, extraPaths);
   if (!mode.ok) return mode;
   const numbers = parseNumbers(flags);
   if (!numbers.ok) return numbers;
@@ -81,6 +100,7 @@ export function parseArgs(argv: readonly string[]): Result<CliOptions, string> {
     mode: mode.value,
     faults: (faults as FaultProfileName | undefined) ?? null,
     reportDir: nonEmpty(flags.get('--report')),
+    summaryJson: nonEmpty(flags.get('--summary-json')),
     quiet: flags.has('--quiet'),
     lake,
     endpoint: nonEmpty(flags.get('--endpoint')),
@@ -99,6 +119,7 @@ function defaults(): CliOptions {
     durationMs: null,
     faults: null,
     reportDir: null,
+    summaryJson: null,
     quiet: false,
     lake: 'embedded',
     endpoint: null,
@@ -107,41 +128,53 @@ function defaults(): CliOptions {
   };
 }
 
-function collectFlags(argv: readonly string[]): Result<Map<string, string>, string> {
+/**
+ * Tokenises with `parseArgs` (non-strict, so that every problem gets this CLI's own one-line
+ * message) and checks each token: known, given once, a value for value flags and none for
+ * switches. Bare words after `--merge` are its further paths.
+ */
+function collectFlags(
+  argv: readonly string[],
+): Result<{ flags: Flags; extraPaths: string[] }, string> {
+  const { tokens } = tokenise({
+    args: [...argv],
+    options: OPTIONS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
   const flags = new Map<string, string>();
-  for (let position = 0; position < argv.length; position++) {
-    const argument = argv[position] ?? '';
-    const equals = argument.indexOf('=');
-    const name = argument.startsWith('--') && equals > 0 ? argument.slice(0, equals) : argument;
-    let value = equals > 0 && name !== argument ? argument.slice(equals + 1) : null;
-    if (!VALUE_FLAGS.has(name) && !BOOLEAN_FLAGS.has(name)) {
-      return Err(
-        argument.startsWith('-')
-          ? `unknown option '${name}'`
-          : `unexpected argument '${argument}' (options start with --)`,
-      );
+  const extraPaths: string[] = [];
+  for (const token of tokens) {
+    if (token.kind === 'option-terminator') return Err(`unexpected argument '--'`);
+    if (token.kind === 'positional') {
+      if (!flags.has('--merge'))
+        return Err(`unexpected argument '${token.value}' (options start with --)`);
+      extraPaths.push(token.value);
+      continue;
     }
+    const known = Object.hasOwn(OPTIONS, token.name);
+    if (!known) return Err(`unknown option '${token.rawName}'`);
+    const name = `--${token.name}`;
     if (flags.has(name)) return Err(`option ${name} given more than once`);
-    if (BOOLEAN_FLAGS.has(name)) {
-      if (value !== null) return Err(`option ${name} takes no value`);
+    if (OPTIONS[token.name as OptionName].type === 'boolean') {
+      if (token.value !== undefined) return Err(`option ${name} takes no value`);
       flags.set(name, '');
       continue;
     }
-    if (value === null) {
-      const next = argv[position + 1];
-      if (next === undefined || next.startsWith('--')) return Err(`option ${name} needs a value`);
-      value = next;
-      position++;
+    const value = token.value;
+    if (value === undefined || (!token.inlineValue && value.startsWith('--'))) {
+      return Err(`option ${name} needs a value`);
     }
     flags.set(name, value);
   }
-  return Ok(flags);
+  return Ok({ flags, extraPaths });
 }
 
-function parseMode(flags: ReadonlyMap<string, string>): Result<RunMode, string> {
-  const chosen = ['--seed', '--seeds', '--replay'].filter((flag) => flags.has(flag));
+function parseMode(flags: Flags, extraPaths: readonly string[]): Result<RunMode, string> {
+  const chosen = ['--seed', '--seeds', '--replay', '--merge'].filter((flag) => flags.has(flag));
   if (chosen.length > 1)
-    return Err(`choose one of --seed, --seeds and --replay (got ${chosen.join(', ')})`);
+    return Err(`choose one of --seed, --seeds, --replay and --merge (got ${chosen.join(', ')})`);
   const seedText = flags.get('--seed');
   if (seedText !== undefined) {
     const seed = parseSeed(seedText);
@@ -156,6 +189,14 @@ function parseMode(flags: ReadonlyMap<string, string>): Result<RunMode, string> 
   if (file !== undefined) {
     return file === '' ? Err('--replay needs a plan file') : Ok({ kind: 'replay', file });
   }
+  const first = flags.get('--merge');
+  if (first !== undefined) {
+    const paths = [first, ...extraPaths];
+    if (paths.some((path) => path === '')) return Err('--merge needs folders or summary files');
+    if (paths.length > MERGE_PATHS_MAX)
+      return Err(`--merge reads at most ${MERGE_PATHS_MAX} folders or files`);
+    return Ok({ kind: 'merge', paths });
+  }
   return Ok({ kind: 'seed', seed: null });
 }
 
@@ -164,7 +205,7 @@ type NumericOptions = Pick<
   'jobs' | 'shard' | 'clients' | 'durationMs' | 'shrinkRunsMax'
 >;
 
-function parseNumbers(flags: ReadonlyMap<string, string>): Result<NumericOptions, string> {
+function parseNumbers(flags: Flags): Result<NumericOptions, string> {
   const jobs = optionalInteger(flags, '--jobs', 1, JOBS_MAX);
   if (!jobs.ok) return jobs;
   const clients = optionalInteger(flags, '--clients', 1, CLIENTS_MAX);
@@ -186,7 +227,7 @@ function parseNumbers(flags: ReadonlyMap<string, string>): Result<NumericOptions
 }
 
 function optionalInteger(
-  flags: ReadonlyMap<string, string>,
+  flags: Flags,
   flag: string,
   min: number,
   max: number,
@@ -214,16 +255,36 @@ function parseDuration(text: string | undefined): Result<number | null, string> 
     : Ok(durationMs);
 }
 
-function contradiction(options: CliOptions, flags: ReadonlyMap<string, string>): string | null {
+/** Flags that only shape runs, which `--merge` does not do. */
+const RUN_ONLY_FLAGS = [
+  '--jobs',
+  '--shard',
+  '--clients',
+  '--duration',
+  '--faults',
+  '--lake',
+  '--endpoint',
+  '--bucket',
+  '--shrink-runs',
+];
+
+function contradiction(options: CliOptions, flags: Flags): string | null {
   const { mode } = options;
   if (mode.kind === 'replay') {
     const fixed = ['--clients', '--duration', '--faults'].filter((flag) => flags.has(flag));
     if (fixed.length > 0)
       return `${fixed.join(', ')} cannot change a replayed plan (the plan fixes them)`;
   }
+  if (mode.kind === 'merge') {
+    const misplaced = RUN_ONLY_FLAGS.filter((flag) => flags.has(flag));
+    if (misplaced.length > 0)
+      return `${misplaced.join(', ')} cannot apply to --merge (it runs nothing)`;
+  }
   if (mode.kind !== 'seeds' && options.shard !== null)
     return '--shard only applies to --seeds A..B';
   if (mode.kind !== 'seeds' && options.jobs !== null) return '--jobs only applies to --seeds A..B';
+  if (mode.kind !== 'seeds' && mode.kind !== 'merge' && options.summaryJson !== null)
+    return '--summary-json only applies to --seeds A..B and --merge';
   if (options.lake === 'none' && (options.endpoint !== null || options.bucket !== null)) {
     return '--endpoint and --bucket need --lake embedded (the default), not --lake none';
   }

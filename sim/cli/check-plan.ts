@@ -139,6 +139,6 @@ export function failsWith(outcome: RunOutcome, signature: FailureSignature): boo
 
 function withWallTime(result: RunResult, wallMs: number): RunResult {
   if (result.stats.wallMs > 0) return result;
-  const compression = wallMs > 0 ? result.stats.virtualMs / wallMs : 0;
-  return { ...result, stats: { ...result.stats, wallMs, compression } };
+  const virtualMsPerWallMs = wallMs > 0 ? result.stats.virtualMs / wallMs : 0;
+  return { ...result, stats: { ...result.stats, wallMs, virtualMsPerWallMs } };
 }

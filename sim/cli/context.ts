@@ -1,5 +1,6 @@
 import type { CliOptions } from './args';
 import type { SimEngine } from './engine';
+import { DEFAULT_INVOCATION, type Invocation } from './invocation';
 import type { ProgressSink } from './progress';
 
 /** A text stream the CLI prints to. */
@@ -20,6 +21,8 @@ export interface CliIo {
   readonly freshSeed: () => number;
   /** Wall milliseconds, for progress and wall-time figures only. */
   readonly wallNowMs: () => number;
+  /** How the simulator was started, for the commands it prints (default `bun run sim`). */
+  readonly invocation?: Invocation;
 }
 
 /** What one invocation works with once its arguments and the engine are loaded. */
@@ -34,6 +37,11 @@ export interface CliContext {
 }
 
 /** Prints `text` and a newline to stdout. */
-export function say(context: CliContext, text: string): void {
+export function say(context: Pick<CliContext, 'io'>, text: string): void {
   context.io.stdout.write(`${text}\n`);
+}
+
+/** How the simulator was started (`io.invocation`, else `bun run sim`). */
+export function invocationOf(context: Pick<CliContext, 'io'>): Invocation {
+  return context.io.invocation ?? DEFAULT_INVOCATION;
 }

@@ -1,7 +1,6 @@
 import { Ok, type Result } from '../../src/result/result';
 import { writeRunReport } from '../report/write-report';
 import type { RunOutcome } from './check-plan';
-import { replayCommand } from './paths';
 import type { ShrunkFailure } from './shrink-failure';
 
 /** Where a report goes and what it says about reproducing the run. */
@@ -10,8 +9,8 @@ export interface OutcomeReportOptions {
   readonly lakeChecked: boolean;
   /** The shrunk failure, if the run failed; its replay command then goes in the report. */
   readonly shrunk: ShrunkFailure | null;
-  /** The command that reruns a run that was not shrunk (e.g. `bun run sim --seed 7`). */
-  readonly rerunCommand: string;
+  /** The one command that reproduces the run (its replay or rerun), shown in the replay box. */
+  readonly command: string;
 }
 
 /**
@@ -35,10 +34,9 @@ export function writeOutcomeReport(
           after: shrunk.report.after,
           planPath: shrunk.planPath,
         };
-  const command = shrunk === null ? options.rerunCommand : replayCommand(result.plan.seed);
   const written = writeRunReport(options.reportDir, {
     result,
-    replayCommand: command,
+    replayCommand: options.command,
     shrink,
     lakeChecked: options.lakeChecked,
   });

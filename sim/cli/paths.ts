@@ -1,5 +1,6 @@
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { commandLine, DEFAULT_INVOCATION, type Invocation } from './invocation';
 
 /** The repository root (the folder holding `sim/`), whatever the current directory. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -11,16 +12,55 @@ export const MIN_PLAN_DIR = join(REPO_ROOT, 'reports');
 export const DEFAULT_REPORT_DIR = join(REPO_ROOT, 'reports', 'sim');
 
 /**
- * The one command that replays the minimal plan of `seed`, exactly as printed on a violation.
- * The path is relative to the repository root, where `bun run` executes package scripts.
+ * A plan path as a replay command should name it: relative to the repository root when below it
+ * (`--replay` looks there when the path does not exist from the current folder, and package
+ * scripts run there), else relative to `cwd` when below that, else absolute.
  */
-export function replayCommand(seed: number): string {
-  return `bun run sim --replay reports/${seed}-min.json`;
+export function planPathForCommand(planPath: string, cwd: string): string {
+  for (const base of [REPO_ROOT, cwd]) {
+    const below = relative(base, planPath);
+    if (below !== '' && !below.startsWith('..') && !isAbsolute(below)) return below;
+  }
+  return planPath;
 }
 
-/** The command that reruns `seed` from scratch (used when no minimal plan was written). */
-export function seedCommand(seed: number): string {
-  return `bun run sim --seed ${seed}`;
+/**
+ * The one command that replays a minimal plan, exactly as printed on a violation, in the way the
+ * simulator was started (`invocation`).
+ */
+export function replayCommand(
+  planPath: string,
+  cwd: string,
+  invocation: Invocation = DEFAULT_INVOCATION,
+): string {
+  return commandLine(invocation, ['--replay', planPathForCommand(planPath, cwd)]);
+}
+
+/** The options that reproduce a seed's plan and check, beyond `--seed N`. */
+export interface RerunShape {
+  readonly clients: number | null;
+  readonly durationMs: number | null;
+  readonly faults: string | null;
+  readonly lake?: 'embedded' | 'none';
+  readonly endpoint?: string | null;
+  readonly bucket?: string | null;
+}
+
+/** The command that reruns `seed` from scratch with the options that shaped it. */
+export function seedCommand(
+  seed: number,
+  shape: RerunShape,
+  invocation: Invocation = DEFAULT_INVOCATION,
+): string {
+  const options = ['--seed', String(seed)];
+  if (shape.clients !== null) options.push('--clients', String(shape.clients));
+  if (shape.durationMs !== null) options.push('--duration', String(shape.durationMs / 1000));
+  if (shape.faults !== null) options.push('--faults', shape.faults);
+  if (shape.lake === 'none') options.push('--lake', 'none');
+  if (shape.endpoint !== undefined && shape.endpoint !== null)
+    options.push('--endpoint', shape.endpoint);
+  if (shape.bucket !== undefined && shape.bucket !== null) options.push('--bucket', shape.bucket);
+  return commandLine(invocation, options);
 }
 
 /** The report folder: `--report DIR` resolved against `cwd`, else `fallback`. */

@@ -1,13 +1,14 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Err, Ok, type Result } from '../../src/result/result';
+import { FAULT_PROFILE_NAMES } from '../faults/profiles';
 import { FAULT_RATE_KEYS } from '../shrink/fault-rate-keys';
 import type { FaultProfileName, Plan, PlanEvent } from '../types';
 
 /** Largest plan file read by `--replay`, in bytes. */
 export const PLAN_FILE_BYTES_MAX = 256 * 1024 * 1024;
 
-const PROFILES: readonly FaultProfileName[] = ['none', 'calm', 'default', 'swarm', 'chaos'];
+const PROFILES: readonly FaultProfileName[] = FAULT_PROFILE_NAMES;
 const WRITE_OPS = ['insert', 'update', 'delete'];
 const DIRECTIONS = ['both', 'to-gateway', 'from-gateway'];
 

@@ -32,8 +32,10 @@ export function renderBar(fraction: number, width: number = BAR_WIDTH_CHARS): st
 
 /**
  * A progress display for long runs. On a terminal it redraws one line in place (at most every
- * `redrawMs`); elsewhere (CI logs, pipes) it prints a plain line at most every `plainEveryMs`.
- * Nothing is shown during the first `showAfterMs`, nor ever when disabled. `finish` clears the bar.
+ * `redrawMs`); elsewhere (CI logs, pipes) it prints a plain line at most every `plainEveryMs`,
+ * each saying it is still running, and `finish` closes them with a `done` line, so a log never
+ * reads as if the run stopped at the last percentage printed. Nothing is shown during the first
+ * `showAfterMs`, nor ever when disabled. On a terminal `finish` clears the bar.
  */
 export class Progress {
   readonly #options: Required<ProgressOptions>;
@@ -62,15 +64,23 @@ export class Progress {
     } else {
       if (nowMs - this.#lastDrawMs < plainEveryMs) return;
       const line = `${label}: ${percent.trim()} ${note}`.trimEnd();
-      sink.write(`${line}\n`);
+      sink.write(`${line} …\n`);
     }
     this.#lastDrawMs = nowMs;
     this.#drawn = true;
   }
 
-  /** Clears the bar from a terminal so that what follows starts on a clean line. */
+  /**
+   * Ends the display: clears the bar from a terminal so that what follows starts on a clean line;
+   * elsewhere, when a plain line was printed, prints `<label>: done in <s> s wall`.
+   */
   finish(): void {
-    if (this.#drawn && this.#options.sink.isTTY === true) this.#options.sink.write(CLEAR_LINE);
+    const { sink, now, label } = this.#options;
+    if (this.#drawn && sink.isTTY === true) sink.write(CLEAR_LINE);
+    else if (this.#drawn) {
+      const seconds = ((now() - this.#startedMs) / 1000).toFixed(1);
+      sink.write(`${label}: done in ${seconds} s wall\n`);
+    }
     this.#drawn = false;
   }
 }

@@ -3,13 +3,15 @@ import { groupDigits } from '../report/summary-rows';
 import { describePlanSize } from '../shrink/plan-size';
 import type { Plan } from '../types';
 import { checkPlan, failureSignature, type RunOutcome, withLakeCheck } from './check-plan';
-import { type CliContext, say } from './context';
+import { type CliContext, invocationOf, say } from './context';
+import { runStatus } from './exit-status';
 import { type LakeTarget, openLakeTarget } from './lake-target';
 import { writeOutcomeReport } from './outcome-report';
 import { replayCommand } from './paths';
 import { Progress } from './progress';
 import { type ShrunkFailure, shrinkFailure } from './shrink-failure';
 import { formatSummaryTable } from './summary-table';
+import { singleVerdict } from './verdict';
 
 /** Most violations printed; the report lists more. */
 export const VIOLATIONS_PRINTED_MAX = 10;
@@ -19,15 +21,19 @@ export interface SingleRun {
   readonly plan: Plan;
   /** First line printed, e.g. `seed: 7`. */
   readonly header: string;
+  /** What the verdict line calls the run, e.g. `seed 7`. */
+  readonly label: string;
   /** The command that reruns this exact run, for the report of a passing run. */
   readonly rerunCommand: string;
 }
 
 /**
  * Runs one plan (a seed or a replayed file) and reports it: summary table, `trace hash: <hex>`,
- * the lake round trip (unless `--lake none`), the HTML/JSON report, and on a violation the broken
- * oracle, the shrunk plan in `reports/<seed>-min.json` and exactly one replay command. Resolves to
- * the exit status: 0 iff every oracle held (and the round trip ran, when asked for).
+ * the lake round trip (unless `--lake none`), the HTML/JSON report, on a violation the broken
+ * oracle and the shrunk plan in `reports/<seed>-min.json`, and last the verdict line (with the one
+ * replay command after a failure). Resolves to the exit status (`exit-status.ts`): 0 iff every
+ * oracle held and everything asked for ran and was written; 1 on a violation or crash; 3 when the
+ * lake could not be reached or a report or plan file could not be written.
  */
 export async function runSingle(context: CliContext, run: SingleRun): Promise<number> {
   say(context, run.header);
@@ -44,18 +50,42 @@ export async function runSingle(context: CliContext, run: SingleRun): Promise<nu
   }
   try {
     printRun(context, outcome, target);
+    const lakeChecked = outcome.kind === 'ran' && outcome.lake !== null;
+    const problems: string[] = [];
+    if (outcome.kind === 'ran' && outcome.lakeError !== null)
+      problems.push('the lake round trip could not run');
     if (failureSignature(outcome) === null) {
-      writeReport(context, outcome, null, run.rerunCommand, target !== null);
-      return outcome.kind === 'ran' && outcome.lakeError === null ? 0 : 1;
+      if (!writeReport(context, outcome, null, run.rerunCommand, lakeChecked))
+        problems.push('the report was not written');
+      say(
+        context,
+        singleVerdict({ label: run.label, outcome, lakeChecked, command: null, problems }),
+      );
+      return runStatus(false, problems.length > 0);
     }
     printViolations(context, outcome);
     const shrunk = await shrinkWithProgress(context, outcome, target);
-    writeReport(context, outcome, shrunk, run.rerunCommand, target !== null);
-    printReplay(context, run.plan.seed, shrunk);
-    return 1;
+    const command = failureCommand(context, run, shrunk);
+    if (!writeReport(context, outcome, shrunk, command, lakeChecked))
+      problems.push('the report was not written');
+    if (shrunk.writeError !== null) {
+      say(context, `minimal plan not written: ${shrunk.writeError}`);
+      problems.push('the minimal plan was not written');
+    } else {
+      say(context, `minimal plan: ${displayPath(context, shrunk.planPath)}`);
+    }
+    say(context, singleVerdict({ label: run.label, outcome, lakeChecked, command, problems }));
+    return runStatus(true, problems.length > 0);
   } finally {
     await target?.close();
   }
+}
+
+/** The replay command of the minimal plan, or the rerun command when it could not be written. */
+function failureCommand(context: CliContext, run: SingleRun, shrunk: ShrunkFailure): string {
+  return shrunk.writeError === null
+    ? replayCommand(shrunk.planPath, context.io.cwd, invocationOf(context))
+    : run.rerunCommand;
 }
 
 async function runWithProgress(context: CliContext, plan: Plan): Promise<RunOutcome> {
@@ -137,28 +167,22 @@ function writeReport(
   context: CliContext,
   outcome: RunOutcome,
   shrunk: ShrunkFailure | null,
-  rerunCommand: string,
+  command: string,
   lakeChecked: boolean,
-): void {
+): boolean {
   const written = writeOutcomeReport(outcome, {
     reportDir: context.reportDir,
     lakeChecked,
     shrunk,
-    rerunCommand,
+    command,
   });
-  if (!written.ok) say(context, `report not written: ${written.error}`);
-  else if (written.value !== null && !context.options.quiet)
-    say(context, `report: ${displayPath(context, written.value)}`);
-}
-
-function printReplay(context: CliContext, seed: number, shrunk: ShrunkFailure): void {
-  if (shrunk.writeError !== null) {
-    say(context, `minimal plan not written: ${shrunk.writeError}`);
-    return;
+  if (!written.ok) {
+    say(context, `report not written: ${written.error}`);
+    return false;
   }
-  say(context, `minimal plan: ${displayPath(context, shrunk.planPath)}`);
-  say(context, 'replay with:');
-  say(context, replayCommand(seed));
+  if (written.value !== null && !context.options.quiet)
+    say(context, `report: ${displayPath(context, written.value)}`);
+  return true;
 }
 
 function newProgress(context: CliContext, label: string): Progress {
@@ -175,7 +199,7 @@ function plural(count: number, noun: string): string {
 }
 
 /** `path` relative to the current directory when it lies below it, else absolute. */
-export function displayPath(context: CliContext, path: string): string {
+export function displayPath(context: Pick<CliContext, 'io'>, path: string): string {
   const relativePath = relative(context.io.cwd, path);
   return relativePath.startsWith('..') || isAbsolute(relativePath) ? path : relativePath;
 }

@@ -1,9 +1,10 @@
 import type { PlanSize } from '../shrink/plan-size';
-import type { FaultProfileName, Plan, RunStats, SimConfig, Violation } from '../types';
+import type { FaultProfileName, Plan, RunResult, RunStats, SimConfig, Violation } from '../types';
 import { checkPlan, failureSignature, type RunOutcome } from './check-plan';
 import type { SimEngine } from './engine';
+import type { Invocation } from './invocation';
 import { writeOutcomeReport } from './outcome-report';
-import { seedCommand } from './paths';
+import { replayCommand, seedCommand } from './paths';
 import { shrinkFailure } from './shrink-failure';
 
 /** What shapes every seed of a `--seeds` run (plain data: it crosses to worker threads). */
@@ -16,6 +17,10 @@ export interface SeedSettings {
   readonly determinism: boolean;
   readonly reportDir: string;
   readonly minPlanDir: string;
+  /** How the simulator was started, for the commands printed and put in reports. */
+  readonly invocation: Invocation;
+  /** The user's current folder, for the paths in those commands. */
+  readonly cwd: string;
 }
 
 /** The verdict on one seed (plain data: it crosses back from worker threads). */
@@ -29,6 +34,10 @@ export interface SeedOutcome {
   /** The engine's exception, when it threw instead of returning a result. */
   readonly crash: string | null;
   readonly stats: RunStats | null;
+  /** Fault kind × phase counts of the run (`RunResult.coverage`), `null` after a crash. */
+  readonly coverage: RunResult['coverage'] | null;
+  /** The one command that reproduces this seed's failure (replay, else rerun); `null` if it passed. */
+  readonly command: string | null;
   readonly shrink: {
     readonly runs: number;
     readonly before: PlanSize;
@@ -70,7 +79,11 @@ export async function runSeedTask(
   try {
     plan = planForSeed(engine, seed, settings);
   } catch (caught) {
-    return { ...verdict(seed, null), crash: `generatePlan threw: ${describeThrown(caught)}` };
+    return {
+      ...verdict(seed, null),
+      crash: `generatePlan threw: ${describeThrown(caught)}`,
+      command: seedCommand(seed, { ...settings, lake: 'none' }, settings.invocation),
+    };
   }
   const outcome = await checkPlan(engine, plan, { lake: null, determinism: settings.determinism });
   const signature = failureSignature(outcome);
@@ -81,11 +94,15 @@ export async function runSeedTask(
     minPlanDir: settings.minPlanDir,
     lake: null,
   });
+  const command =
+    shrunk.writeError === null
+      ? replayCommand(shrunk.planPath, settings.cwd, settings.invocation)
+      : seedCommand(seed, { ...settings, lake: 'none' }, settings.invocation);
   const report = writeOutcomeReport(outcome, {
     reportDir: settings.reportDir,
     lakeChecked: false,
     shrunk,
-    rerunCommand: seedCommand(seed),
+    command,
   });
   const problems = [shrunk.writeError, report.ok ? null : report.error].filter(
     (problem): problem is string => problem !== null,
@@ -100,6 +117,7 @@ export async function runSeedTask(
     minPlanPath: shrunk.writeError === null ? shrunk.planPath : null,
     reportPath: report.ok ? report.value : null,
     problems,
+    command,
   };
 }
 
@@ -114,6 +132,8 @@ function verdict(seed: number, outcome: RunOutcome | null): SeedOutcome {
     violationCount: ran?.violations.length ?? 0,
     crash: outcome?.kind === 'crashed' ? outcome.message : null,
     stats: ran?.stats ?? null,
+    coverage: ran?.coverage ?? null,
+    command: null,
     shrink: null,
     minPlanPath: null,
     reportPath: null,

@@ -11,7 +11,7 @@ import type { RunStats } from '../types';
  * ```
  *
  * Figures are formatted without the host's locale, so the table reads the same everywhere; only
- * the wall time and compression lines differ between identical runs.
+ * the wall time and virtual ÷ wall time lines differ between identical runs.
  */
 export function formatSummaryTable(stats: RunStats): string {
   const rows = summaryRows(stats);

@@ -29,23 +29,39 @@ export function drawCount(prng: Prng, expected: number): number {
  * still be down when the heal phase begins; they come back during it. Forward clock jumps are
  * trimmed so that no client clock runs more than `clockSkewMsMax` ahead of true time (plus drift),
  * which keeps `minimumHealMs` a true bound.
+ *
+ * Reach settings (ADR-017): `reach.offlineMsMin/Max` replace the outage bounds of offline periods;
+ * a `client` focus aims every per-client event at that client; a `window` focus starts (and ends)
+ * every event inside the window. Without `reach` the plan is exactly as before.
  */
 export function drawFaultEvents(config: SimConfig, prng: Prng): PlanEvent[] {
   const { faults, durationMs, clients } = config;
   const events: PlanEvent[] = [];
   if (durationMs <= 0 || clients <= 0) return events;
+  const focus = config.reach?.focus;
+  const window =
+    focus?.kind === 'window'
+      ? { fromMs: focus.fromMs, toMs: Math.min(focus.toMs, durationMs) }
+      : { fromMs: 0, toMs: durationMs };
+  const focusClient = focus?.kind === 'client' && focus.client < clients ? focus.client : null;
   const draw: Draw = {
     prng,
-    startMs: () => prng.below(durationMs),
-    client: () => prng.below(clients),
+    startMs: () => window.fromMs + prng.below(Math.max(1, window.toMs - window.fromMs)),
+    client: () => {
+      const drawn = prng.below(clients);
+      return focusClient ?? drawn;
+    },
   };
-  const outageMs = (atMs: number): number =>
-    Math.max(1, Math.min(prng.between(OUTAGE_MS_MIN, OUTAGE_MS_MAX), durationMs - atMs));
+  const outageMs = (atMs: number, minMs = OUTAGE_MS_MIN, maxMs = OUTAGE_MS_MAX): number =>
+    Math.max(1, Math.min(prng.between(minMs, maxMs), window.toMs - atMs));
+  const offlineMinMs = config.reach?.offlineMsMin ?? OUTAGE_MS_MIN;
+  const offlineMaxMs = Math.max(offlineMinMs, config.reach?.offlineMsMax ?? OUTAGE_MS_MAX);
 
   for (let n = drawCount(prng, faults.partitionsPerRun); n > 0; n--) {
     const atMs = draw.startMs();
     const durationOfOutage = outageMs(atMs);
-    const group = drawGroup(prng, clients);
+    const drawnGroup = drawGroup(prng, clients);
+    const group = focusClient === null ? drawnGroup : [focusClient];
     events.push({
       kind: 'partition',
       atMs,
@@ -56,7 +72,8 @@ export function drawFaultEvents(config: SimConfig, prng: Prng): PlanEvent[] {
   }
   for (let n = drawCount(prng, faults.offlinePeriodsPerRun); n > 0; n--) {
     const atMs = draw.startMs();
-    events.push({ kind: 'offline', atMs, durationMs: outageMs(atMs), client: draw.client() });
+    const durationOfOutage = outageMs(atMs, offlineMinMs, offlineMaxMs);
+    events.push({ kind: 'offline', atMs, durationMs: durationOfOutage, client: draw.client() });
   }
   for (const event of drawClockEvents(draw, config)) events.push(event);
   boundForwardOffsets(events, faults.clockSkewMsMax);

@@ -8,6 +8,7 @@ export const FAULT_PROFILE_NAMES: readonly FaultProfileName[] = [
   'calm',
   'default',
   'chaos',
+  'trim',
   'swarm',
 ];
 
@@ -96,6 +97,22 @@ const CHAOS: FaultRates = Object.freeze({
 });
 
 /**
+ * The everyday faults with long offline periods: together with a small log retention (see
+ * `reachConfig`) a client that comes back finds its cursor trimmed and needs a snapshot.
+ * Clocks stay inside the drift limit, so every client stays within the progress oracle's bounds
+ * outside its outages.
+ */
+const TRIM: FaultRates = Object.freeze({
+  ...DEFAULT,
+  partitionsPerRun: 2,
+  clockSkewsPerRun: 3,
+  clockJumpsPerRun: 1,
+  gatewayRestartsPerRun: 1,
+  clientRestartsPerRun: 2,
+  offlinePeriodsPerRun: 6,
+});
+
+/**
  * The fault rates of a named profile. `swarm` (swarm testing) draws every rate independently from
  * `prng` — the seed's `faults/swarm` stream — between 0 and its `chaos` value, each probability
  * being switched off entirely half of the time, so different seeds stress different fault mixes.
@@ -111,6 +128,8 @@ export function faultProfile(name: FaultProfileName, prng?: Prng): FaultRates {
       return DEFAULT;
     case 'chaos':
       return CHAOS;
+    case 'trim':
+      return TRIM;
     case 'swarm':
       return prng === undefined ? CHAOS : drawSwarmRates(prng);
     default:

@@ -29,3 +29,36 @@ export function driftProblem(
   }
   return null;
 }
+
+/**
+ * Part of oracle 5 (ADR-013): a client absorbs every HLC the gateway sends, and that must never
+ * make its stamps too far ahead for the gateway. The only stamps the gateway may refuse for drift
+ * are those whose wall part is the client's *own* clock running more than `maxDriftMs` ahead of
+ * the gateway's. `noteWrite` records, at each write (the only moment a client stamps), how far
+ * the client's clock was ahead; a push refused with `CLOCK_DRIFT` from a client that was never
+ * that far ahead means an absorbed stamp went past the bound.
+ */
+export class OwnClockWatch {
+  readonly #maxAheadMs = new Map<number, number>();
+  readonly #reported = new Set<number>();
+
+  /** A write is about to be stamped while the client's clock is `aheadMs` ahead of the gateway's. */
+  noteWrite(client: number, aheadMs: number): void {
+    const previous = this.#maxAheadMs.get(client);
+    if (previous === undefined || aheadMs > previous) this.#maxAheadMs.set(client, aheadMs);
+  }
+
+  /** Checks a push the gateway answered; a message when its drift refusal is not the client's clock. */
+  refusal(client: number, reply: Uint8Array, maxDriftMs: number): string | null {
+    const aheadMs = this.#maxAheadMs.get(client) ?? Number.NEGATIVE_INFINITY;
+    if (aheadMs > maxDriftMs || this.#reported.has(client)) return null;
+    const response = decodeSyncResponse(reply);
+    if (!response.ok || response.value.error?.code !== 'CLOCK_DRIFT') return null;
+    this.#reported.add(client);
+    return (
+      `gateway refused a push of client-${client} for drift (${response.value.error.message}), ` +
+      `yet its own clock was never more than ${aheadMs} ms ahead of the gateway's when it wrote: ` +
+      'a stamp it absorbed from the gateway went past the bound'
+    );
+  }
+}

@@ -4,8 +4,35 @@ import type { OracleName, Violation } from '../types';
 export const VIOLATIONS_MAX_DEFAULT = 50;
 
 /**
- * Collects violations in the order found, up to `violationsMax`; reaching the bound calls
- * `onFull` once (the scenario stops the run: more of the same rarely helps).
+ * How an oracle ranks when violations are ordered (root cause first): safety oracles (0) before
+ * the bounded-progress oracle (1) before liveness (2) — a run that did not settle is usually the
+ * symptom of whatever else failed, so "did not settle" leads only when nothing else failed.
+ */
+export function oracleRank(oracle: OracleName): number {
+  if (oracle === 'liveness') return 2;
+  if (oracle === 'progress') return 1;
+  return 0;
+}
+
+/**
+ * Orders violations root cause first: by `oracleRank`, then by the virtual time of their first
+ * evidence (`atMs`), then in the order found. Pure; the input is left as it was.
+ */
+export function rootCauseFirst(violations: readonly Violation[]): Violation[] {
+  return violations
+    .map((violation, position) => ({ violation, position }))
+    .sort(
+      (a, b) =>
+        oracleRank(a.violation.oracle) - oracleRank(b.violation.oracle) ||
+        a.violation.atMs - b.violation.atMs ||
+        a.position - b.position,
+    )
+    .map(({ violation }) => violation);
+}
+
+/**
+ * Collects violations up to `violationsMax`; reaching the bound calls `onFull` once (the scenario
+ * stops the run: more of the same rarely helps). `list` gives them root cause first.
  */
 export class ViolationLog {
   readonly violationsMax: number;
@@ -41,8 +68,13 @@ export class ViolationLog {
     return this.#violations.length;
   }
 
-  /** The violations kept, in the order found. */
+  /** The violations kept, root cause first (see `rootCauseFirst`). */
   list(): readonly Violation[] {
+    return rootCauseFirst(this.#violations);
+  }
+
+  /** The violations kept, in the order found. */
+  found(): readonly Violation[] {
     return this.#violations;
   }
 }

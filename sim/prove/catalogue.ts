@@ -1,4 +1,6 @@
 import type { FaultProfileName, FaultRates, OracleName } from '../types';
+import { REACH_BUGS } from './catalogue-reach';
+import { SESSION_BUGS } from './catalogue-session';
 
 /**
  * A bug typical of sync engines, planted by one exact text replacement in a scratch copy of the
@@ -21,8 +23,8 @@ export interface PlantedBug {
   readonly expected: readonly OracleName[];
 }
 
-/** The catalogue `npm run sim:prove` runs. Every entry must be caught. */
-export const PLANTED_BUGS: readonly PlantedBug[] = [
+/** The first catalogue: the data model, the gateway and the outbox. */
+const CORE_BUGS: readonly PlantedBug[] = [
   {
     id: 'merged-delta-one-hlc',
     title: 'merged state keeps one HLC for the whole row',
@@ -41,8 +43,8 @@ export const PLANTED_BUGS: readonly PlantedBug[] = [
     consequence:
       'a delta stamped long ago that arrives late (after a partition) is skipped by every cursor already past its stamp',
     file: 'src/gateway/delta-log.ts',
-    find: 'if (this.#entries[mid]!.ingestHlc <= cursor) low = mid + 1;',
-    replace: 'if (this.#entries[mid]!.delta.hlc <= cursor) low = mid + 1;',
+    find: 'if (this.#ingest[mid]! <= cursor) low = mid + 1;',
+    replace: 'if (this.#deltas[mid]!.hlc <= cursor) low = mid + 1;',
     faults: 'chaos',
     expected: ['convergence'],
   },
@@ -122,7 +124,8 @@ export const PLANTED_BUGS: readonly PlantedBug[] = [
       'after a flush the gateway resolves conflicts and serves snapshots from an empty state',
     file: 'src/gateway/delta-buffer.ts',
     find: '    this.#log.markFlushed(entries.length, retainMax);\n',
-    replace: '    this.#log.markFlushed(entries.length, retainMax);\n    this.#index.clear();\n',
+    replace:
+      '    this.#log.markFlushed(entries.length, retainMax);\n    this.#index.clear();\n    this.#rowsByTable.clear();\n',
     faults: 'default',
     expected: ['convergence'],
   },
@@ -160,3 +163,6 @@ export const PLANTED_BUGS: readonly PlantedBug[] = [
     expected: ['liveness', 'durability'],
   },
 ];
+
+/** The catalogue `npm run sim:prove` runs. Every entry must be caught. */
+export const PLANTED_BUGS: readonly PlantedBug[] = [...CORE_BUGS, ...SESSION_BUGS, ...REACH_BUGS];

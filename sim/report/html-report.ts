@@ -1,8 +1,9 @@
 import type { RunResult } from '../types';
 import { escapeHtml } from './escape';
+import { eventFilterCss, eventListHtml, indexEvents, legendHtml } from './event-list';
 import {
   coverageSection,
-  eventsSection,
+  firstViolationSection,
   oraclesSection,
   parametersSection,
   replaySection,
@@ -10,7 +11,7 @@ import {
   summarySection,
 } from './sections';
 import { REPORT_CSS } from './styles';
-import { drawnMarks, renderTimelineSvg } from './timeline-svg';
+import { drawnMarks, renderTimelineSvg, timelineLanes } from './timeline-svg';
 
 /** Everything one run's report shows. */
 export interface ReportInput {
@@ -25,9 +26,11 @@ export interface ReportInput {
 
 /**
  * Renders a self-contained HTML page of one run: inline CSS and SVG, no scripts, fonts or network
- * requests, every piece of run data escaped. Sections, in order: verdict, parameters and fault
- * rates (`#parameters`, `#fault-rates`), timeline (`#timeline`), oracles (`#oracles`), fault ×
- * phase coverage (`#coverage`), summary (`#summary`), trace hash and replay command (`#replay`).
+ * requests, every piece of run data escaped. Sections, in order: verdict, the first violation
+ * (`#first-violation`, failing runs only), parameters and fault rates (`#parameters`,
+ * `#fault-rates`), timeline with its grouped legend and every event kept, filterable by node and
+ * kind (`#timeline`, `#legend`, `#event-list`), oracles, failing first (`#oracles`), fault × phase
+ * coverage (`#coverage`), summary (`#summary`), trace hash and replay command (`#replay`).
  * Deterministic for a given input.
  */
 export function renderRunReport(input: ReportInput): string {
@@ -37,6 +40,7 @@ export function renderRunReport(input: ReportInput): string {
     ? '<span class="verdict ok">every oracle holds</span>'
     : `<span class="verdict bad">${result.violations.length} violation${result.violations.length === 1 ? '' : 's'}</span>`;
   const drawn = drawnMarks(result.timeline.length);
+  const events = indexEvents(result.timeline, timelineLanes(result.plan, result.timeline));
   const timelineNote =
     drawn < result.timeline.length
       ? `<p class="muted">${drawn} of ${result.timeline.length} events drawn, evenly spaced</p>`
@@ -48,12 +52,15 @@ export function renderRunReport(input: ReportInput): string {
     '<meta charset="utf-8"/>',
     '<meta name="viewport" content="width=device-width, initial-scale=1"/>',
     `<title>${escapeHtml(`LakeSync simulation — seed ${seed}`)}</title>`,
-    `<style>${REPORT_CSS}</style>`,
+    `<style>${REPORT_CSS}\n${eventFilterCss(events)}</style>`,
     '</head>',
     '<body>',
     `<header><h1>${escapeHtml(`LakeSync simulation — seed ${seed}`)}</h1>${verdict}</header>`,
+    firstViolationSection(result, input.replayCommand),
     parametersSection(result),
-    `<section id="timeline"><h2>Timeline</h2>${timelineNote}<div class="scroll">${renderTimelineSvg(result.plan, result.timeline)}</div>${eventsSection(result.timeline)}</section>`,
+    `<section id="timeline"><h2>Timeline</h2>${timelineNote}${legendHtml(events, result.timeline)}` +
+      `<div class="scroll">${renderTimelineSvg(result.plan, result.timeline, events)}</div>` +
+      `${eventListHtml(events, result.timeline)}</section>`,
     oraclesSection(result, input.lakeChecked),
     coverageSection(result),
     summarySection(result),

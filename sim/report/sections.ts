@@ -1,25 +1,14 @@
 import { FAULT_RATE_KEYS } from '../shrink/fault-rate-keys';
 import { describePlanSize, type PlanSize } from '../shrink/plan-size';
-import type { OracleName, RunResult, TimelineEvent, Violation } from '../types';
+import type { OracleName, RunResult, Violation } from '../types';
 import { escapeHtml } from './escape';
+import { describeOracle, LAKE_ORACLE, oracleNames } from './oracle-catalogue';
 import { groupDigits, summaryRows } from './summary-rows';
-import { kindClass } from './timeline-svg';
 
-/** What each oracle promises (DESIGN.md section 6), in the order the report lists them. */
-export const ORACLE_DESCRIPTIONS: Readonly<Record<OracleName, string>> = {
-  convergence: 'every client replica = gateway index = the state folded from the lake',
-  idempotency: 'no deltaId appears twice in the log or in the lake',
-  durability: 'every write a client made is in the lake at the end, none lost, none invented',
-  'model-agreement': 'final state = the reference model (highest (hlc, clientId) per column)',
-  monotonicity: 'HLCs never go backwards on any node; no exception escapes a public API',
-  liveness: 'after faults stop, convergence within a bounded virtual time',
-  determinism: 'the same seed gives the same trace hash, on Node and on Bun',
-  'lake-roundtrip': 'the lake written to a real S3 server reads back and folds to the same state',
-};
+export { ORACLE_DESCRIPTIONS } from './oracle-catalogue';
 
-/** Most violations listed per oracle, and most timeline events in the event table. */
+/** Most violations listed per oracle. */
 export const VIOLATIONS_SHOWN_MAX = 50;
-export const EVENTS_LISTED_MAX = 500;
 
 /** What the shrinker did, when the run failed and was shrunk. */
 export interface ShrinkSummary {
@@ -71,9 +60,12 @@ export function oraclesSection(result: RunResult, lakeChecked: boolean): string 
     list.push(violation);
     byOracle.set(violation.oracle, list);
   }
-  const rows = (Object.keys(ORACLE_DESCRIPTIONS) as OracleName[]).map((oracle) => {
+  // Failing oracles first, in the order of their first violation (root cause first), then the rest.
+  const failing = [...byOracle.keys()];
+  const names = [...failing, ...oracleNames(result).filter((name) => !byOracle.has(name))];
+  const rows = names.map((oracle) => {
     const violations = byOracle.get(oracle) ?? [];
-    const skipped = oracle === 'lake-roundtrip' && !lakeChecked && violations.length === 0;
+    const skipped = oracle === LAKE_ORACLE && !lakeChecked && violations.length === 0;
     const verdict = skipped
       ? '<span class="skip">not checked</span>'
       : violations.length === 0
@@ -91,7 +83,7 @@ export function oraclesSection(result: RunResult, lakeChecked: boolean): string 
         : '';
     return (
       `<tr><td>${verdict}</td><th>${escapeHtml(oracle)}</th>` +
-      `<td>${escapeHtml(ORACLE_DESCRIPTIONS[oracle])}${details}${more}</td></tr>`
+      `<td>${escapeHtml(describeOracle(oracle))}${details}${more}</td></tr>`
     );
   });
   return `<section id="oracles"><h2>Oracles</h2><table>\n${rows.join('\n')}\n</table></section>`;
@@ -146,29 +138,20 @@ export function replaySection(
   );
 }
 
-/** A legend of the event kinds' colours and a table of the first events. */
-export function eventsSection(timeline: readonly TimelineEvent[]): string {
-  const kinds = [...new Set(timeline.map((event) => event.kind))].sort();
-  const legend = kinds
-    .map(
-      (kind) =>
-        `<span><svg width="10" height="10"><circle class="${kindClass(kind)}" cx="5" cy="5" r="4"/></svg> ${escapeHtml(kind)}</span>`,
-    )
-    .join('');
-  const listed = timeline.slice(0, EVENTS_LISTED_MAX);
-  const rows = listed
-    .map(
-      (event) =>
-        `<tr><td class="num">${event.atMs}</td><td>${escapeHtml(event.lane)}</td>` +
-        `<td>${escapeHtml(event.kind)}</td><td class="mono">${escapeHtml(event.detail)}</td></tr>`,
-    )
-    .join('\n');
-  const caption =
-    timeline.length > listed.length
-      ? `first ${listed.length} of ${groupDigits(timeline.length)} events`
-      : `all ${timeline.length} events`;
+/**
+ * The first violation, right under the title: the oracle, when, what it saw, and the command that
+ * replays the run. Violations arrive root cause first (the engine orders them), so this is where
+ * to start reading. Empty for a passing run.
+ */
+export function firstViolationSection(result: RunResult, replayCommand: string): string {
+  const first = result.violations[0];
+  if (first === undefined) return '';
+  const others = result.violations.length - 1;
+  const more =
+    others === 0 ? '' : `<p class="muted">then ${groupDigits(others)} more (see Oracles)</p>`;
   return (
-    `<div class="legend">${legend}</div>` +
-    `<details><summary>${caption}</summary><table><tr><th>ms</th><th>lane</th><th>kind</th><th>detail</th></tr>\n${rows}\n</table></details>`
+    `<section id="first-violation" class="first-violation"><h2>First violation: ${escapeHtml(first.oracle)} at ${groupDigits(first.atMs)} ms</h2>` +
+    `<pre>${escapeHtml(first.message)}</pre>${more}` +
+    `<p>replay: <code>${escapeHtml(replayCommand)}</code></p></section>`
   );
 }

@@ -21,8 +21,15 @@ td.zero { color: var(--bad); }
 .muted { color: var(--muted); }
 .columns { display: flex; gap: 40px; flex-wrap: wrap; }
 .scroll { overflow-x: auto; }
-.legend { display: flex; flex-wrap: wrap; gap: 4px 16px; margin: 6px 0; font-size: 12px; }
+.legend, .lane-filter { display: flex; flex-direction: column; gap: 2px; margin: 6px 0; font-size: 12px; }
+.legend-group, .lane-filter { display: flex; flex-wrap: wrap; gap: 2px 14px; align-items: center; }
+.lane-filter { flex-direction: row; }
+.legend-title { min-width: 110px; font-weight: 600; color: var(--muted); }
+.legend label, .lane-filter label { cursor: pointer; white-space: nowrap; }
+.legend input, .lane-filter input { margin: 0 2px 0 0; vertical-align: middle; }
 .legend svg { vertical-align: middle; }
+.first-violation { border: 2px solid var(--bad); border-radius: 6px; padding: 0 14px 8px; background: #fff5f5; }
+.first-violation h2 { color: var(--bad); border-bottom: none; }
 details summary { cursor: pointer; color: var(--muted); margin: 6px 0; }
 `;
 
@@ -42,7 +49,5 @@ svg .band.partition { fill: #e57373; opacity: 0.55; }
 svg .band.offline { fill: #9e9e9e; opacity: 0.55; }
 svg .band.restart { fill: #ffb74d; opacity: 0.7; }
 svg .band.clock { fill: #7e57c2; }
-svg .mark { stroke: #fff; stroke-width: 0.5; }
-.k0 { fill: #1f77b4; } .k1 { fill: #2ca02c; } .k2 { fill: #d62728; } .k3 { fill: #9467bd; }
-.k4 { fill: #8c564b; } .k5 { fill: #e377c2; } .k6 { fill: #17becf; } .k7 { fill: #bcbd22; }
+svg .mark { stroke: #fff; stroke-width: 0.6; }
 `;

@@ -1,5 +1,7 @@
 import type { Plan, PlanEvent, TimelineEvent } from '../types';
 import { escapeHtml } from './escape';
+import { type EventIndex, indexEvents } from './event-list';
+import { markSvg } from './event-marks';
 import { TIMELINE_CSS } from './styles';
 
 /** Most event marks drawn; above it every k-th event is drawn and the caption says so. */
@@ -12,7 +14,7 @@ const PLOT_WIDTH_PX = 1_100;
 const LANE_HEIGHT_PX = 20;
 const LANE_GAP_PX = 4;
 const AXIS_HEIGHT_PX = 24;
-const PALETTE_SIZE = 8;
+const MARK_RADIUS_PX = 3.5;
 
 /** The lanes of a run, top to bottom: faults, gateway, lake, each client, then any other lane. */
 export function timelineLanes(plan: Plan, timeline: readonly TimelineEvent[]): string[] {
@@ -23,21 +25,19 @@ export function timelineLanes(plan: Plan, timeline: readonly TimelineEvent[]): s
   return [...lanes, ...[...extra].sort()];
 }
 
-/** The palette class of an event kind: stable across runs (a hash of the name). */
-export function kindClass(kind: string): string {
-  let hash = 0;
-  for (let index = 0; index < kind.length; index++)
-    hash = (hash * 31 + kind.charCodeAt(index)) >>> 0;
-  return `k${hash % PALETTE_SIZE}`;
-}
-
 /**
  * An inline SVG of the run: one lane per node, the heal phase shaded, scheduled faults drawn as
  * bands (partitions, offline periods, restarts) or ticks (clock skews and jumps), and each timeline
- * event as a dot whose tooltip gives its time, kind and detail. Every text is escaped.
+ * event as a mark of its kind (`assignMarks`: a shape and colour per kind) whose tooltip gives its
+ * time, kind and detail. Every text is escaped.
  */
-export function renderTimelineSvg(plan: Plan, timeline: readonly TimelineEvent[]): string {
+export function renderTimelineSvg(
+  plan: Plan,
+  timeline: readonly TimelineEvent[],
+  index?: EventIndex,
+): string {
   const lanes = timelineLanes(plan, timeline);
+  const events = index ?? indexEvents(timeline, lanes);
   const laneIndex = new Map(lanes.map((lane, index) => [lane, index]));
   const lastEventMs = timeline.reduce((latest, event) => Math.max(latest, event.atMs), 0);
   const faultMs = Math.max(0, plan.config.durationMs);
@@ -80,8 +80,17 @@ export function renderTimelineSvg(plan: Plan, timeline: readonly TimelineEvent[]
     const event = timeline[index];
     if (event === undefined) continue;
     const title = `${event.atMs} ms ${event.lane} ${event.kind}: ${event.detail}`;
+    const mark = events.marks.get(event.kind);
+    if (mark === undefined) continue;
     parts.push(
-      `<circle class="mark ${kindClass(event.kind)}" cx="${num(x(event.atMs))}" cy="${laneY(event.lane) + LANE_HEIGHT_PX / 2}" r="3"><title>${escapeHtml(title)}</title></circle>`,
+      markSvg(
+        mark,
+        x(event.atMs),
+        laneY(event.lane) + LANE_HEIGHT_PX / 2,
+        MARK_RADIUS_PX,
+        `class="mark ${events.kindClass(event.kind)}"`,
+        `<title>${escapeHtml(title)}</title>`,
+      ),
     );
   }
   parts.push(...axis(faultMs, totalMs, plotHeight, x), '</svg>');

@@ -32,6 +32,7 @@ export class LivenessMonitor {
       const now = world.scheduler.nowMs;
       onProgress?.(now, world.endMs);
       if (now % GATEWAY_LOG_CHECK_INTERVAL_MS === 0) world.checkGatewayLog('periodic check');
+      world.reach.tick(now);
       if (world.phase === 'heal' && this.convergedAtMs === null) void this.#check(now);
       if (now + MONITOR_INTERVAL_MS <= world.endMs)
         world.scheduler.after(MONITOR_INTERVAL_MS, tick);

@@ -17,12 +17,14 @@ export function schedulePlanEvents(world: SimWorld): void {
   const scheduleFrom = (index: number): void => {
     const event = events[index];
     if (event === undefined) return;
-    // Only writes start promise work; fault events are synchronous (see `Scheduler.at`).
+    // Only writes and second loops (which open a client) start promise work; fault events are
+    // synchronous (see `Scheduler.at`).
     const run = (): void => {
       scheduleFrom(index + 1);
       applyPlanEvent(world, event);
     };
-    world.scheduler.at(Math.max(event.atMs, world.scheduler.nowMs), run, event.kind === 'write');
+    const settles = event.kind === 'write' || event.kind === 'second-loop';
+    world.scheduler.at(Math.max(event.atMs, world.scheduler.nowMs), run, settles);
   };
   scheduleFrom(0);
 }
@@ -91,6 +93,17 @@ export function applyPlanEvent(world: SimWorld, event: PlanEvent): void {
       node.restart(event.downMs);
       return;
     }
+    case 'second-loop': {
+      const node = world.clients[event.client];
+      if (node === undefined || !node.startSecondLoop(event.durationMs)) return;
+      world.fault(
+        'second-loop',
+        node.clientId,
+        `second sync loop over the outbox for ${event.durationMs} ms`,
+        'major',
+      );
+      return;
+    }
     default:
       unreachable(event, 'unknown plan event');
   }
@@ -125,6 +138,7 @@ function issueWrite(world: SimWorld, event: WriteEvent): void {
     );
     return;
   }
+  world.ownClocks.noteWrite(event.client, node.clock.now() - world.gatewayClock.now());
   let pending: Promise<Result<RowDelta | null, LakeSyncError>>;
   try {
     if (event.op === 'insert')

@@ -1,4 +1,5 @@
 import { MemoryAdapter } from '../../src/adapter/memory-adapter';
+import type { ReplicaEvent } from '../../src/client/replica-event';
 import { SyncGateway } from '../../src/gateway/gateway';
 import { DEFAULT_GATEWAY_OPTIONS } from '../../src/gateway/options';
 import { createPrng } from '../engine/prng';
@@ -6,7 +7,8 @@ import type { VirtualTime } from '../engine/scheduler';
 import { Scheduler } from '../engine/scheduler';
 import { Trace } from '../engine/trace';
 import { VirtualClock } from '../engine/virtual-clock';
-import { driftProblem } from '../oracles/drift-bound';
+import { driftProblem, OwnClockWatch } from '../oracles/drift-bound';
+import { type SessionProblem, SessionWatch } from '../oracles/session-guarantees';
 import { firstLine, ViolationLog } from '../oracles/violation-log';
 import type { OracleName, Plan } from '../types';
 import { ClientNode } from '../world/client-node';
@@ -23,6 +25,7 @@ import {
   SIM_EPOCH_MS,
   SIM_GATEWAY_OPTIONS,
 } from '../world/node-options';
+import { Reach } from '../world/reach';
 import { SimStorage } from '../world/storage';
 import { Coverage, type Phase } from './coverage';
 import { Timeline, type TimelineCategory } from './timeline';
@@ -65,6 +68,8 @@ export class SimWorld {
   readonly timeline = new Timeline();
   readonly coverage = new Coverage();
   readonly ledger = new WriteLedger();
+  /** Reach (ADR-017): log retention, state-triggered faults, focus, reach counters, progress. */
+  readonly reach: Reach;
   readonly faultCounters: FaultCounters = {
     partitions: 0,
     offlinePeriods: 0,
@@ -77,6 +82,10 @@ export class SimWorld {
   readonly network: SimNetwork;
   readonly gateway: GatewayNode;
   readonly clients: ClientNode[] = [];
+  /** The gateway's wall clock (one clock across its restarts). */
+  readonly gatewayClock: VirtualClock;
+  /** How far ahead each client's clock was when it wrote (drift refusals must be its own). */
+  readonly ownClocks = new OwnClockWatch();
   phase: Phase = 'fault';
 
   constructor(plan: Plan, options: RunOptions = {}) {
@@ -89,6 +98,8 @@ export class SimWorld {
     const onFault = (kind: FaultKind, lane: string, detail: string): void =>
       this.fault(kind, lane, detail, 'noise');
     const gatewayClock = baseClock(scheduler, plan, 'clock/gateway', 0);
+    this.gatewayClock = gatewayClock;
+    this.reach = new Reach(this);
     this.lake = new MemoryAdapter({ clock: gatewayClock });
     this.storage = new SimStorage({
       scheduler,
@@ -99,13 +110,15 @@ export class SimWorld {
       onFault,
       onLanded: (path, bytes) =>
         this.timeline.add('major', scheduler.nowMs, 'lake', 'put', `${path} (${bytes} B)`),
+      triggers: this.reach.storageHooks,
+      faultsApply: (nowMs) => this.reach.faultsApply(null, nowMs),
     });
     this.gateway = new GatewayNode({
       scheduler,
       storage: this.storage,
       clock: gatewayClock,
       gatewayId: SIM_GATEWAY_ID,
-      options: SIM_GATEWAY_OPTIONS,
+      options: this.reach.gatewayOptions,
       factory: options.gatewayFactory ?? ((deps) => SyncGateway.open(deps)),
       openRetryMs: GATEWAY_OPEN_RETRY_MS,
       onError,
@@ -120,11 +133,15 @@ export class SimWorld {
       requestTimeoutMs: REQUEST_TIMEOUT_MS,
       onFault,
       onError,
-      onAnswered: (kind, request, reply) => {
+      ...this.reach.networkHooks,
+      onAnswered: (kind, request, reply, client) => {
+        this.reach.answered(kind, request, reply, client);
         if (kind !== 'push') return;
         const maxDriftMs = SIM_GATEWAY_OPTIONS.maxDriftMs ?? DEFAULT_GATEWAY_OPTIONS.maxDriftMs;
         const problem = driftProblem(request, reply, gatewayClock.now(), maxDriftMs);
         if (problem !== null) this.violation('monotonicity', problem);
+        const refusal = this.ownClocks.refusal(client, reply, maxDriftMs);
+        if (refusal !== null) this.violation('monotonicity', refusal);
       },
     });
     for (let index = 0; index < config.clients; index++) {
@@ -138,6 +155,8 @@ export class SimWorld {
           openRetryMs: CLIENT_OPEN_RETRY_MS,
           onError,
           onLifecycle: (client, event, detail) => this.lifecycle(`client-${client}`, event, detail),
+          session: (name) => this.#sessionListener(name),
+          onClaimProblem: (message) => this.violation('outbox-claims', message),
         }),
       );
     }
@@ -152,6 +171,7 @@ export class SimWorld {
   fault(kind: FaultKind, lane: string, detail: string, category: TimelineCategory): void {
     const now = this.scheduler.nowMs;
     this.coverage.count(kind, this.phase);
+    this.reach.noteFault(kind, lane);
     this.trace.record(`${now} fault ${kind} ${lane} ${detail}`);
     this.timeline.add(category, now, lane, kind, detail);
   }
@@ -190,6 +210,25 @@ export class SimWorld {
   }
 
   #logReportedFor = -1;
+
+  /** Every client session's oracles, by session name (`client-<n>#<incarnation>[/loop-2]`). */
+  readonly sessions = new Map<string, SessionWatch>();
+
+  /** The session-guarantee oracles of a new session, checked after every batch it merges. */
+  #sessionListener(name: string): (event: ReplicaEvent) => void {
+    const watch = new SessionWatch(name);
+    this.sessions.set(name, watch);
+    return (event) => {
+      let problems: SessionProblem[];
+      try {
+        problems = watch.applied(event, this.scheduler.nowMs);
+      } catch (error) {
+        this.exception(error, `the session oracles of ${name}`);
+        return;
+      }
+      for (const problem of problems) this.violation(problem.oracle, problem.message);
+    };
+  }
 
   /** Records a process event (opened, crashed …) on the trace and the timeline. */
   lifecycle(lane: string, event: string, detail: string): void {

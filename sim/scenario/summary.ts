@@ -45,7 +45,7 @@ export function summarise(
     lakeObjects,
     virtualMs,
     wallMs,
-    compression: wallMs > 0 ? virtualMs / wallMs : 0,
+    virtualMsPerWallMs: wallMs > 0 ? virtualMs / wallMs : 0,
     settledAfterHealMs: settledAtMs === null ? null : settledAtMs - world.plan.config.durationMs,
   };
 }

@@ -7,12 +7,15 @@ export {
   withDurationMs,
   withHealMs,
   withRateZero,
+  withReach,
 } from './plan-edits';
 export { describePlanSize, type PlanSize, planSize } from './plan-size';
 export { Probe, type StillFails } from './probe';
 export {
   DEFAULT_SHRINK_OPTIONS,
+  describeShrink,
   type ShrinkOptions,
   type ShrinkReport,
+  type ShrinkStage,
   shrinkPlan,
 } from './shrink';

@@ -1,4 +1,4 @@
-import type { FaultRates, Plan, PlanEvent } from '../types';
+import type { FaultRates, Plan, PlanEvent, ReachConfig, SimConfig } from '../types';
 
 /**
  * Pure edits of a plan, each returning a new plan and leaving its input untouched. They keep the
@@ -14,6 +14,7 @@ export function eventClient(event: PlanEvent): number | null {
     case 'clock-skew':
     case 'clock-jump':
     case 'client-restart':
+    case 'second-loop':
       return event.client;
     case 'partition':
     case 'gateway-restart':
@@ -36,7 +37,25 @@ export function keepClients(plan: Plan, kept: ReadonlySet<number>): Plan {
     const remapped = remapEvent(event, newIndex);
     if (remapped !== null) events.push(remapped);
   }
-  return { ...plan, config: { ...plan.config, clients: newIndex.size }, events };
+  let reach = plan.config.reach;
+  const focus = reach?.focus;
+  if (reach !== undefined && focus?.kind === 'client') {
+    const client = newIndex.get(focus.client);
+    const { focus: _dropped, ...rest } = reach;
+    reach = client === undefined ? rest : { ...rest, focus: { kind: 'client', client } };
+  }
+  const config: SimConfig = { ...plan.config, clients: newIndex.size };
+  return { ...plan, config: withReachField(config, reach), events };
+}
+
+/** Replaces the plan's reach settings (`undefined` removes them: the simulator's defaults). */
+export function withReach(plan: Plan, reach: ReachConfig | undefined): Plan {
+  return { ...plan, config: withReachField(plan.config, reach) };
+}
+
+function withReachField(config: SimConfig, reach: ReachConfig | undefined): SimConfig {
+  const { reach: _old, ...rest } = config;
+  return reach === undefined ? rest : { ...rest, reach };
 }
 
 function remapEvent(event: PlanEvent, newIndex: ReadonlyMap<number, number>): PlanEvent | null {
@@ -63,9 +82,15 @@ export function keepEvents(plan: Plan, kept: ReadonlySet<number>): Plan {
  * shorter phase cannot hold them).
  */
 export function withDurationMs(plan: Plan, durationMs: number): Plan {
+  let reach = plan.config.reach;
+  const focus = reach?.focus;
+  if (reach !== undefined && focus?.kind === 'window' && focus.toMs > durationMs) {
+    const { focus: _dropped, ...rest } = reach;
+    reach = focus.fromMs < durationMs ? { ...rest, focus: { ...focus, toMs: durationMs } } : rest;
+  }
   return {
     ...plan,
-    config: { ...plan.config, durationMs },
+    config: withReachField({ ...plan.config, durationMs }, reach),
     events: plan.events.filter((event) => event.atMs < durationMs),
   };
 }

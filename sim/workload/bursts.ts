@@ -30,7 +30,7 @@ export function drawConflictBursts(
 }
 
 /** A value of the same kind that differs from `value`, marked with the rival client. */
-function rival(value: unknown, client: number): unknown {
+export function rival(value: unknown, client: number): unknown {
   if (typeof value === 'number') return value + client + 1;
   if (typeof value === 'boolean') return !value;
   return `rival-${client}`;

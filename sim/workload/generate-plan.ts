@@ -3,6 +3,8 @@ import { createPrng } from '../engine/prng';
 import { drawFaultEvents } from '../faults/fault-events';
 import type { Plan, PlanEvent, SimConfig } from '../types';
 import { drawConflictBursts } from './bursts';
+import { drawConflictCohorts } from './cohorts';
+import { drawSecondLoops } from './second-loops';
 import { drawClientWrites, type WriteEvent } from './writes';
 
 /** Bound on the events of one plan; a config that would exceed it is refused. */
@@ -11,8 +13,10 @@ export const PLAN_EVENTS_MAX = 2_000_000;
 /**
  * Turns a config into an explicit, replayable plan: every client's writes (each from its own
  * `workload/client-<n>` stream), conflict bursts (`workload/bursts`: another client writing the
- * same columns in the same millisecond) and the scheduled faults (from the `faults` stream), merged and
- * sorted by `atMs` with ties kept in that order (clients by index, then faults). Pure and
+ * same columns in the same millisecond), the scheduled faults (from the `faults` stream), conflict
+ * cohorts (`workload/cohorts`: clients whose clocks agree exactly for a burst, in skewed runs) and
+ * second sync loops (`workload/second-loops`), merged and sorted by `atMs` with ties kept in that
+ * order (clients by index, then faults, cohorts, second loops). Pure and
  * deterministic: the same config gives the same plan on every engine.
  */
 export function generatePlan(config: SimConfig): Plan {
@@ -43,6 +47,10 @@ export function generatePlan(config: SimConfig): Plan {
   }
   for (const fault of drawFaultEvents(config, createPrng(config.seed, 'faults')))
     events.push(fault);
+  for (const event of drawConflictCohorts(config, createPrng(config.seed, 'workload/cohorts')))
+    events.push(event);
+  for (const loop of drawSecondLoops(config, createPrng(config.seed, 'workload/second-loops')))
+    events.push(loop);
   events.sort((a, b) => a.atMs - b.atMs);
   return { version: 1, seed: config.seed, config, events };
 }

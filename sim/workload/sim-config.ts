@@ -1,5 +1,6 @@
 import { createPrng } from '../engine/prng';
 import { faultProfile } from '../faults/profiles';
+import { reachConfig } from '../faults/reach-profiles';
 import type { FaultRates, SimConfig } from '../types';
 import { SIM_GATEWAY_OPTIONS } from '../world/node-options';
 
@@ -93,5 +94,8 @@ export function defaultSimConfig(seed: number, overrides: SimConfigOverrides = {
   const faults = { ...profile, ...faultOverrides };
   const floorMs = minimumHealMs(faults, base.durationMs, base);
   const healMs = rest.healMs ?? Math.max(DEFAULT_SIM_CONFIG.healMs, floorMs);
-  return { ...base, healMs, seed, faults };
+  // Reach settings (ADR-017) come from their own stream, so the draws above stay as they were.
+  const reach =
+    rest.reach ?? reachConfig(base.faultProfile, createPrng(seed, 'faults/reach'), base);
+  return { ...base, healMs, seed, faults, ...(reach === undefined ? {} : { reach }) };
 }

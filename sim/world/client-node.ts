@@ -1,3 +1,4 @@
+import type { ReplicaEvent } from '../../src/client/replica-event';
 import type { ClientDeps } from '../../src/client/sync-client';
 import { SyncClient } from '../../src/client/sync-client';
 import { MemoryQueue } from '../../src/queue/memory-queue';
@@ -5,10 +6,11 @@ import type { ScheduledEvent } from '../engine/event-queue';
 import type { Scheduler } from '../engine/scheduler';
 import type { VirtualClock } from '../engine/virtual-clock';
 import { type CallbackErrorSink, VirtualTimers } from '../engine/virtual-timers';
+import { ClaimWatchQueue } from '../oracles/outbox-claims';
 import type { ClientLink, SimNetwork } from './network';
 
 /** What happened to a client process, for the timeline. */
-export type ClientLifecycle = 'opened' | 'open-failed' | 'crashed';
+export type ClientLifecycle = 'opened' | 'open-failed' | 'crashed' | 'second-loop-ended';
 
 /** What a client node is built from. */
 export interface ClientNodeDeps {
@@ -20,6 +22,21 @@ export interface ClientNodeDeps {
   readonly openRetryMs: number;
   readonly onError: CallbackErrorSink;
   readonly onLifecycle: (client: number, event: ClientLifecycle, detail: string) => void;
+  /**
+   * The session-guarantee oracles of a new session (a client incarnation or a second loop):
+   * returns the listener its replica reports every merged batch to.
+   */
+  readonly session: (name: string) => (event: ReplicaEvent) => void;
+  /** The outbox broke its contract under concurrent loops (outbox-claims oracle). */
+  readonly onClaimProblem: (message: string) => void;
+}
+
+/** A second sync loop over the node's outbox (a second tab): its own client, link and timers. */
+interface SecondLoop {
+  client: SyncClient | null;
+  readonly timers: VirtualTimers;
+  readonly link: ClientLink;
+  readonly end: ScheduledEvent;
 }
 
 /** Counters of a client, summed over all its incarnations. */
@@ -43,6 +60,9 @@ export class ClientNode {
   /** The durable outbox: the same object across restarts. */
   readonly queue = new MemoryQueue();
   readonly clock: VirtualClock;
+  /** What every sync loop of this node uses: the outbox behind the outbox-claims oracle. */
+  readonly #sharedQueue: ClaimWatchQueue;
+  #second: SecondLoop | null = null;
   readonly #deps: ClientNodeDeps;
   #client: SyncClient | null = null;
   #timers: VirtualTimers | null = null;
@@ -56,6 +76,7 @@ export class ClientNode {
     this.index = deps.index;
     this.clientId = `client-${deps.index}`;
     this.clock = deps.clock;
+    this.#sharedQueue = new ClaimWatchQueue(this.queue, deps.onClaimProblem);
   }
 
   /** The live client, or `null` while down or opening. */
@@ -90,8 +111,11 @@ export class ClientNode {
         clock,
         timers,
         transport: link,
-        queue: this.queue,
+        queue: this.#sharedQueue,
         options,
+        onApplied: this.#deps.session(`${this.clientId}#${generation}`),
+        // A second loop still running (it outlives a failed open) owns its batch in flight.
+        recoverSending: this.#second === null,
       });
     } catch (error) {
       onError(error, `SyncClient.open for ${this.clientId}`);
@@ -124,15 +148,11 @@ export class ClientNode {
     if (this.#pendingOpen !== null) this.#deps.scheduler.cancel(this.#pendingOpen);
     this.#pendingOpen = null;
     const client = this.#client;
-    if (client !== null) {
-      const stats = client.stats;
-      this.#totals.deltasPushed += stats.deltasPushed;
-      this.#totals.deltasPulled += stats.deltasPulled;
-      this.#totals.rounds += stats.rounds;
-      this.#totals.roundsFailed += stats.roundsFailed;
-    }
+    if (client !== null) this.#addTotals(client.stats);
     this.#timers?.discardAll();
     this.#link?.kill();
+    this.#killSecondLoop();
+    this.#sharedQueue.abandonAll();
     this.#client = null;
     this.#timers = null;
     this.#link = null;
@@ -147,6 +167,84 @@ export class ClientNode {
   restart(downMs: number): void {
     this.crash();
     this.#pendingOpen = this.#deps.scheduler.after(downMs, () => this.open());
+  }
+
+  /**
+   * Starts a second sync loop over the same outbox for `durationMs` (two tabs, or an app that
+   * starts a round while another is in flight): a second `SyncClient` with the same id, its own
+   * link, timers and replica, syncing until it is closed. Ignored (false) while the process is down
+   * or a second loop already runs. Its rounds overlap the first loop's, so claims must be exclusive.
+   */
+  startSecondLoop(durationMs: number): boolean {
+    const { index, scheduler, network, clock, options, onError } = this.#deps;
+    if (this.#client === null || this.#second !== null) return false;
+    const generation = this.#generation;
+    const timers = new VirtualTimers(scheduler, `${this.clientId}/loop-2`, onError);
+    const link = network.connect(index);
+    const end = scheduler.after(durationMs, () => this.#endSecondLoop());
+    const second: SecondLoop = { client: null, timers, link, end };
+    this.#second = second;
+    SyncClient.open({
+      clientId: this.clientId,
+      clock,
+      timers,
+      transport: link,
+      queue: this.#sharedQueue,
+      options,
+      onApplied: this.#deps.session(`${this.clientId}#${generation}/loop-2`),
+      recoverSending: false,
+    }).then(
+      (result) => {
+        if (this.#second !== second) return;
+        if (!result.ok) {
+          this.#endSecondLoop();
+          return;
+        }
+        second.client = result.value;
+        try {
+          result.value.start();
+        } catch (error) {
+          onError(error, `SyncClient.start for ${this.clientId}/loop-2`);
+        }
+      },
+      (error: unknown) => onError(error, `SyncClient.open for ${this.clientId}/loop-2 (rejected)`),
+    );
+    return true;
+  }
+
+  /** The second loop closes like a tab: its batch in flight goes back to pending. */
+  #endSecondLoop(): void {
+    const second = this.#second;
+    if (second === null) return;
+    this.#second = null;
+    try {
+      second.client?.close();
+    } catch (error) {
+      this.#deps.onError(error, `SyncClient.close for ${this.clientId}/loop-2`);
+    }
+    second.timers.discardAll();
+    second.link.kill();
+    if (second.client !== null) this.#addTotals(second.client.stats);
+    this.#deps.onLifecycle(this.index, 'second-loop-ended', 'second loop closed');
+  }
+
+  /** The process died: the second loop dies with it, releasing nothing. */
+  #killSecondLoop(): void {
+    const second = this.#second;
+    if (second === null) return;
+    this.#second = null;
+    this.#deps.scheduler.cancel(second.end);
+    second.timers.discardAll();
+    second.link.kill();
+    const stats = second.client?.stats;
+    if (stats !== undefined) this.#addTotals(stats);
+  }
+
+  #addTotals(stats: SyncClient['stats']): void {
+    this.#totals.deltasPushed += stats.deltasPushed;
+    this.#totals.deltasPulled += stats.deltasPulled;
+    this.#totals.rounds += stats.rounds;
+    this.#totals.roundsFailed += stats.roundsFailed;
   }
 
   #retryOpen(generation: number): void {

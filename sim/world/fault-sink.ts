@@ -16,6 +16,7 @@ export const FAULT_KINDS = [
   'storage-lost-reply',
   'storage-read-fail',
   'slow-storage',
+  'second-loop',
 ] as const;
 
 /** One of `FAULT_KINDS`. */

@@ -57,6 +57,11 @@ export class GatewayNode {
     return this.#gateway;
   }
 
+  /** The gateway machine's clock (it survives restarts). */
+  get clock(): VirtualClock {
+    return this.#deps.clock;
+  }
+
   /** Instances successfully opened so far. */
   get opens(): number {
     return this.#opens;
@@ -92,6 +97,7 @@ export class GatewayNode {
       (result) => {
         if (generation !== this.#generation) return;
         if (result.ok) {
+          session.recovered();
           this.#gateway = result.value;
           this.#handler = createWireHandler(result.value);
           this.#opens++;

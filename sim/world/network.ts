@@ -41,7 +41,25 @@ export interface NetworkDeps {
   /** A gateway handler that threw: an exception escaped a public API. */
   readonly onError: CallbackErrorSink;
   /** Sees every request the gateway answered, with its reply (for oracles on the wire). */
-  readonly onAnswered?: (kind: RequestKind, request: Uint8Array, reply: Uint8Array) => void;
+  readonly onAnswered?: (
+    kind: RequestKind,
+    request: Uint8Array,
+    reply: Uint8Array,
+    client: number,
+  ) => void;
+  /**
+   * Asked as a client hands a request to its link (it has claimed the batch): `false` means the
+   * request never leaves (a state-triggered fault crashed the client between claim and send).
+   */
+  readonly beforeSend?: (client: number, kind: RequestKind) => boolean;
+  /** A request of `client` got no answer: offline, timed out, refused by a down gateway. */
+  readonly onMiss?: (client: number, why: 'offline' | 'timeout' | 'refused') => void;
+  /**
+   * Whether drawn faults (drop, duplicate, reply loss) may hit `client` now; absent: always. A
+   * fault focus (ADR-017) narrows them to one client or one window. The draws happen regardless,
+   * so the stream stays aligned.
+   */
+  readonly faultsApply?: (client: number, nowMs: number) => boolean;
 }
 
 /** A client's connection: a `Transport`, and `kill` for when the client process dies. */
@@ -113,6 +131,7 @@ export class SimNetwork {
     const send = (kind: RequestKind, bytes: Uint8Array): Promise<Reply> =>
       new Promise<Reply>((resolve) => {
         if (link.dead) return;
+        if (this.#deps.beforeSend !== undefined && !this.#deps.beforeSend(client, kind)) return;
         this.#send({ client, resolve, settled: false, link }, kind, bytes.slice());
       });
     return {
@@ -141,6 +160,15 @@ export class SimNetwork {
     extend(this.#offlineUntilMs, client, untilMs);
   }
 
+  /** True while `client` is offline or cut from the gateway in either direction. */
+  isCut(client: number, nowMs: number): boolean {
+    return (
+      until(this.#offlineUntilMs, client) > nowMs ||
+      until(this.#toGatewayCutUntilMs, client) > nowMs ||
+      until(this.#fromGatewayCutUntilMs, client) > nowMs
+    );
+  }
+
   /** Ends every partition and offline period now (the heal phase). */
   healAll(): void {
     this.#toGatewayCutUntilMs.length = 0;
@@ -152,17 +180,19 @@ export class SimNetwork {
     const { scheduler, prng, rates, requestTimeoutMs } = this.#deps;
     const now = scheduler.nowMs;
     this.counters.messagesSent++;
+    const active = this.faultsActive && (this.#deps.faultsApply?.(request.client, now) ?? true);
     const draws: MessageDraws = {
       latencyMs: prng.between(rates.latencyMsMin, rates.latencyMsMax),
-      dropped: prng.chance(rates.dropProbability) && this.faultsActive,
-      duplicated: prng.chance(rates.duplicateProbability) && this.faultsActive,
+      dropped: prng.chance(rates.dropProbability) && active,
+      duplicated: prng.chance(rates.duplicateProbability) && active,
       duplicateDelayMs: prng.between(rates.latencyMsMin, rates.latencyMsMax),
-      replyLost: prng.chance(rates.replyLossProbability) && this.faultsActive,
+      replyLost: prng.chance(rates.replyLossProbability) && active,
       replyLatencyMs: prng.between(rates.latencyMsMin, rates.latencyMsMax),
     };
     const lane = `client-${request.client}`;
     if (until(this.#offlineUntilMs, request.client) > now) {
       this.counters.requestsOffline++;
+      this.#deps.onMiss?.(request.client, 'offline');
       scheduler.after(0, () =>
         this.#settle(request, Err(new TransportError(`${lane} is offline`))),
       );
@@ -171,6 +201,7 @@ export class SimNetwork {
     const timeout = scheduler.after(requestTimeoutMs, () => {
       if (request.settled) return;
       this.counters.requestsTimedOut++;
+      this.#deps.onMiss?.(request.client, 'timeout');
       const message = `${kind} timed out after ${requestTimeoutMs} ms`;
       this.#settle(request, Err(new TransportError(message)));
     });
@@ -209,6 +240,7 @@ export class SimNetwork {
     const reply = this.#deliver(request.client, kind, bytes);
     if (reply === null) {
       this.counters.requestsRefused++;
+      this.#deps.onMiss?.(request.client, 'refused');
       scheduler.after(draws.replyLatencyMs, () => {
         scheduler.cancel(timeout);
         this.#settle(request, Err(new TransportError(`gateway refused ${kind}: it is down`)));
@@ -243,7 +275,7 @@ export class SimNetwork {
     trace.recordBytes(`${scheduler.nowMs} deliver client-${client} ${kind}`, bytes);
     try {
       const reply = kind === 'push' ? handler.push(bytes) : handler.pull(bytes);
-      this.#deps.onAnswered?.(kind, bytes, reply);
+      this.#deps.onAnswered?.(kind, bytes, reply, client);
       return reply;
     } catch (error) {
       this.#deps.onError(error, `WireHandler.${kind} for client-${client}`);

@@ -30,6 +30,27 @@ export interface StorageDeps {
   readonly onFault: FaultSink;
   /** An object landed in the store (a flush reached the lake). */
   readonly onLanded?: (path: string, bytes: number) => void;
+  /** Whether drawn failures may happen now (a window focus, ADR-017); absent: always. */
+  readonly faultsApply?: (nowMs: number) => boolean;
+  /** State-triggered faults on storage events (ADR-017); absent: none. */
+  readonly triggers?: StorageTriggerHooks;
+}
+
+/** What a landed put does when a trigger fires on it. */
+export type LandedFault =
+  | { readonly action: 'crash' }
+  | { readonly action: 'lose-reply'; readonly delayMs: number };
+
+/** The world's answers at the storage events a fault can be armed on. */
+export interface StorageTriggerHooks {
+  /**
+   * Asked at the first read of a recovering session: the position (0-based, among the distinct
+   * objects it reads) of one object whose every read then fails until the session has recovered,
+   * or `null` for none.
+   */
+  recoveryPoison(): number | null;
+  /** Asked when a put has landed: crash the gateway now, lose the reply late, or nothing. */
+  landed(path: string): LandedFault | null;
 }
 
 /** A storage latency at or above this counts as a "slow storage" fault in the coverage table. */
@@ -45,6 +66,18 @@ export const READ_FAIL_SHARE = 0.5;
 export interface StorageSession extends LakeAdapter {
   /** Calls in flight never complete; puts that have not landed yet never land. */
   kill(): void;
+  /** The gateway opened over this session: recovery reads are over (no recovery faults any more). */
+  recovered(): void;
+}
+
+/** One session's state: dead after a crash; recovery bookkeeping for the `recovery-read` trigger. */
+interface SessionState {
+  dead: boolean;
+  recovering: boolean;
+  /** `undefined` until the first recovery read asks; then the poisoned position, or `null`. */
+  poisonAt: number | null | undefined;
+  readonly readPaths: string[];
+  poisonedPath: string | null;
 }
 
 /**
@@ -88,11 +121,18 @@ export class SimStorage {
 
   /** A new session for a gateway process. */
   session(): StorageSession {
-    const state = { dead: false };
+    const state: SessionState = {
+      dead: false,
+      recovering: true,
+      poisonAt: undefined,
+      readPaths: [],
+      poisonedPath: null,
+    };
     const inner = this.#deps.inner;
     return {
       putObject: (path, data, contentType) => this.#put(state, path, data.slice(), contentType),
-      getObject: (path) => this.#call(state, `get ${path}`, () => inner.getObject(path)),
+      getObject: (path) =>
+        this.#call(state, `get ${path}`, () => inner.getObject(path), this.#poisoned(state, path)),
       headObject: (path) => this.#call(state, `head ${path}`, () => inner.headObject(path)),
       listObjects: (prefix) =>
         this.#call<ObjectInfo[]>(state, `list ${prefix}`, () => inner.listObjects(prefix)),
@@ -102,11 +142,30 @@ export class SimStorage {
       kill: () => {
         state.dead = true;
       },
+      recovered: () => {
+        state.recovering = false;
+      },
     };
   }
 
+  #active(): boolean {
+    return this.faultsActive && (this.#deps.faultsApply?.(this.#deps.scheduler.nowMs) ?? true);
+  }
+
+  /** Whether this recovery read is of the object a `recovery-read` trigger poisoned. */
+  #poisoned(state: SessionState, path: string): boolean {
+    const triggers = this.#deps.triggers;
+    if (triggers === undefined || !state.recovering) return false;
+    if (state.poisonAt === undefined) state.poisonAt = triggers.recoveryPoison();
+    if (state.poisonAt === null) return false;
+    if (!state.readPaths.includes(path)) state.readPaths.push(path);
+    if (state.poisonedPath === null && state.readPaths.length - 1 === state.poisonAt)
+      state.poisonedPath = path;
+    return state.poisonedPath === path;
+  }
+
   #put(
-    state: { dead: boolean },
+    state: SessionState,
     path: string,
     data: Uint8Array,
     contentType: string | undefined,
@@ -114,8 +173,9 @@ export class SimStorage {
     const { scheduler, prng, rates, trace, inner, onFault } = this.#deps;
     this.counters.puts++;
     const latencyMs = prng.between(rates.storageLatencyMsMin, rates.storageLatencyMsMax);
-    const fails = prng.chance(rates.storagePutFailProbability) && this.faultsActive;
-    const replyLost = prng.chance(rates.storageLostReplyProbability) && this.faultsActive;
+    const active = this.#active();
+    const fails = prng.chance(rates.storagePutFailProbability) && active;
+    const replyLost = prng.chance(rates.storageLostReplyProbability) && active;
     if (latencyMs >= SLOW_STORAGE_MS)
       onFault('slow-storage', 'lake', `put ${path} takes ${latencyMs} ms`);
     return new Promise((resolve) => {
@@ -130,6 +190,7 @@ export class SimStorage {
         return;
       }
       let landed: Result<void, AdapterError> | null = null;
+      let armed: LandedFault | null = null;
       const landing = scheduler.after(Math.floor(latencyMs / 2), () => {
         if (state.dead) {
           this.counters.putsDroppedByCrash++;
@@ -141,12 +202,24 @@ export class SimStorage {
         void inner.putObject(path, data, contentType).then((result) => {
           landed = result;
         });
+        if (this.faultsActive) armed = this.#deps.triggers?.landed(path) ?? null;
       });
       scheduler.after(latencyMs, () => {
         if (state.dead) return;
         scheduler.cancel(landing);
         if (landed === null) {
           resolve(Err(new AdapterError(`simulated store lost ${path} before it landed`)));
+          return;
+        }
+        if (armed?.action === 'lose-reply') {
+          // The write landed; its reply is lost, and the gateway hears so only much later, while
+          // new deltas keep arriving (a state-triggered fault, ADR-017).
+          scheduler.after(armed.delayMs, () => {
+            if (state.dead) return;
+            this.counters.putsLostReply++;
+            trace.record(`${scheduler.nowMs} put-reply-lost-late ${path}`);
+            resolve(Err(new AdapterError(`simulated timeout: reply for ${path} lost (it landed)`)));
+          });
           return;
         }
         if (replyLost && landed.ok) {
@@ -162,15 +235,17 @@ export class SimStorage {
   }
 
   #call<T>(
-    state: { dead: boolean },
+    state: SessionState,
     what: string,
     call: () => Promise<Result<T, AdapterError>>,
+    poisoned = false,
   ): Promise<Result<T, AdapterError>> {
     const { scheduler, prng, rates, trace, onFault } = this.#deps;
     this.counters.reads++;
     const latencyMs = prng.between(rates.storageLatencyMsMin, rates.storageLatencyMsMax);
     const fails =
-      prng.chance(rates.storagePutFailProbability * READ_FAIL_SHARE) && this.faultsActive;
+      (prng.chance(rates.storagePutFailProbability * READ_FAIL_SHARE) && this.#active()) ||
+      poisoned;
     return new Promise((resolve) => {
       scheduler.after(latencyMs, () => {
         if (state.dead) return;

@@ -2,6 +2,7 @@
  * The lake: object storage behind `LakeAdapter`, with an in-memory implementation for tests and
  * the simulator, an S3 one for real stores, and the safe construction of object keys.
  */
+export { guardAdapter } from './guarded-adapter';
 export { MemoryAdapter, type MemoryAdapterDeps } from './memory-adapter';
 export {
   ENVELOPE_KEY_PREFIX,

@@ -21,6 +21,11 @@ export class Replica {
     return state === undefined ? null : materialise(state);
   }
 
+  /** The lattice state of one row, or `undefined` when the replica holds nothing for it. */
+  state(table: string, rowId: string): RowState | undefined {
+    return this.#rows.get(rowKey(table, rowId));
+  }
+
   /** Every visible row. */
   rows(): Map<RowKey, Row> {
     const visible = new Map<RowKey, Row>();

@@ -11,6 +11,8 @@ import { type LakeSyncError, SchemaError } from '../result/errors';
 import { Err, Ok, type Result } from '../result/result';
 import { type ClientOptions, resolveClientOptions } from './options';
 import { Replica } from './replica';
+import type { ReplicaEvent } from './replica-event';
+import { rowVersionMax } from './row-version';
 import {
   type PullPosition,
   pullChanges,
@@ -28,6 +30,18 @@ export interface ClientDeps {
   /** The durable outbox; hand the same one to a restarted client. */
   readonly queue: SyncQueue;
   readonly options?: Partial<ClientOptions>;
+  /**
+   * Told, synchronously, after every change merged into the replica: a local write, a pulled log
+   * page, a snapshot page, or the outbox merged at open. For UIs (re-render) and for the
+   * simulator's session-guarantee oracles. Must not throw.
+   */
+  readonly onApplied?: (event: ReplicaEvent) => void;
+  /**
+   * Whether `open` returns entries left `sending` to pending (default true: a dead process was
+   * sending them). Pass false when a live client already syncs over the same outbox (a second
+   * loop or tab): its batch in flight is not abandoned, and resetting it would send it twice.
+   */
+  readonly recoverSending?: boolean;
 }
 
 /** What one sync round did. */
@@ -66,6 +80,8 @@ export class SyncClient {
   readonly #hlc: HLC;
   readonly #replica = new Replica();
   readonly #position: PullPosition = { cursor: HLC.ZERO, epoch: HLC.ZERO, snapshotOffset: 0 };
+  /** Ids of the outbox batch this client's round is sending now (released by `close`). */
+  readonly #claimed = new Set<string>();
   #round: Promise<Result<SyncRoundReport, LakeSyncError>> | null = null;
   #timer: TimerHandle | null = null;
   #failures = 0;
@@ -94,14 +110,25 @@ export class SyncClient {
     if (last.value !== null) client.#hlc.observe(last.value);
     const entries = await deps.queue.entries();
     if (!entries.ok) return entries;
+    // Entries left `sending` by a dead process go back to pending (not a live loop's: see deps).
+    const recover = deps.recoverSending !== false;
     const sending = entries.value
-      .filter((entry) => entry.status === 'sending')
+      .filter((entry) => recover && entry.status === 'sending')
       .map((entry) => entry.id);
     if (sending.length > 0) {
       const reset = await deps.queue.nack(sending);
       if (!reset.ok) return reset;
     }
     for (const entry of entries.value) client.#replica.merge(entry.delta);
+    if (entries.value.length > 0) {
+      const deltas = entries.value.map((entry) => entry.delta);
+      deps.onApplied?.({
+        source: 'restore',
+        deltas,
+        gatewayEpoch: HLC.ZERO,
+        replica: client.#replica,
+      });
+    }
     return Ok(client);
   }
 
@@ -181,10 +208,20 @@ export class SyncClient {
     this.#timer = null;
   }
 
-  /** Stops for good: a round in flight abandons without touching the outbox again. */
+  /**
+   * Stops for good: a round in flight abandons without touching the outbox again, and the batch it
+   * had claimed goes back to pending, so another client over the same outbox (a second tab) sends
+   * it instead of finding it stuck in `sending`. (A crashed process releases nothing; the next
+   * `open` over the outbox does.)
+   */
   close(): void {
     this.stop();
     this.#closed = true;
+    if (this.#claimed.size > 0) {
+      const ids = [...this.#claimed];
+      this.#claimed.clear();
+      void this.#deps.queue.nack(ids);
+    }
   }
 
   async #write(
@@ -194,7 +231,9 @@ export class SyncClient {
     after: Row | null,
   ): Promise<Result<RowDelta | null, LakeSyncError>> {
     if (this.#closed) return Err(new SchemaError('client is closed'));
-    const context = { table, rowId, clientId: this.clientId, hlc: this.#hlc.now() };
+    // Writes follow reads (ADR-013): stamp above every version this replica holds for the row.
+    const hlc = this.#stampAbove(rowVersionMax(this.#replica.state(table, rowId)));
+    const context = { table, rowId, clientId: this.clientId, hlc };
     const extracted = extractDelta(before, after, context);
     if (!extracted.ok) return extracted;
     const delta = extracted.value;
@@ -202,8 +241,20 @@ export class SyncClient {
     const queued = await this.#deps.queue.push(delta);
     if (!queued.ok) return queued;
     this.#replica.merge(delta);
+    this.#deps.onApplied?.({
+      source: 'write',
+      deltas: [delta],
+      gatewayEpoch: HLC.ZERO,
+      replica: this.#replica,
+    });
     this.stats.writes++;
     return Ok(delta);
+  }
+
+  /** A fresh stamp above `floor` and above everything this client issued or absorbed. */
+  #stampAbove(floor: HLCTimestamp): HLCTimestamp {
+    this.#hlc.observe(floor);
+    return this.#hlc.now();
   }
 
   async #runRound(): Promise<Result<SyncRoundReport, LakeSyncError>> {
@@ -216,7 +267,9 @@ export class SyncClient {
       replica: this.#replica,
       options: this.#options,
       position: this.#position,
+      claimed: this.#claimed,
       isClosed: () => this.#closed,
+      onApplied: this.#deps.onApplied,
     };
     this.stats.rounds++;
     // Pull even when the push was refused: a client whose oldest write is held back (its clock

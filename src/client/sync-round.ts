@@ -3,11 +3,12 @@ import type { HLCTimestamp } from '../hlc/types';
 import type { Transport } from '../ports/transport';
 import { decodeSyncResponse, encodeSyncPull, encodeSyncPush } from '../proto/codec';
 import type { SyncResponse } from '../proto/types';
-import type { QueueEntry, SyncQueue } from '../queue/types';
+import type { SyncQueue } from '../queue/types';
 import { LakeSyncError } from '../result/errors';
 import { Err, Ok, type Result } from '../result/result';
 import type { ClientOptions } from './options';
 import type { Replica } from './replica';
+import type { ReplicaEvent } from './replica-event';
 
 /** Where the client's pulls have got to. A cursor is only meaningful with its gateway epoch. */
 export interface PullPosition {
@@ -26,7 +27,10 @@ export interface RoundContext {
   readonly replica: Replica;
   readonly options: ClientOptions;
   readonly position: PullPosition;
+  /** The ids of the batch being pushed now; emptied when the reply settles it. */
+  readonly claimed: Set<string>;
   readonly isClosed: () => boolean;
+  readonly onApplied?: ((event: ReplicaEvent) => void) | undefined;
 }
 
 /** What a round did. */
@@ -49,13 +53,16 @@ export async function pushOutbox(
 ): Promise<Result<void, LakeSyncError>> {
   const { queue, options } = context;
   while (counts.requests < options.roundRequestsMax) {
-    const base = await baseBeforePending(queue);
-    if (!base.ok) return base;
-    const claimed = await queue.claim(options.pushBatchMax);
+    // The batch is cut at the first entry that is not pending — one that another loop over the
+    // same outbox is sending (a second tab). Pushing past it would leave a hole: the gateway would
+    // accept the later entries, raise this client's watermark above the hole, and drop the missing
+    // ones as duplicates when they come (issue 9 §3).
+    const claimed = await queue.claimBatch(options.pushBatchMax);
     if (!claimed.ok) return claimed;
-    const batch = claimed.value;
+    const { entries: batch, baseHlc: base } = claimed.value;
     if (batch.length === 0) return Ok(undefined);
     const ids = batch.map((entry) => entry.id);
+    for (const id of ids) context.claimed.add(id);
     counts.requests++;
     const reply = await exchange(
       context,
@@ -64,10 +71,11 @@ export async function pushOutbox(
         clientId: context.clientId,
         deltas: batch.map((entry) => entry.delta),
         lastSeenHlc: context.hlc.last(),
-        baseHlc: base.value,
+        baseHlc: base,
       }),
     );
     if (context.isClosed()) return Err(CLOSED);
+    context.claimed.clear();
     if (!reply.ok || reply.value.error !== null) {
       const nacked = await queue.nack(ids);
       if (!nacked.ok) return nacked;
@@ -116,6 +124,15 @@ export async function pullChanges(
       );
     }
     for (const delta of response.deltas) context.replica.merge(delta);
+    if (response.deltas.length > 0) {
+      const source = response.snapshot ? 'snapshot' : 'pull';
+      context.onApplied?.({
+        source,
+        deltas: response.deltas,
+        gatewayEpoch: response.gatewayEpoch,
+        replica: context.replica,
+      });
+    }
     counts.pulled += response.deltas.length;
     position.cursor = response.cursor;
     position.epoch = response.gatewayEpoch;
@@ -137,8 +154,7 @@ async function exchange(
   if (!sent.ok) return sent;
   const response = decodeSyncResponse(sent.value);
   if (!response.ok) return response;
-  // A server clock far ahead of ours is not absorbed; our own stamps stay on our clock.
-  context.hlc.recv(response.value.serverHlc);
+  context.hlc.observe(newestStamp(response.value));
   return response;
 }
 
@@ -156,14 +172,15 @@ async function applyWatermarks(
   return reopened.ok ? Ok(undefined) : reopened;
 }
 
-/** The newest entry ahead of the pending ones (accepted or sending), or 0 when all earlier are durable. */
-async function baseBeforePending(queue: SyncQueue): Promise<Result<HLCTimestamp, LakeSyncError>> {
-  const entries = await queue.entries();
-  if (!entries.ok) return entries;
-  let base = 0n as HLCTimestamp;
-  for (const entry of entries.value as readonly QueueEntry[]) {
-    if (entry.status === 'pending') break;
-    base = entry.delta.hlc;
-  }
-  return Ok(base);
+/**
+ * The newest HLC a response carries: its server HLC and every delta's stamp. The client absorbs
+ * it without its own drift check (ADR-013): each is the gateway's clock or a stamp the gateway
+ * accepted, so its wall part is at most the gateway's wall clock + `maxDriftMs` — inside what the
+ * gateway accepts from us later. Refusing it because *our* clock is slow is what lost edits
+ * (issue 9): our next write was stamped below a version we had just shown.
+ */
+function newestStamp(response: SyncResponse): HLCTimestamp {
+  let newest = response.serverHlc;
+  for (const delta of response.deltas) if (delta.hlc > newest) newest = delta.hlc;
+  return newest;
 }

@@ -19,14 +19,15 @@ export interface DeltaContext {
  * Extracts the column-level change from `before` to `after`:
  * - `null` → row: an INSERT of every column whose value is not `undefined`;
  * - row → `null`: a DELETE with no columns;
- * - row → row: an UPDATE of only the columns whose value changed (`Object.is` for primitives,
- *   key-order-agnostic deep equality for objects and arrays); a column that is `undefined` or
+ * - row → row: an UPDATE of only the columns whose value changed (`===` for primitives, so `-0`
+ *   is `0`, key-order-agnostic deep equality for objects and arrays); a column that is `undefined` or
  *   absent in `after` is left alone, not set to `null`;
  * - no change, or `null` → `null`: `Ok(null)`.
  *
  * With a `schema`, only its columns are considered, in schema order; without one, every own column
  * of `after`, sorted by name. The delta is validated against `DEFAULT_DELTA_LIMITS` and carries its
- * `deltaId`. `Err(SchemaError)` when a value is not JSON-safe, the schema is for another table, an
+ * `deltaId`. `Err(SchemaError)` when a value is not JSON-safe (including NaN, ±Infinity and
+ * integral numbers beyond ±(2^53 − 1), which JSON readers disagree on), the schema is for another table, an
  * INSERT would have no columns, or the context breaks a limit (bad table name, empty ids…).
  */
 export function extractDelta(
@@ -90,8 +91,7 @@ function ownValue(row: Row, column: string): unknown {
   return Object.hasOwn(row, column) ? row[column] : undefined;
 }
 
+/** Equality of JSON values: `-0` equals `0` (JSON has one zero); `after` is already JSON-safe. */
 function sameValue(a: unknown, b: unknown): boolean {
-  if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null)
-    return jsonEqual(a, b);
-  return Object.is(a, b);
+  return jsonEqual(a, b);
 }

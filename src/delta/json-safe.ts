@@ -6,11 +6,12 @@
 export const JSON_DEPTH_MAX = 64;
 
 /**
- * True iff `value` survives a JSON round trip unchanged: `null`, booleans, strings, finite numbers,
- * and arrays and plain objects (prototype `Object.prototype` or `null`) made of them, nested at most
- * `JSON_DEPTH_MAX` deep. Rejects `undefined` (use `null`), functions, symbols, bigints, NaN and
- * ±Infinity, sparse arrays, class instances (Date, Map, typed arrays…) and cyclic structures.
- * Never throws.
+ * True iff `value` survives a JSON round trip unchanged and means the same to every JSON reader:
+ * `null`, booleans, strings, finite numbers, and arrays and plain objects (prototype
+ * `Object.prototype` or `null`) made of them, nested at most `JSON_DEPTH_MAX` deep. Rejects
+ * `undefined` (use `null`), functions, symbols, bigints, NaN and ±Infinity, integral numbers beyond
+ * ±(2^53 − 1) (see `numberProblem`), sparse arrays, class instances (Date, Map, typed arrays…) and
+ * cyclic structures. `-0` is accepted: JSON has one zero, and it serialises as `0`. Never throws.
  */
 export function isJsonSafe(value: unknown): boolean {
   return jsonSafetyProblem(value) === null;
@@ -25,6 +26,21 @@ export function jsonSafetyProblem(value: unknown): string | null {
   return problem === null ? null : `at $${problem}`;
 }
 
+/**
+ * Why a number cannot be a column value, or `null` when it can. Non-finite numbers have no JSON
+ * form. An integral number beyond ±(2^53 − 1) (`Number.MAX_SAFE_INTEGER`) is the rounded image of
+ * many integers: `12345678901234567890` is already `12345678901234567000` here, so a reader with
+ * exact integers (Go, Rust, Python, a SQL engine) would see another value and hash another
+ * `deltaId`. Store such numbers as strings instead.
+ */
+export function numberProblem(value: number): string | null {
+  if (!Number.isFinite(value)) return `${String(value)} (only finite numbers)`;
+  if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+    return `${String(value)} is an integer beyond ±(2^53 − 1), which JSON readers disagree on (store it as a string)`;
+  }
+  return null;
+}
+
 // Internal problems read `<path>: why`, the path growing leftwards while the recursion unwinds.
 
 function problemAt(value: unknown, depth: number): string | null {
@@ -32,8 +48,10 @@ function problemAt(value: unknown, depth: number): string | null {
     case 'string':
     case 'boolean':
       return null;
-    case 'number':
-      return Number.isFinite(value) ? null : `: ${String(value)} (only finite numbers)`;
+    case 'number': {
+      const problem = numberProblem(value);
+      return problem === null ? null : `: ${problem}`;
+    }
     case 'undefined':
       return ': undefined (use null)';
     case 'object':

@@ -4,7 +4,14 @@ import { rowKey } from '../delta/row-key';
 import type { RowDelta, RowKey } from '../delta/types';
 import { HLC } from '../hlc/hlc';
 import type { HLCTimestamp } from '../hlc/types';
-import { DeltaLog, type LogEntry } from './delta-log';
+import { DeltaLog, type LogEntry, type LogPage } from './delta-log';
+import {
+  PENDING_PUSHES_MAX,
+  type PendingPush,
+  PendingPushes,
+  RefusalNotes,
+} from './pending-pushes';
+import { forgedDeltaIdProblem } from './push-verify';
 
 /**
  * The gateway's memory: the log of original deltas (for pulls and flushes), the index of current
@@ -16,14 +23,28 @@ import { DeltaLog, type LogEntry } from './delta-log';
  *   deltas oldest-first and the gateway refuses gaps, so the client's deltas held here are
  *   exactly those at or below the watermark: a delta at or below it is a duplicate.
  * - durable watermark of a client: its highest delta HLC that is in the lake.
+ * - pending pushes (ADR-016): acknowledged pushes whose `deltaId`s are not verified yet. They
+ *   count towards the accepted watermark, the byte bound and `unflushedCount` at once, but enter
+ *   the log and the index only when verified, which every read of the log or the index does first
+ *   (`verifyPending`). A push with a forged id is dropped whole, with every later pending push of
+ *   its client, the client's accepted watermark goes back to before it, and the refusal is noted
+ *   for the client's next request. So a forged delta never reaches a pull, a snapshot or a flush.
  */
 export class DeltaBuffer {
   readonly #log: DeltaLog;
   readonly #index = new Map<RowKey, RowState>();
+  /**
+   * The same row states by table, then row id: what `append` looks rows up in, so that a delta
+   * costs no `RowKey` string (a concatenation the map would also have to hash) once its row exists.
+   */
+  readonly #rowsByTable = new Map<string, Map<string, RowState>>();
   /** Row keys in the order rows first appeared: stable positions for paginated snapshots. */
   readonly #rowOrder: RowKey[] = [];
   readonly #accepted = new Map<string, HLCTimestamp>();
   readonly #durable = new Map<string, HLCTimestamp>();
+  readonly #pending = new PendingPushes();
+  readonly #refusals = new RefusalNotes();
+  #forgedPushes = 0;
   #durableIngestHlc: HLCTimestamp;
 
   /** `floorHlc`: the highest ingest HLC already in the lake when this buffer starts (0 if none). */
@@ -34,9 +55,68 @@ export class DeltaBuffer {
 
   /** Logs an accepted delta, merges it into the index and raises its client's watermark. */
   append(delta: RowDelta, ingestHlc: HLCTimestamp, bytes: number): void {
-    this.#log.append({ ingestHlc, delta, bytes });
+    this.#log.appendParts(delta, ingestHlc, bytes);
     this.#mergeIntoIndex(delta);
     this.#accepted.set(delta.clientId, delta.hlc);
+  }
+
+  /**
+   * Takes an acknowledged push whose ids are still to be verified: raises the client's accepted
+   * watermark to its last delta now, and logs and indexes it at the next `verifyPending`.
+   * `push.ingestHlcs` must exceed every ingest HLC given before.
+   */
+  admit(push: PendingPush): void {
+    this.#pending.add(push);
+    this.#accepted.set(push.clientId, push.deltas[push.deltas.length - 1]!.hlc);
+    if (this.#pending.size >= PENDING_PUSHES_MAX) this.verifyPending();
+  }
+
+  /**
+   * Verifies every pending push oldest first: appends each one whose ids all match its content,
+   * drops each one with a forged id (see the class comment). Cheap when nothing is pending.
+   */
+  verifyPending(): void {
+    if (this.#pending.size === 0) return;
+    let dropped: Set<string> | null = null;
+    for (const push of this.#pending.drain()) {
+      if (dropped?.has(push.clientId)) continue;
+      const { deltas, ingestHlcs, sizes } = push;
+      let forged: string | null = null;
+      for (let position = 0; position < deltas.length && forged === null; position++) {
+        const problem = forgedDeltaIdProblem(deltas[position]!);
+        if (problem !== null) forged = `push delta ${position}: ${problem}`;
+      }
+      if (forged !== null) {
+        dropped ??= new Set();
+        dropped.add(push.clientId);
+        this.#accepted.set(push.clientId, push.acceptedBefore);
+        this.#refusals.note(push.clientId, forged);
+        this.#forgedPushes++;
+        continue;
+      }
+      for (let position = 0; position < deltas.length; position++) {
+        this.append(deltas[position]!, ingestHlcs[position]!, sizes[position]!);
+      }
+    }
+  }
+
+  /**
+   * Why the client's last pushes were dropped after their acknowledgement (a forged id), once:
+   * the note is removed. `null` when there is none. Verifies pending pushes first.
+   */
+  takeRefusal(clientId: string): string | null {
+    this.verifyPending();
+    return this.#refusals.take(clientId);
+  }
+
+  /** `takeRefusal` without verifying first: for the acknowledgement path, which never hashes. */
+  takeNotedRefusal(clientId: string): string | null {
+    return this.#refusals.take(clientId);
+  }
+
+  /** Pushes dropped after acknowledgement because a delta's id did not match its content. */
+  get forgedPushesDropped(): number {
+    return this.#forgedPushes;
   }
 
   /**
@@ -54,6 +134,7 @@ export class DeltaBuffer {
 
   /** The current state of a row, for conflict resolution. */
   getRow(key: RowKey): RowState | undefined {
+    this.verifyPending();
     return this.#index.get(key);
   }
 
@@ -62,25 +143,26 @@ export class DeltaBuffer {
    * lives, and rows are never removed), or `undefined` past the end.
    */
   rowAt(position: number): RowState | undefined {
+    this.verifyPending();
     const key = this.#rowOrder[position];
     return key === undefined ? undefined : this.#index.get(key);
   }
 
   /** The whole index (live view; do not mutate). */
   index(): ReadonlyMap<RowKey, RowState> {
+    this.verifyPending();
     return this.#index;
   }
 
   /** Change events after an ingest cursor; `null` when the cursor is older than the retained log. */
-  eventsSince(
-    cursor: HLCTimestamp,
-    limit: number,
-  ): { entries: LogEntry[]; hasMore: boolean } | null {
+  eventsSince(cursor: HLCTimestamp, limit: number): LogPage | null {
+    this.verifyPending();
     return this.#log.since(cursor, limit);
   }
 
   /** The oldest unflushed entries, at most `max`, for the next envelope. */
   unflushed(max: number): LogEntry[] {
+    this.verifyPending();
     return this.#log.unflushed(max);
   }
 
@@ -108,6 +190,7 @@ export class DeltaBuffer {
   }
 
   lastIngestHlc(): HLCTimestamp {
+    this.verifyPending();
     return this.#log.lastIngestHlc();
   }
 
@@ -117,36 +200,47 @@ export class DeltaBuffer {
 
   /** Retained log entries in ingest order (a copy). */
   logEntries(): LogEntry[] {
+    this.verifyPending();
     return this.#log.retained();
   }
 
   get logSize(): number {
+    this.verifyPending();
     return this.#log.retainedCount;
   }
 
   get indexSize(): number {
+    this.verifyPending();
     return this.#index.size;
   }
 
-  /** Estimated bytes not yet in the lake. */
+  /** Estimated bytes not yet in the lake, pending pushes included. */
   get byteSize(): number {
-    return this.#log.unflushedBytes;
+    return this.#log.unflushedBytes + this.#pending.bytes;
   }
 
+  /** Deltas acknowledged but not yet in the lake, pending pushes included. */
   get unflushedCount(): number {
-    return this.#log.unflushedCount;
+    return this.#log.unflushedCount + this.#pending.deltaCount;
   }
 
   /** True when the unflushed tail has reached `maxBytes`. (Age is tracked by the flush timer.) */
   shouldFlush(config: { readonly maxBytes: number }): boolean {
-    return this.#log.unflushedBytes >= config.maxBytes;
+    return this.byteSize >= config.maxBytes;
   }
 
   #mergeIntoIndex(delta: RowDelta): void {
-    const key = rowKey(delta.table, delta.rowId);
-    let state = this.#index.get(key);
+    const { table, rowId } = delta;
+    let rows = this.#rowsByTable.get(table);
+    if (rows === undefined) {
+      rows = new Map();
+      this.#rowsByTable.set(table, rows);
+    }
+    let state = rows.get(rowId);
     if (state === undefined) {
-      state = createRowState(delta.table, delta.rowId);
+      const key = rowKey(table, rowId);
+      state = createRowState(table, rowId);
+      rows.set(rowId, state);
       this.#index.set(key, state);
       this.#rowOrder.push(key);
     }

@@ -1,3 +1,4 @@
+import { guardAdapter } from '../adapter/guarded-adapter';
 import { envelopeKey } from '../adapter/object-key';
 import type { LakeAdapter } from '../adapter/types';
 import { HLC } from '../hlc/hlc';
@@ -44,11 +45,14 @@ interface PinnedEnvelope {
  *
  * A range is pinned with its key and bytes on its first attempt, and every retry writes exactly
  * those bytes to that key, so a write that landed but whose reply was lost is overwritten with
- * identical content rather than duplicated. Only one write is ever in flight.
+ * identical content rather than duplicated. Only one write is ever in flight. The adapter is
+ * called through `guardAdapter`, so an adapter that throws or rejects instead of returning an
+ * `Err` is one more failed write: counted, retried with backoff, never an unhandled rejection.
  */
 export class FlushCycle {
   readonly counters: FlushCounters = { flushesOk: 0, flushesFailed: 0, envelopesWritten: 0 };
   readonly #deps: FlushDeps;
+  readonly #adapter: LakeAdapter;
   #pinned: PinnedEnvelope | null = null;
   #inFlight: Promise<Result<FlushOutcome, FlushError>> | null = null;
   #timer: TimerHandle | null = null;
@@ -57,6 +61,7 @@ export class FlushCycle {
 
   constructor(deps: FlushDeps) {
     this.#deps = deps;
+    this.#adapter = guardAdapter(deps.adapter);
   }
 
   /** Called after every accepted push: flush now if over the size threshold, else arm the age timer. */
@@ -94,11 +99,7 @@ export class FlushCycle {
     if (!pinned.ok) return pinned;
     if (pinned.value === null) return Ok({ key: null, deltaCount: 0 });
     const envelope = pinned.value;
-    const written = await this.#deps.adapter.putObject(
-      envelope.key,
-      envelope.bytes,
-      'application/json',
-    );
+    const written = await this.#adapter.putObject(envelope.key, envelope.bytes, 'application/json');
     if (this.#closed) return Err(new FlushError('gateway closed during flush'));
     if (!written.ok) {
       this.counters.flushesFailed++;

@@ -1,6 +1,5 @@
 import { validateKeyPart } from '../adapter/object-key';
 import type { LakeAdapter } from '../adapter/types';
-import { rowStateToDeltas } from '../conflict/row-state';
 import type { RowState } from '../conflict/types';
 import type { RowDelta, RowKey } from '../delta/types';
 import { HLC } from '../hlc/hlc';
@@ -22,6 +21,7 @@ import { FlushCycle, type FlushOutcome } from './flush-cycle';
 import { type GatewayOptions, resolveGatewayOptions } from './options';
 import { validatePush } from './push-validation';
 import { recoverFromLake } from './recovery';
+import { SnapshotCache } from './snapshot-cache';
 
 /** What a gateway is built from. Every outside effect comes in through these ports. */
 export interface GatewayDeps {
@@ -44,6 +44,8 @@ export interface GatewayStats {
   readonly flushesFailed: number;
   readonly envelopesWritten: number;
   readonly pushesRejected: number;
+  /** Acknowledged pushes dropped before reaching the log because a `deltaId` was forged. */
+  readonly forgedPushesDropped: number;
   readonly duplicatesIgnored: number;
   readonly snapshotsServed: number;
   readonly recoveredDeltas: number;
@@ -65,6 +67,7 @@ export class SyncGateway {
   readonly #buffer: DeltaBuffer;
   readonly #flush: FlushCycle;
   readonly #recoveredDeltas: number;
+  readonly #snapshots = new SnapshotCache();
   #pushesRejected = 0;
   #duplicatesIgnored = 0;
   #snapshotsServed = 0;
@@ -111,13 +114,18 @@ export class SyncGateway {
   /**
    * Applies a client's batch: all of it or none of it. Deltas at or below the client's accepted
    * watermark are duplicates (acknowledged, not applied again); a batch that does not follow on
-   * from what the gateway holds is refused with `SEQUENCE_GAP`.
+   * from what the gateway holds is refused with `SEQUENCE_GAP`. The batch's `deltaId`s are
+   * verified after the acknowledgement, before anything reads the log, the index or the lake
+   * (ADR-016): a batch with a forged id is then dropped, the client's watermark rolled back, and
+   * its next request refused with `SCHEMA_MISMATCH` naming the delta.
    */
   handlePush(push: SyncPush): Result<SyncResponse, LakeSyncError> {
     const refused = this.#refuseIfClosed();
     if (refused !== null) return refused;
     const valid = validatePush(push, this.#clock.now(), this.#options);
     if (!valid.ok) return this.#reject(valid.error);
+    const forged = this.#buffer.takeNotedRefusal(push.clientId);
+    if (forged !== null) return this.#reject(new SchemaError(forged));
     const accepted = this.#buffer.clientAcceptedHlc(push.clientId);
     if (push.baseHlc > accepted) {
       return this.#reject(
@@ -146,11 +154,23 @@ export class SyncGateway {
       );
     }
     const last = fresh[fresh.length - 1];
-    if (last !== undefined) this.#hlc.observe(last.hlc);
-    for (let position = 0; position < fresh.length; position++) {
-      this.#buffer.append(fresh[position]!, this.#hlc.now(), freshSizes[position]!);
+    if (last !== undefined) {
+      this.#hlc.observe(last.hlc);
+      const ingestHlcs: HLCTimestamp[] = new Array(fresh.length);
+      for (let position = 0; position < fresh.length; position++) {
+        ingestHlcs[position] = this.#hlc.now();
+      }
+      // The ids are verified before the deltas reach the log, the index or the lake (ADR-016).
+      this.#buffer.admit({
+        clientId: push.clientId,
+        deltas: fresh,
+        ingestHlcs,
+        sizes: freshSizes,
+        bytes: freshBytes,
+        acceptedBefore: accepted,
+      });
+      this.#flush.onAppend();
     }
-    if (fresh.length > 0) this.#flush.onAppend();
     return Ok(this.#response(push.clientId, [], HLC.ZERO, false, false));
   }
 
@@ -164,6 +184,8 @@ export class SyncGateway {
     if (refused !== null) return refused;
     if (pull.clientId.length === 0)
       return this.#reject(new SchemaError('pull has an empty clientId'));
+    const forged = this.#buffer.takeRefusal(pull.clientId);
+    if (forged !== null) return this.#reject(new SchemaError(forged));
     const limit = Math.min(
       pull.maxDeltas > 0 ? pull.maxDeltas : this.#options.pullDeltasMax,
       this.#options.pullDeltasMax,
@@ -179,10 +201,7 @@ export class SyncGateway {
       this.#snapshotsServed++;
       return Ok(this.#snapshot(pull.clientId, 0, this.#buffer.lastIngestHlc(), limit));
     }
-    const deltas = page.entries.map((entry) => entry.delta);
-    const last = page.entries[page.entries.length - 1];
-    const cursor = last === undefined ? pull.sinceHlc : last.ingestHlc;
-    return Ok(this.#response(pull.clientId, deltas, cursor, page.hasMore, false));
+    return Ok(this.#response(pull.clientId, page.deltas, page.cursor, page.hasMore, false));
   }
 
   /** Flushes the oldest unflushed batch now (the gateway also flushes by size and age itself). */
@@ -228,6 +247,7 @@ export class SyncGateway {
       durableHlc: this.#buffer.durableIngestHlc(),
       ...this.#flush.counters,
       pushesRejected: this.#pushesRejected,
+      forgedPushesDropped: this.#buffer.forgedPushesDropped,
       duplicatesIgnored: this.#duplicatesIgnored,
       snapshotsServed: this.#snapshotsServed,
       recoveredDeltas: this.#recoveredDeltas,
@@ -246,7 +266,7 @@ export class SyncGateway {
     for (;;) {
       const state = this.#buffer.rowAt(position);
       if (state === undefined || (deltas.length >= limit && position > offset)) break;
-      for (const delta of rowStateToDeltas(state)) deltas.push(delta);
+      for (const delta of this.#snapshots.deltasOf(state)) deltas.push(delta);
       position++;
     }
     const hasMore = this.#buffer.rowAt(position) !== undefined;

@@ -1,3 +1,4 @@
+import { guardAdapter } from '../adapter/guarded-adapter';
 import { parseEnvelopeKey } from '../adapter/object-key';
 import type { LakeAdapter } from '../adapter/types';
 import { HLC } from '../hlc/hlc';
@@ -35,13 +36,16 @@ export const DEFAULT_RECOVERY_OPTIONS: RecoveryOptions = {
  * Reads run a few at a time and each is retried, so one slow or flaky read neither serialises nor
  * sinks the whole recovery; envelopes are then applied in key (ingest HLC) order. An envelope that
  * still cannot be read, or is corrupt, fails the recovery with a message naming its key: starting
- * from a partial lake could acknowledge writes as duplicates that are not there.
+ * from a partial lake could acknowledge writes as duplicates that are not there. An adapter that
+ * throws or rejects counts as a failed read (`guardAdapter`): the result is an `Err`, never a
+ * rejected promise.
  */
 export async function recoverFromLake(
-  adapter: LakeAdapter,
+  lake: LakeAdapter,
   gatewayId: string,
   options: RecoveryOptions = DEFAULT_RECOVERY_OPTIONS,
 ): Promise<Result<Recovered, LakeSyncError>> {
+  const adapter = guardAdapter(lake);
   const listed = await adapter.listObjects(ENVELOPE_PREFIX);
   if (!listed.ok) {
     return Err(

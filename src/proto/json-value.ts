@@ -1,3 +1,4 @@
+import { numberProblem } from '../delta/json-safe';
 import { assert } from '../result/assert';
 import { utf8Encoder, utf8TextOrNull } from './utf8';
 
@@ -8,6 +9,13 @@ import { utf8Encoder, utf8TextOrNull } from './utf8';
  * Both directions have fast paths for the values rows are mostly made of (short strings without
  * escapes, booleans, null, small integers) that skip `JSON.stringify` / `JSON.parse`; each gives
  * exactly what the slow path would (a property test compares them on random values).
+ *
+ * Numbers are refused where JSON readers would disagree on them (see `numberProblem`): a literal
+ * such as `12345678901234567890` parses here as `12345678901234567000`, so the receiver would
+ * hold, and hash, a value its sender never wrote. The decoder reads the literals from the text
+ * itself, not from what `JSON.parse` made of them, so it names the literal as written. A literal
+ * that a duplicate key hides from `JSON.parse` (`{"a":1e400,"a":1}`) is refused too: readers that
+ * keep the first of two equal keys would see it.
  */
 
 /** Returned by `parseJsonValueBytes` when the bytes are not UTF-8 JSON; see `jsonValueProblem`. */
@@ -60,18 +68,76 @@ const FAST_INTEGER_DIGITS_MAX = 15;
 /**
  * Parses UTF-8 JSON bytes into a value, exactly as `JSON.parse` of their strict UTF-8 decoding
  * would. Returns `INVALID_JSON_VALUE` (never throws) when the bytes are empty, not well-formed
- * UTF-8, or not exactly one JSON value.
+ * UTF-8, not exactly one JSON value, or hold a number literal that is not exact (an integral value
+ * beyond ±(2^53 − 1), such as `9007199254740993` or `1e300`) or not finite once read (`1e400`).
  */
 export function parseJsonValueBytes(bytes: Uint8Array): unknown {
   const fast = parseSimpleValue(bytes);
   if (fast !== NOT_SIMPLE) return fast;
   const text = utf8TextOrNull(bytes);
   if (text === null) return INVALID_JSON_VALUE;
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch {
     return INVALID_JSON_VALUE;
   }
+  // A lone number is checked as read; only arrays and objects can hide a literal inside.
+  if (typeof value === 'number') return numberProblem(value) === null ? value : INVALID_JSON_VALUE;
+  if (typeof value !== 'object' || value === null) return value;
+  return inexactNumberLiteral(bytes) === null ? value : INVALID_JSON_VALUE;
+}
+
+const PLUS = 0x2b;
+const DOT = 0x2e;
+const LOWER_E = 0x65;
+const UPPER_E = 0x45;
+
+/**
+ * The first number literal of well-formed JSON text whose value `numberProblem` refuses, as
+ * written and as read; `null` when every literal is exact. One tight pass over the bytes (about a
+ * tenth of `JSON.parse`'s time): strings are skipped, and a literal is read only when it has an
+ * exponent or an integer part of more than 15 digits; any other is below 10^15, far below 2^53.
+ */
+function inexactNumberLiteral(bytes: Uint8Array): { literal: string; value: number } | null {
+  const length = bytes.length;
+  let index = 0;
+  while (index < length) {
+    const byte = bytes[index]!;
+    if (byte === QUOTE) {
+      index++;
+      while (index < length) {
+        const inner = bytes[index]!;
+        if (inner === QUOTE) break;
+        index += inner === BACKSLASH ? 2 : 1;
+      }
+      index++;
+      continue;
+    }
+    if (byte !== MINUS && (byte < DIGIT_0 || byte > DIGIT_9)) {
+      index++;
+      continue;
+    }
+    const start = index;
+    let integerDigits = 0;
+    let fraction = false;
+    let exponent = false;
+    while (index < length) {
+      const inner = bytes[index]!;
+      if (inner >= DIGIT_0 && inner <= DIGIT_9) {
+        if (!fraction && !exponent) integerDigits++;
+      } else if (inner === DOT) fraction = true;
+      else if (inner === LOWER_E || inner === UPPER_E) exponent = true;
+      else if (inner !== MINUS && inner !== PLUS) break;
+      index++;
+    }
+    if (!exponent && integerDigits <= FAST_INTEGER_DIGITS_MAX) continue;
+    let literal = '';
+    for (let at = start; at < index; at++) literal += String.fromCharCode(bytes[at]!);
+    const value = Number(literal);
+    if (numberProblem(value) !== null) return { literal, value };
+  }
+  return null;
 }
 
 const NOT_SIMPLE: unique symbol = Symbol('not a simple value');
@@ -145,6 +211,18 @@ function parseShortInteger(bytes: Uint8Array): unknown {
 /** Says why `parseJsonValueBytes` refused `bytes`, for an error message. */
 export function jsonValueProblem(bytes: Uint8Array): string {
   if (bytes.length === 0) return 'value is empty (an absent value must be the JSON text null)';
-  if (utf8TextOrNull(bytes) === null) return 'value is not well-formed UTF-8';
-  return 'value is not valid JSON';
+  const text = utf8TextOrNull(bytes);
+  if (text === null) return 'value is not well-formed UTF-8';
+  try {
+    JSON.parse(text);
+  } catch {
+    return 'value is not valid JSON';
+  }
+  const inexact = inexactNumberLiteral(bytes);
+  if (inexact === null) return 'value is not valid JSON';
+  const { literal, value } = inexact;
+  if (!Number.isFinite(value)) {
+    return `value holds the number ${literal}, which reads as ${value} (only finite numbers)`;
+  }
+  return `value holds the number ${literal}, which reads as ${value}: an integer beyond ±(2^53 − 1) is not exact in JSON (send it as a string)`;
 }

@@ -30,10 +30,23 @@ const EMPTY_BYTES = new Uint8Array(0);
 /** A `BinaryReader` that keeps its input at hand and decodes strings strictly. */
 export class WireReader extends BinaryReader {
   readonly input: Uint8Array;
+  readonly #view: DataView;
 
   constructor(bytes: Uint8Array) {
     super(bytes, decodeUtf8Strict);
     this.input = bytes;
+    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  /**
+   * A fixed64 field as a bigint, read natively (the base reader builds it from two halves).
+   * Throws `RangeError` past the end of the input, as the base reader does.
+   */
+  override fixed64(): bigint {
+    const start = this.pos;
+    if (start + 8 > this.len) throw new RangeError('premature EOF');
+    this.pos = start + 8;
+    return this.#view.getBigUint64(start, true);
   }
 }
 

@@ -16,6 +16,7 @@ import {
   STORES,
   STRICT,
   type StoredEntry,
+  stampBelowLast,
   toEntry,
 } from './idb-schema';
 import {
@@ -29,10 +30,20 @@ import {
   hlcSortKey,
   resolveQueueOptions,
 } from './outbox-entry';
-import type { QueueEntry, QueueOptions, SyncQueue } from './types';
+import type { ClaimedBatch, QueueEntry, QueueOptions, SyncQueue } from './types';
 
 /** Options of `IdbQueue.open`: the queue bound, and the IndexedDB to use (default: the global one). */
-export type IdbQueueOptions = Partial<QueueOptions> & { readonly indexedDB?: IDBFactory };
+export type IdbQueueOptions = Partial<QueueOptions> & {
+  readonly indexedDB?: IDBFactory;
+  /**
+   * Refuse (with `QueueError`) a new delta whose HLC is not above every HLC ever pushed, checked
+   * in the push's own transaction against the stored `lastHlc`. For an outbox that several tabs
+   * share under one client id: the gateway takes a client's deltas as strictly rising in outbox
+   * order, and treats one at or below what it holds as a duplicate, so an out-of-order stamp
+   * would otherwise be dropped silently. Default false (the `SyncQueue` contract allows any order).
+   */
+  readonly requireRisingHlc?: boolean;
+};
 
 /**
  * The outbox in IndexedDB (through `idb`), for browsers; it survives page reloads and crashes.
@@ -53,10 +64,16 @@ export type IdbQueueOptions = Partial<QueueOptions> & { readonly indexedDB?: IDB
 export class IdbQueue implements SyncQueue {
   readonly #db: IDBPDatabase<OutboxSchema>;
   readonly #options: QueueOptions;
+  readonly #requireRisingHlc: boolean;
 
-  private constructor(db: IDBPDatabase<OutboxSchema>, options: QueueOptions) {
+  private constructor(
+    db: IDBPDatabase<OutboxSchema>,
+    options: QueueOptions,
+    requireRisingHlc: boolean,
+  ) {
     this.#db = db;
     this.#options = options;
+    this.#requireRisingHlc = requireRisingHlc;
   }
 
   /**
@@ -83,7 +100,8 @@ export class IdbQueue implements SyncQueue {
       const db = (await wrap(request)) as IDBPDatabase<unknown> | undefined;
       if (db === undefined) return Err(new QueueError(`opening outbox database '${name}' failed`));
       db.addEventListener('versionchange', () => db.close());
-      return Ok(new IdbQueue(db as unknown as IDBPDatabase<OutboxSchema>, resolved.value));
+      const outbox = db as unknown as IDBPDatabase<OutboxSchema>;
+      return Ok(new IdbQueue(outbox, resolved.value, options.requireRisingHlc === true));
     } catch (caught) {
       return Err(failure(`open of database '${name}'`, caught));
     }
@@ -118,6 +136,8 @@ export class IdbQueue implements SyncQueue {
       }
       const meta = (await tx.objectStore('meta').get(META_KEY)) ?? INITIAL_META;
       const hlc = copy.value.hlc;
+      const outOfOrder = this.#requireRisingHlc ? stampBelowLast(delta.deltaId, hlc, meta) : null;
+      if (outOfOrder !== null) return Err(outOfOrder);
       const stored: StoredEntry = {
         id: delta.deltaId,
         delta: copy.value,
@@ -179,6 +199,29 @@ export class IdbQueue implements SyncQueue {
       const claimed = pending.map((entry): StoredEntry => ({ ...entry, status: 'sending' }));
       await issueAll(claimed.map((entry) => () => entries.put(entry)));
       return Ok(claimed.map(toEntry));
+    });
+  }
+
+  async claimBatch(limit: number): Promise<Result<ClaimedBatch, LakeSyncError>> {
+    const checked = checkLimit(limit);
+    if (!checked.ok) return checked;
+    const none: ClaimedBatch = { entries: [], baseHlc: 0n as HLCTimestamp };
+    if (checked.value === 0) return Ok(none);
+    return this.#transact('claimBatch', 'readwrite', async (tx) => {
+      const entries = tx.objectStore('entries');
+      const [first] = await entries.index('status-seq').getAll(pendingRange(), 1);
+      if (first === undefined) return Ok(none);
+      const bySeq = entries.index('seq');
+      const before = await bySeq.openCursor(IDBKeyRange.upperBound(first.seq, true), 'prev');
+      const baseHlc = before === null ? none.baseHlc : before.value.delta.hlc;
+      const following = await bySeq.getAll(IDBKeyRange.lowerBound(first.seq), checked.value);
+      const run: StoredEntry[] = [];
+      for (const entry of following) {
+        if (entry.status !== 'pending') break;
+        run.push({ ...entry, status: 'sending' });
+      }
+      await issueAll(run.map((entry) => () => entries.put(entry)));
+      return Ok({ entries: run.map(toEntry), baseHlc });
     });
   }
 

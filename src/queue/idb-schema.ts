@@ -1,6 +1,7 @@
 import type { DBSchema, IDBPTransaction } from 'idb';
 import type { RowDelta } from '../delta/types';
 import type { HLCTimestamp } from '../hlc/types';
+import { QueueError } from '../result/errors';
 import { entrySnapshot, freezeStoredDelta } from './outbox-entry';
 import type { QueueEntry, QueueEntryStatus } from './types';
 
@@ -68,6 +69,18 @@ export function createSchema(db: IDBDatabase, event: IDBVersionChangeEvent): voi
   entries.createIndex('status-seq', ['status', 'seq'], { unique: true });
   entries.createIndex('hlc', 'hlcKey');
   db.createObjectStore('meta');
+}
+
+/** The refusal of a new delta stamped at or below the outbox's `lastHlc`, or `null` if above. */
+export function stampBelowLast(
+  deltaId: string,
+  hlc: HLCTimestamp,
+  meta: StoredMeta,
+): QueueError | null {
+  if (meta.lastHlc === null || hlc > meta.lastHlc) return null;
+  return new QueueError(
+    `cannot queue delta ${deltaId}: its HLC ${hlc} is not above the outbox's last ${meta.lastHlc}; stamp it again above that`,
+  );
 }
 
 /** Keys of the `status-seq` index covering every pending entry, in push order. */

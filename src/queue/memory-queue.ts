@@ -13,7 +13,7 @@ import {
   resolveQueueOptions,
 } from './outbox-entry';
 import { SeqList } from './seq-list';
-import type { QueueEntry, QueueEntryStatus, QueueOptions, SyncQueue } from './types';
+import type { ClaimedBatch, QueueEntry, QueueEntryStatus, QueueOptions, SyncQueue } from './types';
 
 /** One entry as the queue holds it: mutable inside, handed out only as a frozen snapshot. */
 interface Slot {
@@ -24,6 +24,13 @@ interface Slot {
   retryCount: number;
   /** The frozen snapshot of the current state, built on first read after a change. */
   snapshot: QueueEntry | null;
+}
+
+/** The base of a batch that starts the outbox: below every HLC. */
+const NO_BASE = 0n as HLCTimestamp;
+
+function isPending(slot: Slot): boolean {
+  return slot.status === 'pending';
 }
 
 /**
@@ -137,6 +144,20 @@ export class MemoryQueue implements SyncQueue {
     const taken = this.#pending.shiftWhile(() => remaining-- > 0);
     for (const slot of taken) this.#setStatus(slot, 'sending');
     return Ok(taken.map((slot) => this.#snapshot(slot)));
+  }
+
+  async claimBatch(limit: number): Promise<Result<ClaimedBatch, LakeSyncError>> {
+    const checked = checkLimit(limit);
+    if (!checked.ok) return checked;
+    const first = this.#pending.first(1)[0];
+    if (first === undefined || checked.value === 0) return Ok({ entries: [], baseHlc: NO_BASE });
+    const { before, run } = this.#all.around(first, checked.value, isPending);
+    for (const slot of run) {
+      this.#pending.remove(slot);
+      this.#setStatus(slot, 'sending');
+    }
+    const baseHlc = before === undefined ? NO_BASE : before.delta.hlc;
+    return Ok({ entries: run.map((slot) => this.#snapshot(slot)), baseHlc });
   }
 
   async ack(ids: readonly string[]): Promise<Result<void, LakeSyncError>> {

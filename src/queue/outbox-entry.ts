@@ -77,11 +77,18 @@ export function checkDeltaShape(delta: unknown): Result<RowDelta, QueueError> {
 }
 
 /**
- * A deep, frozen copy of `delta` (structured clone, as IndexedDB would store it), so that neither
+ * A deep, frozen copy of `delta` (as IndexedDB's structured clone would store it), so that neither
  * the pusher nor any reader of an entry can change what the outbox holds. `QueueError` when the
  * delta holds something that cannot be cloned or frozen (a function, a typed array).
+ *
+ * Deltas are plain data (objects, arrays, strings, numbers, booleans, null, bigint HLCs), which
+ * are copied and frozen in one pass; anything else (a `Date`, a `Map`, a cycle, an array with
+ * holes, nesting beyond `PLAIN_DEPTH_MAX`) takes the structured-clone path, so both give the same
+ * copy and the same refusals.
  */
 export function frozenDeltaCopy(delta: RowDelta): Result<RowDelta, QueueError> {
+  const plain = frozenPlainCopy(delta, 0);
+  if (plain !== NOT_PLAIN) return Ok(plain as RowDelta);
   try {
     return Ok(deepFreeze(structuredClone(delta)));
   } catch (caught) {
@@ -89,6 +96,48 @@ export function frozenDeltaCopy(delta: RowDelta): Result<RowDelta, QueueError> {
       new QueueError(`cannot queue delta ${delta.deltaId}: not cloneable`, asError(caught)),
     );
   }
+}
+
+/** Nesting the one-pass copy follows before it leaves the value to structured clone. */
+const PLAIN_DEPTH_MAX = 64;
+
+/** What `frozenPlainCopy` returns for a value it does not copy itself. */
+const NOT_PLAIN: unique symbol = Symbol('not plain');
+
+/**
+ * A frozen deep copy of `value` when it is plain data — primitives other than symbols, arrays
+ * without holes, and objects whose prototype is `Object.prototype` or `null` (copied, as
+ * structured clone does, to ordinary objects with their own enumerable string keys, none named
+ * `__proto__`) — else `NOT_PLAIN`.
+ */
+function frozenPlainCopy(value: unknown, depth: number): unknown {
+  if (typeof value !== 'object') {
+    return typeof value === 'symbol' || typeof value === 'function' ? NOT_PLAIN : value;
+  }
+  if (value === null) return null;
+  if (depth >= PLAIN_DEPTH_MAX) return NOT_PLAIN;
+  if (Array.isArray(value)) {
+    const copy: unknown[] = new Array(value.length);
+    for (let index = 0; index < value.length; index++) {
+      if (!(index in value)) return NOT_PLAIN;
+      const item = frozenPlainCopy(value[index], depth + 1);
+      if (item === NOT_PLAIN) return NOT_PLAIN;
+      copy[index] = item;
+    }
+    if (Object.keys(value).length !== value.length) return NOT_PLAIN;
+    return Object.freeze(copy);
+  }
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return NOT_PLAIN;
+  if (Object.getOwnPropertySymbols(value).length > 0) return NOT_PLAIN;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__') return NOT_PLAIN; // assignment would set the prototype
+    const item = frozenPlainCopy((value as Record<string, unknown>)[key], depth + 1);
+    if (item === NOT_PLAIN) return NOT_PLAIN;
+    copy[key] = item;
+  }
+  return Object.freeze(copy);
 }
 
 /** Deep-freezes the delta of an entry read back from storage (already a private copy). */

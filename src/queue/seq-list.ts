@@ -64,6 +64,28 @@ export class SeqList<T extends Sequenced> implements Iterable<T> {
     return true;
   }
 
+  /**
+   * Around a held `item`: the item just before it (`undefined` when it is the oldest), and
+   * `item` with the items right after it while `matches` holds, at most `count` (≥ 1) in all.
+   * O(log size + count). Asserts `item` is held.
+   */
+  around(
+    item: T,
+    count: number,
+    matches: (item: T) => boolean,
+  ): { before: T | undefined; run: T[] } {
+    const index = this.#lowerBound(item.seq);
+    if (this.#items[index] !== item) assert(false, `seq ${item.seq} is not held`);
+    const before = index > this.#head ? this.#items[index - 1] : undefined;
+    const run: T[] = [item];
+    for (let next = index + 1; run.length < count && next < this.#items.length; next++) {
+      const candidate = this.#items[next] as T;
+      if (!matches(candidate)) break;
+      run.push(candidate);
+    }
+    return { before, run };
+  }
+
   /** Removes and returns the oldest items while `matches` holds, oldest first. */
   shiftWhile(matches: (item: T) => boolean): T[] {
     const start = this.#head;

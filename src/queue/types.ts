@@ -28,6 +28,20 @@ export interface QueueEntry {
   readonly retryCount: number;
 }
 
+/**
+ * What `SyncQueue.claimBatch` took: entries adjacent in push order, and where they sit.
+ */
+export interface ClaimedBatch {
+  /** The claimed entries (now `sending`), oldest first; empty when nothing is pending. */
+  readonly entries: QueueEntry[];
+  /**
+   * The HLC of the entry just before `entries[0]` in push order, whatever its state (what the
+   * gateway must already hold before this batch); `0n` when the batch starts the outbox or is
+   * empty.
+   */
+  readonly baseHlc: HLCTimestamp;
+}
+
 /** The named bound of an outbox. */
 export interface QueueOptions {
   /** Most entries held at once; a push beyond it is refused with `QueueError`. */
@@ -53,6 +67,14 @@ export interface SyncQueue {
   markSending(ids: readonly string[]): Promise<Result<void, LakeSyncError>>;
   /** Atomically takes the oldest `limit` pending entries and marks them sending. */
   claim(limit: number): Promise<Result<QueueEntry[], LakeSyncError>>;
+  /**
+   * Atomically takes a batch to push: the oldest pending entry and the entries right after it in
+   * push order while they are pending (at most `limit`), marked sending, with the HLC of the entry
+   * just before the batch. The batch stops at the first entry in another state (one that another
+   * loop over the same outbox is sending, say), so a push never has a hole. O(limit), whatever
+   * the outbox holds.
+   */
+  claimBatch(limit: number): Promise<Result<ClaimedBatch, LakeSyncError>>;
   /** sending → accepted (the gateway accepted them; not yet durable). Unknown ids are ignored. */
   ack(ids: readonly string[]): Promise<Result<void, LakeSyncError>>;
   /** sending → pending with `retryCount + 1`. Unknown ids are ignored. */

@@ -95,7 +95,20 @@ describe('end to end over a real S3 server', () => {
         baseHlc: 0n as never,
       }),
     );
-    const response = unwrapOrThrow(decodeSyncResponse(reply));
+    // Ids are verified off the acknowledgement path (ADR-016): the push is acknowledged, dropped
+    // before anything can read it, and mallory's next request is refused with the reason.
+    expect(unwrapOrThrow(decodeSyncResponse(reply)).error).toBeNull();
+    const { encodeSyncPull } = await import('../../src/proto/codec');
+    const next = createWireHandler(world.gateway).pull(
+      encodeSyncPull({
+        clientId: 'mallory',
+        sinceHlc: 0n as never,
+        maxDeltas: 10,
+        gatewayEpoch: 0n as never,
+        snapshotOffset: 0,
+      }),
+    );
+    const response = unwrapOrThrow(decodeSyncResponse(next));
     expect(response.error?.code).toBe('SCHEMA_MISMATCH');
     expect(response.error?.message).toMatch(/deltaId/);
     unwrapOrThrow(await alice.syncOnce());

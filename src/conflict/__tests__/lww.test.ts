@@ -3,6 +3,7 @@ import { deltaId } from '../../delta/delta-id';
 import type { RowDelta } from '../../delta/types';
 import { HLC } from '../../hlc/hlc';
 import { ConflictError } from '../../result/errors';
+import { unwrapOrThrow } from '../../result/result';
 import { resolveLWW } from '../lww';
 import { lwwResolver } from '../resolver';
 import { T0, write } from './fixtures';
@@ -126,5 +127,39 @@ describe('resolveLWW', () => {
     expect(lwwResolver.resolve(local, remote)).toEqual(resolveLWW(local, remote));
     const empty = resolveLWW(write('UPDATE', 1, 'a'), write('UPDATE', 2, 'b'));
     expect(!empty.ok && empty.error.message).toContain('nothing to resolve');
+  });
+
+  it('returns the deciding input itself when one side wins every column, hashing nothing', () => {
+    const older = write('UPDATE', 1, 'a', { title: 'old' });
+    const newer = write('UPDATE', 2, 'b', { done: true, title: 'new' });
+    expect(resolveLWW(older, newer)).toEqual({ ok: true, value: newer });
+    expect(unwrapOrThrow(resolveLWW(older, newer))).toBe(newer);
+    const deletion = write('DELETE', 3, 'c');
+    expect(unwrapOrThrow(resolveLWW(newer, deletion))).toBe(deletion);
+  });
+
+  it('relabels a winning INSERT over an UPDATE as UPDATE and keeps its deltaId', () => {
+    const update = write('UPDATE', 1, 'a', { title: 'old' });
+    const insert = write('INSERT', 2, 'b', { title: 'new' });
+    const result = resolve(update, insert);
+    expect(result.op).toBe('UPDATE');
+    expect(result.deltaId).toBe(insert.deltaId);
+  });
+
+  it('sorts the columns of a winner listed out of name order, keeping its deltaId', () => {
+    const older = write('UPDATE', 1, 'a', { title: 'old' });
+    const newer = write('UPDATE', 2, 'b', { title: 'new', done: true });
+    const result = resolve(older, newer);
+    expect(result.columns.map((column) => column.column)).toEqual(['done', 'title']);
+    expect(result.deltaId).toBe(newer.deltaId);
+  });
+
+  it('gives a mixed result a fresh deltaId of its own content', () => {
+    const older = write('UPDATE', 1, 'a', { title: 'milk', note: 'x' });
+    const newer = write('UPDATE', 2, 'b', { title: 'oat milk' });
+    const result = resolve(older, newer);
+    expect(result.deltaId).not.toBe(newer.deltaId);
+    expect(result.deltaId).not.toBe(older.deltaId);
+    expect(valuesOf(result)).toEqual({ note: 'x', title: 'oat milk' });
   });
 });

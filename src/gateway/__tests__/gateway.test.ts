@@ -146,15 +146,50 @@ describe('SyncGateway idempotency and validation', () => {
     expect(state && materialise(state)).toEqual({ v: 2 });
   });
 
-  it('refuses a forged deltaId so nobody can suppress another write', async () => {
-    const { gateway, clock } = await gatewayWorld();
-    const real = deltaWriter('alice', clock)('INSERT', 'r1', { v: 1 });
+  it('drops a push with a forged deltaId before any pull, snapshot or flush sees it', async () => {
+    const { gateway, clock, lake } = await gatewayWorld();
+    const write = deltaWriter('alice', clock);
+    const real = write('INSERT', 'r1', { v: 1 });
     const forged = { ...real, columns: [{ column: 'v', value: 666 }] };
-    const result = gateway.handlePush(pushOf([forged]));
-    expect(result.ok).toBe(false);
-    expect(!result.ok && result.error.code).toBe('SCHEMA_MISMATCH');
-    expect(!result.ok && result.error.message).toMatch(/deltaId/);
+    // The id is verified off the acknowledgement path (ADR-016): the push is acknowledged...
+    const acked = unwrapOrThrow(gateway.handlePush(pushOf([forged])));
+    expect(acked.clientAcceptedHlc).toBe(forged.hlc);
+    // ...but a pull from anyone verifies it first, and nothing forged is served or logged.
+    const seen = unwrapOrThrow(gateway.handlePull(pull('bob', 0n)));
+    expect(seen.deltas).toEqual([]);
     expect(gateway.log()).toHaveLength(0);
+    expect(gateway.index().size).toBe(0);
+    expect(gateway.stats().forgedPushesDropped).toBe(1);
+    await gateway.flush();
+    expect(gateway.stats().envelopesWritten).toBe(0);
+    expect(unwrapOrThrow(await lake.listObjects(''))).toEqual([]);
+    // The forger's next request is refused, naming the id, with its watermark rolled back.
+    const next = gateway.handlePush(pushOf([write('UPDATE', 'r1', { v: 2 })], forged.hlc));
+    expect(!next.ok && next.error.code).toBe('SCHEMA_MISMATCH');
+    expect(!next.ok && next.error.message).toMatch(/deltaId/);
+    expect(gateway.errorResponse('alice', new ClockDriftError('x')).clientAcceptedHlc).toBe(0n);
+  });
+
+  it('drops the later pending pushes of a forger and keeps other clients pushes', async () => {
+    const { gateway, clock } = await gatewayWorld();
+    const alice = deltaWriter('alice', clock);
+    const bob = deltaWriter('bob', clock);
+    const good = alice('INSERT', 'r1', { v: 1 });
+    const real = alice('INSERT', 'r2', { v: 2 });
+    const forged = { ...real, columns: [{ column: 'v', value: 666 }] };
+    const after = alice('INSERT', 'r3', { v: 3 });
+    const other = bob('INSERT', 'r4', { v: 4 });
+    unwrapOrThrow(gateway.handlePush(pushOf([good])));
+    unwrapOrThrow(gateway.handlePush(pushOf([forged], good.hlc)));
+    unwrapOrThrow(gateway.handlePush({ ...pushOf([other]), clientId: 'bob' }));
+    unwrapOrThrow(gateway.handlePush(pushOf([after], forged.hlc)));
+    expect(gateway.log().map((entry) => entry.delta.deltaId)).toEqual([
+      good.deltaId,
+      other.deltaId,
+    ]);
+    const refused = gateway.handlePull(pull('alice', 0n));
+    expect(!refused.ok && refused.error.message).toMatch(/push delta 0: .*deltaId/);
+    expect(unwrapOrThrow(gateway.handlePull(pull('alice', 0n))).clientAcceptedHlc).toBe(good.hlc);
   });
 
   it('refuses deltas of another client and batches over pushBatchMax, applying nothing', async () => {
@@ -217,5 +252,24 @@ describe('SyncGateway idempotency and validation', () => {
     expect(gateway.handlePush(pushOf([write('INSERT', 'late', { title: 'y' })], base)).ok).toBe(
       true,
     );
+  });
+});
+
+describe('SyncGateway snapshots', () => {
+  it('serves a row changed since the last snapshot with its new state, not a cached one', async () => {
+    const { gateway, clock } = await gatewayWorld();
+    const write = deltaWriter('alice', clock);
+    const first = write('INSERT', 'r1', { title: 'a' });
+    unwrapOrThrow(gateway.handlePush(pushOf([first])));
+    const foreign = (sinceHlc: bigint) => pull('bob', sinceHlc, 100, 12345n);
+    const before = unwrapOrThrow(gateway.handlePull(foreign(1n)));
+    expect(before.snapshot).toBe(true);
+    expect(before.deltas.map((d) => d.deltaId)).toEqual([first.deltaId]);
+    const again = unwrapOrThrow(gateway.handlePull(foreign(1n)));
+    expect(again.deltas).toEqual(before.deltas);
+    const second = write('UPDATE', 'r1', { title: 'b' });
+    unwrapOrThrow(gateway.handlePush(pushOf([second], first.hlc)));
+    const after = unwrapOrThrow(gateway.handlePull(foreign(1n)));
+    expect(after.deltas.map((d) => d.deltaId)).toEqual([second.deltaId]);
   });
 });

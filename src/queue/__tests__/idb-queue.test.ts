@@ -3,7 +3,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IdbQueue } from '../idb-queue';
 import type { QueueOptions } from '../types';
-import { delta, hlc, idOf, ok, pushAll, statuses } from './fixtures';
+import { delta, expectQueueError, hlc, idOf, ok, pushAll, statuses } from './fixtures';
 import { describeQueueContract } from './queue-contract';
 
 const opened: IdbQueue[] = [];
@@ -81,5 +81,20 @@ describe('IdbQueue', () => {
     const claimed = batches.flatMap((batch) => ok(batch).map((entry) => entry.id));
     expect(new Set(claimed).size).toBe(7);
     expect(claimed).toHaveLength(7);
+  });
+
+  it('with requireRisingHlc refuses a stamp at or below lastHlc, even from another connection', async () => {
+    const factory = new IDBFactory();
+    const tabA = ok(await IdbQueue.open('rising', { indexedDB: factory, requireRisingHlc: true }));
+    const tabB = ok(await IdbQueue.open('rising', { indexedDB: factory, requireRisingHlc: true }));
+    opened.push(tabA, tabB);
+    ok(await tabA.push(delta(5)));
+    expectQueueError(await tabB.push(delta(5, { deltaId: idOf(55) })), /not above/);
+    expectQueueError(await tabB.push(delta(4)), /not above the outbox's last 5/);
+    expect(ok(await tabB.push(delta(5))).seq).toBe(1); // the same delta again is still idempotent
+    ok(await tabB.push(delta(6)));
+    ok(await tabA.removeDurable(hlc(10)));
+    expectQueueError(await tabA.push(delta(6, { deltaId: idOf(66) })), /not above/);
+    expect(ok(await tabA.depth())).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { QueueOptions, SyncQueue } from '../types';
 import { delta, expectQueueError, hlc, idOf, ids, ok, pushAll, statuses } from './fixtures';
+import { defineBatchContract } from './queue-contract-batch';
 import { defineEdgeContract } from './queue-contract-edges';
 
 /** Opens a fresh, empty queue with the given options; the caller's file disposes of it. */
@@ -15,6 +16,7 @@ export function describeQueueContract(label: string, open: QueueFactory): void {
     defineLifecycleContract(open);
     defineConcurrencyContract(open);
     defineEdgeContract(open);
+    defineBatchContract(open);
   });
 }
 

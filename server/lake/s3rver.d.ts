@@ -1,6 +1,6 @@
 /**
  * The part of `s3rver` (a fake S3 server for Node, shipped without types) that
- * `sim/lake/embedded-s3.ts` and `sim/lake/s3rver-list-v2.ts` use.
+ * `server/lake/embedded-s3.ts` and `server/lake/s3rver-list-v2.ts` use.
  */
 declare module 's3rver' {
   import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -1,0 +1,22 @@
+import type { RowState } from '../conflict/types';
+import type { Row, RowDelta } from '../delta/types';
+import type { HLCTimestamp } from '../hlc/types';
+
+/** Where a batch of deltas merged into the replica came from. */
+export type ReplicaSource = 'write' | 'pull' | 'snapshot' | 'restore';
+
+/** One batch merged into the replica (see `ClientDeps.onApplied`). */
+export interface ReplicaEvent {
+  readonly source: ReplicaSource;
+  readonly deltas: readonly RowDelta[];
+  /** The epoch of the gateway that sent a pulled or snapshot batch; `HLC.ZERO` otherwise. */
+  readonly gatewayEpoch: HLCTimestamp;
+  /** The replica right after the merge (read only: do not merge into it from a listener). */
+  readonly replica: ReplicaReader;
+}
+
+/** The reading half of a `Replica`. */
+export interface ReplicaReader {
+  get(table: string, rowId: string): Row | null;
+  state(table: string, rowId: string): RowState | undefined;
+}
