@@ -566,6 +566,12 @@ describe('reports/bench.svg', () => {
   });
 });
 
+/** XML text as the SVG writer escapes it (quotes and apostrophes included, as in "server's"). */
 function escapeXmlText(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }
