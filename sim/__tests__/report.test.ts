@@ -2,11 +2,6 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkXml } from '../../bench/__tests__/svg-check';
-import { rowCatalogue } from '../../bench/lib/report-markdown';
-import { renderSvg, wrapText } from '../../bench/lib/report-svg';
-import type { BenchReport } from '../../bench/lib/types';
-import { REPO_ROOT } from '../cli/paths';
 import { escapeHtml } from '../report/escape';
 import { eventFilterCss, indexEvents } from '../report/event-list';
 import { assignMarks, groupOf, MARK_GROUPS, markSvg, shapePath } from '../report/event-marks';
@@ -529,49 +524,3 @@ describe('oracles and coverage without a fixed list', () => {
     expect(unbalancedTags(merged)).toEqual([]);
   });
 });
-
-describe('reports/bench.svg', () => {
-  const report = JSON.parse(
-    readFileSync(join(REPO_ROOT, 'reports', 'bench.json'), 'utf8'),
-  ) as BenchReport;
-  const svg = renderSvg(report);
-
-  it('is what the report writer makes of reports/bench.json, well formed', () => {
-    expect(readFileSync(join(REPO_ROOT, 'reports', 'bench.svg'), 'utf8')).toBe(svg);
-    expect(checkXml(svg).problems).toEqual([]);
-  });
-
-  it('cuts no label: every title and target is drawn in full, no ellipsis', () => {
-    expect(svg).not.toContain('…');
-    const drawn = [...svg.matchAll(/<text [^>]*>((?:<tspan[^>]*>[^<]*<\/tspan>)+)<\/text>/g)].map(
-      (match) =>
-        [...(match[1] ?? '').matchAll(/<tspan[^>]*>([^<]*)<\/tspan>/g)]
-          .map((span) => span[1])
-          .join(' '),
-    );
-    for (const row of rowCatalogue(report)) {
-      expect(drawn).toContain(escapeXmlText(row.title));
-      expect(drawn).toContain(escapeXmlText(`target ${row.target.text}`));
-    }
-  });
-
-  it('wraps at spaces and splits only words longer than a line', () => {
-    expect(wrapText('Append cost at 1,000,000 vs empty', 12)).toEqual([
-      'Append cost',
-      'at 1,000,000',
-      'vs empty',
-    ]);
-    expect(wrapText('abcdefghij', 4)).toEqual(['abcd', 'efgh', 'ij']);
-    expect(wrapText('', 4)).toEqual(['']);
-  });
-});
-
-/** XML text as the SVG writer escapes it (quotes and apostrophes included, as in "server's"). */
-function escapeXmlText(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
