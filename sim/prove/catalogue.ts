@@ -100,7 +100,7 @@ const CORE_BUGS: readonly PlantedBug[] = [
     consequence:
       'one fast client ratchets the gateway forward, and writes far in the future are accepted',
     file: 'src/gateway/gateway.ts',
-    find: 'const valid = validatePush(push, this.#clock.now(), this.#options);',
+    find: 'const valid = validatePush(push, this.#wallMsHigh, this.#options);',
     replace: 'const valid = validatePush(push, HLC.decode(this.#hlc.last()).wall, this.#options);',
     faults: 'chaos',
     expected: ['monotonicity'],

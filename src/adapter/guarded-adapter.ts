@@ -76,7 +76,7 @@ async function guarded<T>(
 function isResult(value: unknown): boolean {
   if (typeof value !== 'object' || value === null) return false;
   const { ok } = value as { ok?: unknown };
-  if (ok === true) return true;
+  if (ok === true) return 'value' in value;
   return ok === false && (value as { error?: unknown }).error instanceof Error;
 }
 

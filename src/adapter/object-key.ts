@@ -1,3 +1,4 @@
+import { hasLoneSurrogate } from '../delta/well-formed';
 import { SchemaError } from '../result/errors';
 import { Err, Ok, type Result } from '../result/result';
 
@@ -46,15 +47,8 @@ function hasUnsafeCharacter(part: string): boolean {
   for (let index = 0; index < part.length; index++) {
     const code = part.charCodeAt(index);
     if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return true;
-    if (code >= 0xd800 && code <= 0xdbff) {
-      const next = part.charCodeAt(index + 1);
-      if (!(next >= 0xdc00 && next <= 0xdfff)) return true;
-      index++;
-    } else if (code >= 0xdc00 && code <= 0xdfff) {
-      return true;
-    }
   }
-  return false;
+  return hasLoneSurrogate(part);
 }
 
 /** `validateKeyPart('gatewayId', gatewayId)`. */

@@ -83,10 +83,17 @@ export class RoundLoop<T> {
     this.#cancelTimer();
     this.#timer = this.#timers.schedule(() => {
       this.#timer = null;
-      void this.runNow().then((result) => {
-        this.#failures = result.ok ? 0 : this.#failures + 1;
-        if (this.#looping && this.#timer === null) this.#schedule(this.#nextDelayMs());
-      });
+      // A round that throws (a bug below, never an expected failure) counts as failed: the loop
+      // keeps going with backoff instead of stopping on an unhandled rejection.
+      void this.runNow()
+        .then(
+          (result) => result.ok,
+          () => false,
+        )
+        .then((succeeded) => {
+          this.#failures = succeeded ? 0 : this.#failures + 1;
+          if (this.#looping && this.#timer === null) this.#schedule(this.#nextDelayMs());
+        });
     }, delayMs);
   }
 

@@ -249,8 +249,18 @@ export class TabSession {
     if (message.kind === 'wrote' || message.kind === 'pushed') this.#loop.kick();
   }
 
+  /**
+   * Tells every listener; one that throws is the app's bug, and must neither reject the write
+   * that is already queued nor stop the sync loop, so it is caught here and the others still run.
+   */
   #emit(event: TabSessionEvent): void {
-    for (const listener of this.#listeners) listener(event);
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch {
+        // A listener's own failure is not the sync engine's to report.
+      }
+    }
   }
 }
 

@@ -3,6 +3,7 @@ import { Err, Ok, type Result } from '../result/result';
 import { deltaId } from './delta-id';
 import { jsonSafetyProblem } from './json-safe';
 import { DELTA_OPS, type RowDelta } from './types';
+import { hasLoneSurrogate } from './well-formed';
 
 /** Upper bounds on the parts of a delta; every one is checked by `validateDelta`. */
 export interface DeltaLimits {
@@ -152,6 +153,9 @@ function identifierProblem(what: string, value: unknown, lengthMax: number): str
   }
   if (hasControlCharacter(value)) {
     return `${what} ${describe(value)} contains a control character`;
+  }
+  if (hasLoneSurrogate(value)) {
+    return `${what} ${describe(value)} contains a lone UTF-16 surrogate, which has no UTF-8 form`;
   }
   return null;
 }

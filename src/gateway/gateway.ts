@@ -72,6 +72,18 @@ export class SyncGateway {
   #duplicatesIgnored = 0;
   #snapshotsServed = 0;
   #closed = false;
+  /**
+   * The highest reading of this gateway's own wall clock (ms), never pushed stamps: the drift
+   * bound is measured from it, so a clock that jumps forward and back does not leave clients,
+   * which absorbed the gateway's HLC meanwhile, refused for drift until the wall catches up.
+   */
+  #wallMsHigh: number;
+
+  /** Raises `#wallMsHigh` to the wall clock now; called by every request before it stamps. */
+  #noteWall(): void {
+    const wallMs = this.#clock.now();
+    if (wallMs > this.#wallMsHigh) this.#wallMsHigh = wallMs;
+  }
 
   private constructor(
     deps: GatewayDeps,
@@ -86,6 +98,9 @@ export class SyncGateway {
     this.#recoveredDeltas = recovered.deltas;
     this.#hlc = new HLC(deps.clock, { maxDriftMs: options.maxDriftMs });
     this.#hlc.observe(recovered.maxIngestHlc);
+    // A recovered ingest HLC is at most the previous instance's highest wall + the drift bound.
+    const recoveredWallMs = HLC.decode(recovered.maxIngestHlc).wall - options.maxDriftMs;
+    this.#wallMsHigh = Math.max(deps.clock.now(), recoveredWallMs);
     this.epoch = this.#hlc.now();
     this.#flush = new FlushCycle({
       gatewayId: deps.gatewayId,
@@ -122,7 +137,8 @@ export class SyncGateway {
   handlePush(push: SyncPush): Result<SyncResponse, LakeSyncError> {
     const refused = this.#refuseIfClosed();
     if (refused !== null) return refused;
-    const valid = validatePush(push, this.#clock.now(), this.#options);
+    this.#noteWall();
+    const valid = validatePush(push, this.#wallMsHigh, this.#options);
     if (!valid.ok) return this.#reject(valid.error);
     const forged = this.#buffer.takeNotedRefusal(push.clientId);
     if (forged !== null) return this.#reject(new SchemaError(forged));
@@ -182,6 +198,7 @@ export class SyncGateway {
   handlePull(pull: SyncPull): Result<SyncResponse, LakeSyncError> {
     const refused = this.#refuseIfClosed();
     if (refused !== null) return refused;
+    this.#noteWall();
     if (pull.clientId.length === 0)
       return this.#reject(new SchemaError('pull has an empty clientId'));
     const forged = this.#buffer.takeRefusal(pull.clientId);

@@ -9,6 +9,7 @@ import {
   TABLE_NAME_PATTERN,
   validateDelta,
 } from '../delta/validate';
+import { hasLoneSurrogate } from '../delta/well-formed';
 import { asciiDeltaId } from './delta-id-bytes';
 
 /**
@@ -97,14 +98,27 @@ function knownTable(table: unknown): boolean {
   return true;
 }
 
-/** A non-empty string within `lengthMax` without control characters (U+0000–U+001F, U+007F). */
+/**
+ * A non-empty string within `lengthMax` without control characters (U+0000–U+001F, U+007F) or
+ * lone surrogates (which would reach the lake as U+FFFD under a `deltaId` that no longer matches).
+ */
 function plainIdentifier(value: unknown, lengthMax: number): boolean {
   if (typeof value !== 'string' || value.length === 0 || value.length > lengthMax) return false;
   for (let index = 0; index < value.length; index++) {
     const code = value.charCodeAt(index);
     if (code <= 0x1f || code === 0x7f) return false;
+    if (code >= 0xd800 && code <= 0xdfff)
+      return !hasLoneSurrogate(value, index) && !hasControlCharacterFrom(value, index);
   }
   return true;
+}
+
+function hasControlCharacterFrom(text: string, from: number): boolean {
+  for (let index = from; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code <= 0x1f || code === 0x7f) return true;
+  }
+  return false;
 }
 
 /** A primitive that is JSON-safe and whose JSON text certainly fits `valueBytesMax`. */

@@ -42,6 +42,21 @@ function hlcsInOutboxOrder(entries: ReadonlyArray<{ delta: { hlc: bigint } }>): 
 }
 
 describe('TabSession: several tabs, one outbox', () => {
+  it('a listener that throws neither fails the write already queued nor stops the others', async () => {
+    const { tabs } = await setUp(1);
+    const tab = tabs[0]!;
+    const seen: string[] = [];
+    tab.session.subscribe(() => {
+      throw new Error('the app has a bug');
+    });
+    tab.session.subscribe((event) => seen.push(event.kind));
+    ok(await tab.session.insert('todos', 'listener', { title: 'kept' }));
+    expect(seen).toContain('wrote');
+    expect(ok(await tab.queue.entries())).toHaveLength(1);
+    ok(await tab.session.syncNow());
+    expect(seen).toContain('synced');
+  });
+
   it('tabs writing at once, at one clock reading, queue strictly rising HLCs in outbox order', async () => {
     const { world, tabs } = await setUp(3);
     const writes = [];

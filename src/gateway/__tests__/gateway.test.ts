@@ -102,6 +102,30 @@ describe('SyncGateway push and pull', () => {
     expect(gateway.log()).toHaveLength(0);
   });
 
+  it('measures drift from its highest wall reading, so a clock stepped back does not refuse what it taught', async () => {
+    const { gateway, clock } = await gatewayWorld();
+    const start = clock.now();
+    clock.set(start + 3_600_000); // the gateway's clock jumps an hour ahead…
+    const taught = unwrapOrThrow(gateway.handlePull(pull('alice', 0n))).serverHlc;
+    clock.set(start); // …and is stepped back
+    const aliceClock = new HLC(clock);
+    aliceClock.observe(taught); // the client absorbed the gateway's HLC (ADR-013)
+    const write = (rowId: string, hlc: HLCTimestamp) =>
+      makeDelta({
+        op: 'INSERT',
+        table: 'todos',
+        rowId,
+        clientId: 'alice',
+        columns: [{ column: 'a', value: 1 }],
+        hlc,
+      });
+    const absorbed = write('r1', aliceClock.now());
+    expect(unwrapOrThrow(gateway.handlePush(pushOf([absorbed]))).error).toBeNull();
+    const farAhead = write('r2', HLC.encode(start + 3_600_000 + 6_000, 0));
+    const refused = gateway.handlePush(pushOf([farAhead], absorbed.hlc));
+    expect(!refused.ok && refused.error instanceof ClockDriftError).toBe(true);
+  });
+
   it('merges concurrent updates per column in the index and logs both events', async () => {
     const { gateway, clock } = await gatewayWorld();
     const alice = deltaWriter('alice', clock);
