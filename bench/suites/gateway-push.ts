@@ -119,7 +119,7 @@ export function applyWithYjs(doc: Y.Doc, push: SyncPush): void {
 }
 
 /** A fresh gateway over an empty `MemoryAdapter`, its manual clock at `clockMs`, never flushing. */
-async function openBenchGateway(clockMs: number): Promise<SyncGateway> {
+export async function openBenchGateway(clockMs: number): Promise<SyncGateway> {
   const clock = new ManualClock(clockMs);
   const opened = await SyncGateway.open({
     gatewayId: 'bench',
@@ -128,7 +128,7 @@ async function openBenchGateway(clockMs: number): Promise<SyncGateway> {
     adapter: new MemoryAdapter({ clock }),
     options: { flushBytesThreshold: NEVER, flushAgeMs: NEVER, bufferBytesMax: NEVER },
   });
-  if (!opened.ok) throw new Error(`gateway-push: cannot open a gateway: ${opened.error.message}`);
+  if (!opened.ok) throw new Error(`bench: cannot open a gateway: ${opened.error.message}`);
   return opened.value;
 }
 

@@ -4,7 +4,6 @@ import { nodeHttpFetch } from '../../server/node-http-fetch';
 import { type GatewayServer, startGatewayServer } from '../../server/start';
 import { MemoryAdapter } from '../../src/adapter/memory-adapter';
 import { type FetchLike, HttpTransport } from '../../src/client/http-transport';
-import { SyncGateway } from '../../src/gateway/gateway';
 import { ManualClock, ManualTimers } from '../../src/ports/manual';
 import { decodeSyncPush, encodeSyncPush } from '../../src/proto/codec';
 import type { SyncPush } from '../../src/proto/types';
@@ -12,6 +11,7 @@ import { generateDeltas, lastWallMs, toPushes, workload } from '../lib/inputs';
 import { consume } from '../lib/measure';
 import { atLeast, rateQuantity, rowFromQuantities } from '../lib/stats';
 import type { Suite, SuiteContext } from '../lib/suite';
+import { openBenchGateway } from './gateway-push';
 import { pushInOrder, pushOneAtATime, WorkerLoad, warmUpPull } from './http-push-clients';
 
 const DELTAS_PER_SESSION = 5_000;
@@ -257,22 +257,13 @@ function httpSide(
   };
 }
 
-/** In-process `handlePush` of decoded pushes, as the gateway-push suite measures it. */
+/** In-process `handlePush` of decoded pushes, on the gateway-push suite's bench gateway. */
 function inProcessSide(pushes: readonly SyncPush[], clockMs: number): Side {
   const deltaCount = pushes.reduce((sum, push) => sum + push.deltas.length, 0);
   return {
     label: 'in-process handlePush',
     async open() {
-      const clock = new ManualClock(clockMs);
-      const opened = await SyncGateway.open({
-        gatewayId: 'bench',
-        clock,
-        timers: new ManualTimers(clock),
-        adapter: new MemoryAdapter({ clock }),
-        options: { flushBytesThreshold: NEVER, flushAgeMs: NEVER, bufferBytesMax: NEVER },
-      });
-      if (!opened.ok) throw new Error(`http-push: cannot open a gateway: ${opened.error.message}`);
-      const gateway = opened.value;
+      const gateway = await openBenchGateway(clockMs);
       return {
         session: async () => {
           const startedAt = performance.now();

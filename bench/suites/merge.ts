@@ -118,20 +118,7 @@ async function resolveRow(context: SuiteContext, suite: string): Promise<BenchRo
         consume(resolved);
       },
     },
-    {
-      label: 'Map.set of both writes',
-      opsPerSample: pairs.length,
-      run: () => {
-        let size = 0;
-        for (const [local, remote] of pairs) {
-          const row = new Map<string, unknown>();
-          for (const change of local.columns) row.set(change.column, change.value);
-          for (const change of remote.columns) row.set(change.column, change.value);
-          size += row.size;
-        }
-        consume(size);
-      },
-    },
+    mapSetOfBothWrites(pairs),
     context.budget,
   );
   return rowFromQuantities({
@@ -163,20 +150,7 @@ async function resolverBatchRow(context: SuiteContext, suite: string): Promise<B
         consume(resolved);
       },
     },
-    {
-      label: 'Map.set of both writes',
-      opsPerSample: pairs.length,
-      run: () => {
-        let size = 0;
-        for (const [local, remote] of pairs) {
-          const row = new Map<string, unknown>();
-          for (const change of local.columns) row.set(change.column, change.value);
-          for (const change of remote.columns) row.set(change.column, change.value);
-          size += row.size;
-        }
-        consume(size);
-      },
-    },
+    mapSetOfBothWrites(pairs),
     // A sample is a whole batch (tens of ms), so fewer samples still give a stable median.
     {
       ...context.budget,
@@ -252,4 +226,22 @@ function sameRowPairs(count: number): [RowDelta, RowDelta][] {
     previous.set(key, delta);
   }
   return pairs;
+}
+
+/** The floor both resolver rows are measured against: each pair's columns set into a fresh `Map`. */
+function mapSetOfBothWrites(pairs: readonly (readonly [RowDelta, RowDelta])[]) {
+  return {
+    label: 'Map.set of both writes',
+    opsPerSample: pairs.length,
+    run: () => {
+      let size = 0;
+      for (const [local, remote] of pairs) {
+        const row = new Map<string, unknown>();
+        for (const change of local.columns) row.set(change.column, change.value);
+        for (const change of remote.columns) row.set(change.column, change.value);
+        size += row.size;
+      }
+      consume(size);
+    },
+  };
 }
