@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { foldDeltas, lakeDeltas, readLake } from '../../sim/oracles/lake-contents';
 import { materialise } from '../../src/conflict/row-state';
@@ -31,8 +33,11 @@ import {
  */
 
 const TODOS = 'todos';
-/** The screenshot the README shows. */
-const SCREENSHOT = 'reports/todo.png';
+/**
+ * Where the last test's screenshot goes: a temporary file, so that a test run leaves the work tree
+ * as it found it. `LAKESYNC_TODO_SCREENSHOT=reports/todo.png` refreshes the one the README shows.
+ */
+const SCREENSHOT = process.env.LAKESYNC_TODO_SCREENSHOT ?? join(tmpdir(), 'lakesync-todo.png');
 
 if (!HAVE_CHROMIUM) {
   const message = `browser suite: ${CHROMIUM_PATH} is missing, so the todo app is NOT tested in a browser (apt-get install chromium)`;

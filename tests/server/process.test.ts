@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startEmbeddedS3 } from '../../server/lake/embedded-s3';
 import { S3Adapter } from '../../src/adapter/s3-adapter';
@@ -17,11 +18,18 @@ import { TEST_SECRET } from './helpers';
 
 /**
  * The CLI as an operator runs it: a child process in a fresh directory (so the default lake
- * directory `.lakesync/lake` lands there), under Node (tsx) and under Bun.
+ * directory `.lakesync/lake` lands there), under Node (with tsx as its loader) and under Bun.
+ * Node is started with `--import tsx` rather than through the `tsx` command: that command runs
+ * the gateway in a grandchild, which a failing test's SIGKILL would leave running.
  */
 const ROOT = resolve(import.meta.dirname, '../..');
 const MAIN = join(ROOT, 'server/main.ts');
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
+/** Node itself, loading TypeScript through tsx: the gateway is then this test's own child. */
+const NODE_TSX = [
+  process.execPath,
+  '--import',
+  pathToFileURL(join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href,
+] as const;
 const BUN = join(ROOT, 'node_modules/.bin/bun');
 const LISTENING = /gateway listening on (http:\/\/\S+)/;
 
@@ -35,8 +43,10 @@ afterEach(async () => {
 });
 
 /** Starts the CLI and resolves with its URL once it prints the listening line. */
-function startCli(command: string, args: readonly string[], cwd: string) {
-  const proc = spawn(command, [MAIN, ...args], {
+function startCli(launcher: readonly string[], args: readonly string[], cwd: string) {
+  const [command, ...launcherArgs] = launcher;
+  if (command === undefined) throw new Error('startCli: an empty launcher');
+  const proc = spawn(command, [...launcherArgs, MAIN, ...args], {
     cwd,
     env: { ...process.env, LAKESYNC_JWT_SECRET: TEST_SECRET, LAKESYNC_PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -118,7 +128,7 @@ if (bunMissing)
 describe('gateway CLI process', () => {
   it('--help lists the options and exits 0', async () => {
     directory = await mkdtemp(join(tmpdir(), 'lakesync-cli-'));
-    const cli = startCli(TSX, ['--help'], directory);
+    const cli = startCli(NODE_TSX, ['--help'], directory);
     let stdout = '';
     cli.proc.stdout?.on('data', (chunk: Buffer) => {
       stdout += chunk.toString();
@@ -130,7 +140,7 @@ describe('gateway CLI process', () => {
 
   it('on Node: serves a push, and SIGTERM flushes it to the default lake directory and exits 0', async () => {
     directory = await mkdtemp(join(tmpdir(), 'lakesync-cli-'));
-    const cli = startCli(TSX, ['--dev-tokens'], directory);
+    const cli = startCli(NODE_TSX, ['--dev-tokens'], directory);
     const url = await cli.url;
     const deltaId = await writeOneRow(url, 'alice', await tokenFrom(url, 'alice'));
     cli.proc.kill('SIGTERM');
@@ -143,7 +153,7 @@ describe('gateway CLI process', () => {
     'on Bun: the same CLI serves a push and a pull, and SIGTERM flushes',
     async () => {
       directory = await mkdtemp(join(tmpdir(), 'lakesync-cli-bun-'));
-      const cli = startCli(BUN, ['--dev-tokens', '--lake-dir', 'lake'], directory);
+      const cli = startCli([BUN], ['--dev-tokens', '--lake-dir', 'lake'], directory);
       const url = await cli.url;
       const deltaId = await writeOneRow(url, 'bun-client', await tokenFrom(url, 'bun-client'));
       const health = (await (await fetch(`${url}/healthz`)).json()) as { ok: boolean };
