@@ -11,6 +11,7 @@ import { parseArgs, USAGE } from './lib/args';
 import { renderJson } from './lib/report-files';
 import { runBench } from './lib/run-bench';
 import { runSuites } from './lib/run-suites';
+import { heldVerdict } from './lib/runs';
 
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -37,13 +38,17 @@ async function main(argv: readonly string[]): Promise<number> {
     bun: args.bun,
     only: args.only,
     inProcess: args.inProcess,
+    runs: args.runs,
     outDir: args.outDir,
     log,
   });
+  const onEvery = args.runs > 1 ? ` on every one of ${args.runs} runs` : '';
   for (const runtime of report.runtimes) {
-    const passed = runtime.rows.filter((row) => row.verdict === 'PASS').length;
+    const passed = runtime.rows.filter(
+      (row) => heldVerdict(report, runtime, row.id).verdict === 'PASS',
+    ).length;
     process.stdout.write(
-      `${runtime.runtime} ${runtime.runtimeVersion}: ${passed}/${runtime.rows.length} targets met, ${runtime.failures.length} suite failure(s)\n`,
+      `${runtime.runtime} ${runtime.runtimeVersion}: ${passed}/${runtime.rows.length} targets met${onEvery}, ${runtime.failures.length} suite failure(s)\n`,
     );
   }
   for (const note of report.notes) process.stdout.write(`note: ${note}\n`);

@@ -98,11 +98,27 @@ describe('parseArgs and suite selection', () => {
         outDir: 'x',
         only: ['codec', 'merge'],
         inProcess: true,
+        runs: 1,
         help: false,
       },
     });
     expect(parseArgs([])).toHaveProperty('args.bun', true);
     expect(parseArgs([])).toHaveProperty('args.outDir', 'reports');
+  });
+
+  it('runs twice by default, once with --quick, and as often as --runs says', () => {
+    expect(parseArgs([])).toHaveProperty('args.runs', 2);
+    expect(parseArgs(['--quick'])).toHaveProperty('args.runs', 1);
+    expect(parseArgs(['--runs', '3'])).toHaveProperty('args.runs', 3);
+    expect(parseArgs(['--quick', '--runs', '2'])).toHaveProperty('args.runs', 2);
+    for (const bad of ['0', '11', '1.5', 'two']) {
+      expect(parseArgs(['--runs', bad])).toEqual({
+        error: `--runs needs a whole number from 1 to 10, not "${bad}"`,
+      });
+    }
+    expect(parseArgs(['--runs'])).toEqual({
+      error: '--runs needs a whole number from 1 to 10, not null',
+    });
   });
 
   it('never spawns Bun from the Bun child', () => {

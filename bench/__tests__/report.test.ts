@@ -4,6 +4,8 @@ import { formatRatio } from '../lib/format';
 import { renderJson } from '../lib/report-files';
 import { renderMarkdown } from '../lib/report-markdown';
 import { escapeXml, renderSvg, truncate, xOf } from '../lib/report-svg';
+import { heldVerdict, runOutcome } from '../lib/runs';
+import type { BenchReport, RunOutcome } from '../lib/types';
 import { sampleReport } from './report-fixture';
 import { checkXml } from './svg-check';
 
@@ -59,6 +61,66 @@ describe('renderMarkdown', () => {
       ],
     };
     expect(renderMarkdown(passing)).toContain('None: every target was met.');
+  });
+});
+
+describe('renderMarkdown over consecutive runs', () => {
+  /**
+   * The sample report as the second of two runs; on the first, the row that passes (target ≥ 2)
+   * had `firstRatio`.
+   */
+  function twoRuns(firstRatio: number): BenchReport {
+    const report = sampleReport();
+    const second = runOutcome(report);
+    const first: RunOutcome = {
+      ...second,
+      date: '2026-01-02T02:00:00.000Z',
+      loadAverage: 0.25,
+      runtimes: second.runtimes.map((runtime) => ({
+        ...runtime,
+        rows: runtime.rows.map((row) =>
+          row.id === 'a.pass'
+            ? { ...row, ratio: firstRatio, verdict: firstRatio >= 2 ? 'PASS' : ('MISS' as const) }
+            : row,
+        ),
+      })),
+    };
+    return { ...report, runs: [first, second] };
+  }
+
+  it('counts a target as met only if it held on every run', () => {
+    const report = twoRuns(1.5);
+    const node = report.runtimes[0]!;
+    expect(heldVerdict(report, node, 'a.pass')).toEqual({
+      verdict: 'MISS',
+      ratios: [1.5, 3],
+      held: 1,
+      runs: 2,
+    });
+    expect(heldVerdict(report, node, 'b.miss').verdict).toBe('MISS');
+    expect(heldVerdict(sampleReport(), node, 'a.pass')).toEqual({
+      verdict: 'PASS',
+      ratios: [3],
+      held: 1,
+      runs: 1,
+    });
+  });
+
+  it('gives every run its ratio and spells out a target missed on an earlier run', () => {
+    const markdown = renderMarkdown(twoRuns(1.5));
+    expect(markdown).toContain('**Runs:** 2 consecutive runs of every suite (`--runs 2`)');
+    expect(markdown).toContain('run 1 0.25 → 0.75, run 2 0.5 → 0.75');
+    const line = markdown.split('\n').find((text) => text.startsWith('| Fast thing'));
+    expect(line).toMatch(/\| \*\*MISS\*\* 1\.50 · 3\.00 \| \*\*MISS\*\* 1\.50 · 3\.00 \|$/);
+    expect(markdown).toContain('Held on 1 of 2 runs (ratios 1.50 · 3.00).');
+    expect(markdown).toContain('- node: 0 of 3 targets met on every one of 2 runs');
+  });
+
+  it('reads as before when both runs pass', () => {
+    const markdown = renderMarkdown(twoRuns(3));
+    const line = markdown.split('\n').find((text) => text.startsWith('| Fast thing'));
+    expect(line).toMatch(/\| \*\*PASS\*\* 3\.00 · 3\.00 \|/);
+    expect(markdown).toContain('- node: 1 of 3 targets met on every one of 2 runs');
   });
 });
 

@@ -41,6 +41,7 @@ describe('runBench --quick', () => {
       bun: false,
       only: null,
       inProcess: false,
+      runs: 1,
       outDir: dir,
       log: () => {},
     });
@@ -100,6 +101,7 @@ describe('runBench --quick', () => {
       bun: true,
       only: ['delta-id', 'codec'],
       inProcess: false,
+      runs: 1,
       outDir: dir,
       log: () => {},
     });
@@ -120,6 +122,7 @@ describe('runBench --quick', () => {
       bun: false,
       only: ['codec'],
       inProcess: true,
+      runs: 1,
       outDir: null,
       log: (line) => lines.push(line),
     });
@@ -131,6 +134,52 @@ describe('runBench --quick', () => {
     ]);
     expect(lines.some((line) => line.startsWith('[node] codec'))).toBe(true);
   }, 60_000);
+});
+
+describe('runBench --runs 2', () => {
+  it('measures twice, keeps both runs and says a target must hold on each', async () => {
+    const dir = freshDir();
+    const lines: string[] = [];
+    const outcome = await runBench({
+      quick: true,
+      bun: false,
+      only: ['codec'],
+      inProcess: false,
+      runs: 2,
+      outDir: dir,
+      log: (line) => lines.push(line),
+    });
+    const { json, markdown } = readReport(dir);
+    expect(lines).toContain('run 1 of 2');
+    expect(lines).toContain('run 2 of 2');
+    expect(json.runs).toHaveLength(2);
+    const [first, second] = json.runs!;
+    expect(first!.runtimes[0]!.rows.map((row) => row.id)).toEqual([
+      'codec.encode',
+      'codec.decode',
+      'codec.bytes',
+    ]);
+    // The figures are the last run's.
+    expect(second!.runtimes[0]!.rows.map((row) => row.ratio)).toEqual(
+      json.runtimes[0]!.rows.map((row) => row.ratio),
+    );
+    expect(markdown).toContain('**Runs:** 2 consecutive runs of every suite (`--runs 2`)');
+    const bytes = markdown.split('\n').find((line) => line.startsWith('| SyncPush size'));
+    expect(bytes).toMatch(/\*\*(PASS|MISS)\*\* [0-9.]+ · [0-9.]+ \|$/);
+    expect(outcome.exitCode).toBe(0);
+  }, 120_000);
+
+  it('refuses a run count that is not a positive integer', async () => {
+    const options = {
+      quick: true,
+      bun: false,
+      only: ['codec'],
+      inProcess: false,
+      outDir: null,
+      log: () => {},
+    };
+    await expect(runBench({ ...options, runs: 0 })).rejects.toThrow(/positive integer/);
+  });
 });
 
 describe('mergeRuntimeReports', () => {

@@ -13,6 +13,8 @@ export interface BenchArgs {
   readonly only: readonly string[] | null;
   /** Run this runtime's suites in this process (for profiling), not one child per suite. */
   readonly inProcess: boolean;
+  /** Whole runs back to back (`--runs N`): 2 by default, 1 with `--quick`. */
+  readonly runs: number;
   readonly help: boolean;
 }
 
@@ -29,6 +31,8 @@ Options:
   --only a,b       run only these suites: delta-id, codec, merge, delta-buffer, gateway-push,
                    http-push, memory, append-growth, simulator
   --out DIR        write the report files to DIR (default: reports)
+  --runs N         measure everything N times back to back (default 2, or 1 with --quick); a
+                   target counts as met only if it holds on every run
   --in-process     run this runtime's suites in this process, not one fresh process per
                    suite (for node --cpu-prof; suites may then affect each other's figures)
   --child          internal: run as the Bun child and write figures to --json FILE
@@ -46,6 +50,7 @@ export function parseArgs(argv: readonly string[]): { args: BenchArgs } | { erro
   let outDir = 'reports';
   let only: string[] | null = null;
   let inProcess = false;
+  let runs: number | null = null;
   for (let index = 0; index < argv.length; index++) {
     const arg = argv[index]!;
     const value = (): string | null => {
@@ -71,6 +76,17 @@ export function parseArgs(argv: readonly string[]): { args: BenchArgs } | { erro
       case '-h':
         help = true;
         break;
+      case '--runs': {
+        const given = value();
+        const count = given === null ? Number.NaN : Number(given);
+        if (!Number.isInteger(count) || count < 1 || count > 10) {
+          return {
+            error: `--runs needs a whole number from 1 to 10, not ${JSON.stringify(given)}`,
+          };
+        }
+        runs = count;
+        break;
+      }
       case '--json':
       case '--out':
       case '--only': {
@@ -90,5 +106,17 @@ export function parseArgs(argv: readonly string[]): { args: BenchArgs } | { erro
     }
   }
   if (child && jsonPath === null) return { error: '--child needs --json FILE' };
-  return { args: { quick, bun: bun && !child, child, jsonPath, outDir, only, inProcess, help } };
+  return {
+    args: {
+      quick,
+      bun: bun && !child,
+      child,
+      jsonPath,
+      outDir,
+      only,
+      inProcess,
+      runs: runs ?? (quick ? 1 : 2),
+      help,
+    },
+  };
 }

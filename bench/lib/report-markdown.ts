@@ -1,4 +1,5 @@
 import { formatNs, formatNumber, formatRatio, formatValue } from './format';
+import { heldVerdict } from './runs';
 import type { BenchReport, BenchRow, Curve, Quantity, RuntimeReport } from './types';
 
 /**
@@ -15,6 +16,7 @@ export function renderMarkdown(report: BenchReport): string {
     '',
     machineLine(report),
     '',
+    ...runsLine(report),
     ...report.notes.map((note) => `> ${note}`),
     ...(report.notes.length > 0 ? [''] : []),
     ...summary(report),
@@ -42,6 +44,19 @@ function machineLine(report: BenchReport): string {
   );
 }
 
+/** With several runs: how many, their loads, and the rule that a target must hold on each. */
+function runsLine(report: BenchReport): string[] {
+  const runs = report.runs;
+  if (runs === undefined || runs.length < 2) return [];
+  const loads = runs
+    .map((run, index) => `run ${index + 1} ${run.loadAverage} → ${run.loadAverageEnd}`)
+    .join(', ');
+  return [
+    `**Runs:** ${runs.length} consecutive runs of every suite (\`--runs ${runs.length}\`); a target counts as met only if it held on every run. The summary gives each run's ratio in order (run 1 · run 2 …); the figures further down are the last run's. 1-minute load averages: ${loads}.`,
+    '',
+  ];
+}
+
 /** Row ids in first-seen order across runtimes, with the first row seen for each. */
 export function rowCatalogue(report: BenchReport): BenchRow[] {
   const seen = new Map<string, BenchRow>();
@@ -63,15 +78,23 @@ function summary(report: BenchReport): string[] {
   for (const row of rowCatalogue(report)) {
     const cells = runtimes.map((runtime) => {
       const own = runtime.rows.find((candidate) => candidate.id === row.id);
-      return own === undefined ? 'not run' : `**${own.verdict}** ${formatRatio(own.ratio)}`;
+      if (own === undefined) return 'not run';
+      const held = heldVerdict(report, runtime, row.id);
+      const ratios = held.ratios.map((ratio) => (ratio === null ? '—' : formatRatio(ratio)));
+      return `**${held.verdict}** ${ratios.join(' · ')}`;
     });
     lines.push(tableRow([row.title, row.ratioText, row.target.text, ...cells]));
   }
   lines.push('');
+  const runCount = report.runs?.length ?? 1;
   for (const runtime of runtimes) {
-    const passed = runtime.rows.filter((row) => row.verdict === 'PASS').length;
+    const passed = runtime.rows.filter(
+      (row) => heldVerdict(report, runtime, row.id).verdict === 'PASS',
+    ).length;
+    const onEvery = runCount > 1 ? ` on every one of ${runCount} runs` : '';
+    const took = runCount > 1 ? "the last run's suites took" : 'suites took';
     lines.push(
-      `- ${runtime.runtime}: ${passed} of ${runtime.rows.length} targets met; suites took ${formatNumber(runtime.wallMs / 1_000, 1)} s.` +
+      `- ${runtime.runtime}: ${passed} of ${runtime.rows.length} targets met${onEvery}; ${took} ${formatNumber(runtime.wallMs / 1_000, 1)} s.` +
         (runtime.failures.length > 0
           ? ` **${runtime.failures.length} suite(s) failed** (see below).`
           : ''),
@@ -84,13 +107,19 @@ function missed(report: BenchReport): string[] {
   const lines: string[] = [];
   for (const runtime of report.runtimes) {
     for (const row of runtime.rows) {
-      if (row.verdict === 'PASS') continue;
+      const held = heldVerdict(report, runtime, row.id);
+      if (held.verdict === 'PASS') continue;
       const figures =
         row.verdict === 'ERROR'
           ? 'not measured'
           : `ratio ${formatRatio(row.ratio)} (${quantityText(row.subject)} against ${quantityText(row.baseline)})`;
+      const lastRun = held.runs > 1 ? ' on the last run' : '';
+      const acrossRuns =
+        held.runs > 1
+          ? ` Held on ${held.held} of ${held.runs} runs (ratios ${held.ratios.map((ratio) => (ratio === null ? '—' : formatRatio(ratio))).join(' · ')}).`
+          : '';
       lines.push(
-        `- **${row.verdict}: ${row.title}** under ${runtime.runtime}: ${figures}; target ${row.target.text}.${row.note === undefined ? '' : ` ${row.note}`}`,
+        `- **${held.verdict}: ${row.title}** under ${runtime.runtime}: ${figures}${lastRun}; target ${row.target.text}.${acrossRuns}${row.note === undefined ? '' : ` ${row.note}`}`,
       );
     }
     for (const failure of runtime.failures) {

@@ -1,6 +1,7 @@
 import { runChild } from './child-process';
 import { type ReportPaths, writeReportFiles } from './report-files';
 import { runSuites, selectSuites } from './run-suites';
+import { runOutcome } from './runs';
 import { currentRuntime, loadAverageNow, machineInfo } from './runtime';
 import type { BenchReport, RuntimeName, RuntimeReport } from './types';
 
@@ -17,6 +18,11 @@ export interface RunnerOptions {
    * the next).
    */
   readonly inProcess: boolean;
+  /**
+   * Whole runs of every suite, back to back (at least 1). With more than one the report gives the
+   * last run's figures and every run's verdicts, and a target is met only if it held on each.
+   */
+  readonly runs: number;
   /** Directory for the report files; `null` writes none. */
   readonly outDir: string | null;
   readonly log: (line: string) => void;
@@ -38,6 +44,25 @@ interface Collected {
 export async function runBench(
   options: RunnerOptions,
 ): Promise<{ report: BenchReport; paths: ReportPaths | null; exitCode: number }> {
+  if (!Number.isInteger(options.runs) || options.runs < 1) {
+    throw new RangeError(`runBench: runs must be a positive integer, not ${options.runs}`);
+  }
+  const runs: { report: BenchReport; failed: boolean }[] = [];
+  for (let run = 1; run <= options.runs; run++) {
+    if (options.runs > 1) options.log(`run ${run} of ${options.runs}`);
+    runs.push(await runOnce(options));
+  }
+  const last = runs[runs.length - 1]!;
+  const report: BenchReport =
+    runs.length > 1
+      ? { ...last.report, runs: runs.map((run) => runOutcome(run.report)) }
+      : last.report;
+  const paths = options.outDir === null ? null : writeReportFiles(options.outDir, report);
+  return { report, paths, exitCode: runs.some((run) => run.failed) ? 1 : 0 };
+}
+
+/** One whole run: every suite under every runtime. */
+async function runOnce(options: RunnerOptions): Promise<{ report: BenchReport; failed: boolean }> {
   const date = new Date().toISOString();
   const machineAtStart = machineInfo({ nodeVersion: null, bunVersion: null });
   const entries = selectSuites(options.only);
@@ -91,10 +116,9 @@ export async function runBench(
     runtimes: reports,
     notes,
   };
-  const paths = options.outDir === null ? null : writeReportFiles(options.outDir, report);
   const failed =
     reports.length < runtimes.length || reports.some((runtime) => runtime.failures.length > 0);
-  return { report, paths, exitCode: failed ? 1 : 0 };
+  return { report, failed };
 }
 
 /**

@@ -105,6 +105,25 @@ export interface MachineInfo {
   readonly loadAverageEnd: number;
 }
 
+/** One row's outcome in one run, kept so that a target can be shown to hold on consecutive runs. */
+export interface RowOutcome {
+  readonly id: string;
+  readonly ratio: number;
+  readonly verdict: Verdict;
+}
+
+/** The outcomes of one whole run of the benchmark, every runtime. */
+export interface RunOutcome {
+  /** ISO 8601 timestamp of the run's start. */
+  readonly date: string;
+  readonly loadAverage: number;
+  readonly loadAverageEnd: number;
+  readonly runtimes: readonly {
+    readonly runtime: RuntimeName;
+    readonly rows: readonly RowOutcome[];
+  }[];
+}
+
 /** The whole report written to `reports/bench.{md,json,svg}`. */
 export interface BenchReport {
   readonly version: 1;
@@ -115,4 +134,9 @@ export interface BenchReport {
   readonly runtimes: readonly RuntimeReport[];
   /** Why a runtime is missing (e.g. `--no-bun`, or the Bun child failed). */
   readonly notes: readonly string[];
+  /**
+   * Every run in order when the benchmark ran more than once (`--runs N`): `runtimes` gives the
+   * last run's figures, and a target is met only if it held on every run. Absent for one run.
+   */
+  readonly runs?: readonly RunOutcome[];
 }
