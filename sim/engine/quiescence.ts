@@ -12,9 +12,8 @@
  * resolve (a network reply, a storage completion, a timer). Driving async work to this point
  * between events makes the order of promise continuations a pure function of the event order.
  *
- * The scheduler calls this once per settling event with the same two functions, so it allocates
- * nothing per event: pass `queueTick` prebuilt by `quiescenceStep` (below) rather than a fresh
- * closure where it matters.
+ * This allocates a closure per call; the scheduler, which needs it after every settling event,
+ * uses `quiescenceStep` instead, which builds its two functions once.
  */
 export function afterQuiescence(callback: () => void): void {
   queueMicrotask(() => process.nextTick(callback));

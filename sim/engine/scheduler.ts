@@ -90,7 +90,8 @@ export class Scheduler implements VirtualTime {
    * `async` loop awaiting `settle()`: same quiescence point (a tick queued from a microtask), so the
    * same event and continuation order, without a promise, its resolvers and an `await` per event.
    * Running an event's action from the tick rather than from a promise continuation changes
-   * nothing the action can observe: in both, the microtask queue is empty when it starts.
+   * nothing the action can observe: in both, the microtask queue is empty when it starts (and no
+   * other tick is queued — code under test never schedules ambient work, see `src/ports`).
    */
   runUntil(endMs: number): Promise<void> {
     assert(!this.#running, 'runUntil called while a run is in progress');

@@ -290,7 +290,8 @@ export class SimNetwork {
    * Small copies are cut from a shared block that is never written again where a copy was cut: V8
    * keeps a typed array of ≤ 64 bytes (a pull request) on the JS heap, and the gateway's reader
    * asks for its `.buffer`, which moves it off the heap one array at a time — dearer than decoding
-   * the request. A block is off the heap once for hundreds of copies. Large ones get their own.
+   * the request. A block is off the heap once for hundreds of copies, and lives as long as any
+   * copy cut from it (at most `COPY_BLOCK_BYTES` each). Large requests get their own buffer.
    */
   #copy(bytes: Uint8Array): Uint8Array {
     const length = bytes.length;
