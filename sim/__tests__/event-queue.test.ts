@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { EventQueue } from '../engine/event-queue';
 import { createPrng } from '../engine/prng';
+import { settle } from '../engine/quiescence';
 import { Scheduler } from '../engine/scheduler';
 
 describe('EventQueue', () => {
@@ -88,5 +89,67 @@ describe('Scheduler', () => {
     expect(ran).toBe(1);
     expect(scheduler.nowMs).toBe(10);
     expect(() => scheduler.at(5, () => {})).toThrow(/before now/);
+  });
+
+  it('rejects with what an action threw, and can run again afterwards', async () => {
+    const scheduler = new Scheduler();
+    scheduler.at(5, () => {
+      throw new Error('simulator bug');
+    });
+    scheduler.at(6, () => {});
+    await expect(scheduler.runUntil(10)).rejects.toThrow('simulator bug');
+    expect(scheduler.nowMs).toBe(5);
+    await scheduler.runUntil(10);
+    expect(scheduler.nowMs).toBe(10);
+    expect(scheduler.eventsRun).toBe(2);
+  });
+
+  it('refuses a second runUntil while one is in progress', async () => {
+    const scheduler = new Scheduler();
+    scheduler.at(1, () => {});
+    const first = scheduler.runUntil(10);
+    expect(() => scheduler.runUntil(20)).toThrow(/in progress/);
+    await first;
+  });
+
+  it('runs settling and synchronous events in the same order as an await-per-event loop', async () => {
+    // The reference: the loop runUntil replaced (an async loop awaiting settle() per event).
+    const reference = async (plan: (scheduler: Scheduler, log: string[]) => void) => {
+      const log: string[] = [];
+      const events: Array<{ at: number; settles: boolean; action: () => void }> = [];
+      const fake = {
+        at: (at: number, action: () => void, settles = true) => {
+          events.push({ at, settles, action });
+        },
+        nowMs: 0,
+      };
+      plan(fake as unknown as Scheduler, log);
+      events.sort((a, b) => a.at - b.at);
+      for (const event of events) {
+        event.action();
+        if (event.settles) await settle();
+      }
+      return log;
+    };
+    const plan = (scheduler: Scheduler, log: string[]) => {
+      for (let index = 0; index < 30; index++) {
+        scheduler.at(
+          index,
+          () => {
+            log.push(`event ${index}`);
+            void (async () => {
+              for (let hop = 0; hop < index % 7; hop++) await null;
+              log.push(`chain ${index}`);
+            })();
+          },
+          index % 3 !== 0,
+        );
+      }
+    };
+    const scheduler = new Scheduler();
+    const log: string[] = [];
+    plan(scheduler, log);
+    await scheduler.runUntil(100);
+    expect(log).toEqual(await reference(plan));
   });
 });

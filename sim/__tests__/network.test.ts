@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WireHandler } from '../../src/gateway/wire-handler';
-import type { TransportError } from '../../src/result/errors';
+import { LakeSyncError, TransportError } from '../../src/result/errors';
 import type { Result } from '../../src/result/result';
 import { createPrng } from '../engine/prng';
 import { Scheduler } from '../engine/scheduler';
@@ -211,5 +211,62 @@ describe('SimNetwork', () => {
     await scheduler.runUntil(10_000);
     expect(arrivals).toHaveLength(20);
     expect(arrivals).not.toEqual([...arrivals].sort((a, b) => a - b));
+  });
+
+  it('delivers a copy: the sender cannot change a request on the wire, nor two copies each other', async () => {
+    const seen: number[][] = [];
+    const scheduler = new Scheduler();
+    const network = new SimNetwork({
+      scheduler,
+      prng: createPrng(1, 'network'),
+      trace: new Trace(),
+      rates: { ...faultProfile('none'), latencyMsMin: 1, latencyMsMax: 50 },
+      gateway: () => ({
+        push: (request) => {
+          seen.push([...request]);
+          request.fill(0xee); // a handler scribbling on its input must not reach another request
+          return Uint8Array.of(1);
+        },
+        pull: () => Uint8Array.of(2),
+      }),
+      requestTimeoutMs: TIMEOUT_MS,
+      onFault: () => {},
+      onError: () => {},
+    });
+    const link = network.connect(0);
+    // Enough small requests to fill several shared blocks, some large ones with their own buffer.
+    const sent: number[][] = [];
+    for (let index = 0; index < 2_000; index++) {
+      const length = index % 100 === 0 ? 5_000 : 1 + (index % 60);
+      const request = new Uint8Array(length).map((_, at) => (index + at) & 0xff);
+      sent.push([...request]);
+      void link.push(request);
+      request.fill(0xff); // the sender reuses its buffer at once
+    }
+    await scheduler.runUntil(10_000);
+    expect(seen.map((bytes) => bytes.join()).sort()).toEqual(
+      sent.map((bytes) => bytes.join()).sort(),
+    );
+  });
+
+  it("fails requests with errors equal to a real transport's", async () => {
+    const { scheduler, network } = setup({ dropProbability: 1 });
+    let error: unknown;
+    void network
+      .connect(0)
+      .pull(Uint8Array.of(1))
+      .then((result) => {
+        if (!result.ok) error = result.error;
+      });
+    await scheduler.runUntil(10_000);
+    const expected = new TransportError(`pull timed out after ${TIMEOUT_MS} ms`);
+    expect(error).toBeInstanceOf(TransportError);
+    expect(error).toBeInstanceOf(LakeSyncError);
+    const { name, code, message } = error as TransportError;
+    expect({ name, code, message }).toEqual({
+      name: expected.name,
+      code: expected.code,
+      message: expected.message,
+    });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { settle } from '../engine/quiescence';
+import { afterQuiescence, quiescenceStep, settle } from '../engine/quiescence';
 
 /** A chain of `length` promise hops (awaits, queued microtasks, resolved promises, ticks mixed). */
 async function chain(length: number, log: string[], name: string): Promise<void> {
@@ -42,5 +42,27 @@ describe('settle', () => {
       await settled;
       expect(log).toEqual(['chain', 'settled']);
     }
+  });
+
+  it('afterQuiescence and a reused quiescenceStep call back at the same point as settle', async () => {
+    const log: string[] = [];
+    await new Promise<void>((resolve) => {
+      let round = 0;
+      const step = quiescenceStep(() => {
+        log.push(`step ${round}`);
+        if (++round === 3) {
+          resolve();
+          return;
+        }
+        void chain(100 * round, log, `chain ${round}`);
+        step();
+      });
+      void chain(50, log, 'chain 0');
+      afterQuiescence(() => {
+        log.push('after');
+        step();
+      });
+    });
+    expect(log).toEqual(['chain 0', 'after', 'step 0', 'chain 1', 'step 1', 'chain 2', 'step 2']);
   });
 });

@@ -1,6 +1,6 @@
 import { assert } from '../../src/result/assert';
 import { EventQueue, type ScheduledEvent } from './event-queue';
-import { settle } from './quiescence';
+import { quiescenceStep } from './quiescence';
 
 /** Read access to virtual time, for clocks and anything else that must not move it. */
 export interface VirtualTime {
@@ -27,6 +27,7 @@ export class Scheduler implements VirtualTime {
   #nowMs = 0;
   #stopped = false;
   #eventsRun = 0;
+  #running = false;
 
   constructor(eventsMax?: number) {
     this.#queue = new EventQueue(eventsMax);
@@ -82,22 +83,50 @@ export class Scheduler implements VirtualTime {
 
   /**
    * Runs events in order until the next one is later than `endMs`, the queue is empty, or `stop`
-   * is called; then advances time to `endMs` (unless stopped).
+   * is called; then advances time to `endMs` (unless stopped). Rejects with whatever an action
+   * threw. One call at a time (asserted).
+   *
+   * The loop is a plain function resumed by `quiescenceStep` after each settling event, not an
+   * `async` loop awaiting `settle()`: same quiescence point (a tick queued from a microtask), so the
+   * same event and continuation order, without a promise, its resolvers and an `await` per event.
+   * Running an event's action from the tick rather than from a promise continuation changes
+   * nothing the action can observe: in both, the microtask queue is empty when it starts (and no
+   * other tick is queued — code under test never schedules ambient work, see `src/ports`).
    */
-  async runUntil(endMs: number): Promise<void> {
+  runUntil(endMs: number): Promise<void> {
+    assert(!this.#running, 'runUntil called while a run is in progress');
+    this.#running = true;
     const queue = this.#queue;
-    while (!this.#stopped) {
-      const nextMs = queue.peekTimeMs();
-      if (nextMs === null || nextMs > endMs) break;
-      const event = queue.pop() as ScheduledEvent;
-      const action = event.action;
-      if (action === null) continue;
-      event.action = null;
-      this.#nowMs = event.timeMs;
-      this.#eventsRun++;
-      action();
-      if (event.settles) await settle();
-    }
-    if (!this.#stopped && endMs > this.#nowMs) this.#nowMs = endMs;
+    return new Promise<void>((resolve, reject) => {
+      let resumeAtQuiescence: () => void = () => {};
+      const step = (): void => {
+        try {
+          while (!this.#stopped) {
+            const nextMs = queue.peekTimeMs();
+            if (nextMs === null || nextMs > endMs) break;
+            const event = queue.pop() as ScheduledEvent;
+            const action = event.action;
+            if (action === null) continue;
+            event.action = null;
+            this.#nowMs = event.timeMs;
+            this.#eventsRun++;
+            action();
+            if (event.settles) {
+              resumeAtQuiescence();
+              return;
+            }
+          }
+        } catch (error) {
+          this.#running = false;
+          reject(error);
+          return;
+        }
+        this.#running = false;
+        if (!this.#stopped && endMs > this.#nowMs) this.#nowMs = endMs;
+        resolve();
+      };
+      resumeAtQuiescence = quiescenceStep(step);
+      step();
+    });
   }
 }

@@ -18,13 +18,17 @@ export function schedulePlanEvents(world: SimWorld): void {
     const event = events[index];
     if (event === undefined) return;
     // Only writes and second loops (which open a client) start promise work; fault events are
-    // synchronous (see `Scheduler.at`).
-    const run = (): void => {
-      scheduleFrom(index + 1);
-      applyPlanEvent(world, event);
-    };
+    // synchronous (see `Scheduler.at`). The action is written inline: a named function expression
+    // would cost a `__name` call per event under tsx (esbuild's `keepNames`).
     const settles = event.kind === 'write' || event.kind === 'second-loop';
-    world.scheduler.at(Math.max(event.atMs, world.scheduler.nowMs), run, settles);
+    world.scheduler.at(
+      Math.max(event.atMs, world.scheduler.nowMs),
+      () => {
+        scheduleFrom(index + 1);
+        applyPlanEvent(world, event);
+      },
+      settles,
+    );
   };
   scheduleFrom(0);
 }
@@ -184,17 +188,14 @@ function issueWrite(world: SimWorld, event: WriteEvent): void {
   );
 }
 
-/** A fresh null-prototype copy of a plan's values, so the client cannot alias or freeze the plan. */
-function copyValues(values: Readonly<Record<string, unknown>>): Row {
+/**
+ * A fresh null-prototype copy of a plan's values, so the client cannot alias or freeze the plan.
+ * Plain assignment defines each column as an own enumerable, writable, configurable data property
+ * — even `__proto__`, since an object without a prototype has no `__proto__` setter to hit.
+ */
+export function copyValues(values: Readonly<Record<string, unknown>>): Row {
   const row: Row = Object.create(null);
-  for (const column of Object.keys(values)) {
-    Object.defineProperty(row, column, {
-      value: copyJson(values[column]),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
+  for (const column of Object.keys(values)) row[column] = copyJson(values[column]);
   return row;
 }
 

@@ -1,6 +1,6 @@
 import type { WireHandler } from '../../src/gateway/wire-handler';
 import type { Transport } from '../../src/ports/transport';
-import { TransportError } from '../../src/result/errors';
+import type { TransportError } from '../../src/result/errors';
 import { Err, Ok, type Result } from '../../src/result/result';
 import type { ScheduledEvent } from '../engine/event-queue';
 import type { Prng } from '../engine/prng';
@@ -9,6 +9,7 @@ import type { Trace } from '../engine/trace';
 import type { CallbackErrorSink } from '../engine/virtual-timers';
 import type { FaultRates } from '../types';
 import type { FaultSink } from './fault-sink';
+import { simTransportError } from './stackless';
 
 type RequestKind = 'push' | 'pull';
 type Reply = Result<Uint8Array, TransportError>;
@@ -120,6 +121,9 @@ export class SimNetwork {
   readonly #toGatewayCutUntilMs: number[] = [];
   readonly #fromGatewayCutUntilMs: number[] = [];
   readonly #offlineUntilMs: number[] = [];
+  /** The block small request copies are cut from, and how much of it is used (see `#copy`). */
+  #copyBlock = new Uint8Array(COPY_BLOCK_BYTES);
+  #copyBlockUsed = 0;
 
   constructor(deps: NetworkDeps) {
     this.#deps = deps;
@@ -132,7 +136,7 @@ export class SimNetwork {
       new Promise<Reply>((resolve) => {
         if (link.dead) return;
         if (this.#deps.beforeSend !== undefined && !this.#deps.beforeSend(client, kind)) return;
-        this.#send({ client, resolve, settled: false, link }, kind, bytes.slice());
+        this.#send({ client, resolve, settled: false, link }, kind, this.#copy(bytes));
       });
     return {
       push: (request) => send('push', request),
@@ -193,9 +197,7 @@ export class SimNetwork {
     if (until(this.#offlineUntilMs, request.client) > now) {
       this.counters.requestsOffline++;
       this.#deps.onMiss?.(request.client, 'offline');
-      scheduler.after(0, () =>
-        this.#settle(request, Err(new TransportError(`${lane} is offline`))),
-      );
+      scheduler.after(0, () => this.#settle(request, Err(simTransportError(`${lane} is offline`))));
       return;
     }
     const timeout = scheduler.after(requestTimeoutMs, () => {
@@ -203,7 +205,7 @@ export class SimNetwork {
       this.counters.requestsTimedOut++;
       this.#deps.onMiss?.(request.client, 'timeout');
       const message = `${kind} timed out after ${requestTimeoutMs} ms`;
-      this.#settle(request, Err(new TransportError(message)));
+      this.#settle(request, Err(simTransportError(message)));
     });
     if (draws.dropped || until(this.#toGatewayCutUntilMs, request.client) > now) {
       this.counters.messagesDropped++;
@@ -243,7 +245,7 @@ export class SimNetwork {
       this.#deps.onMiss?.(request.client, 'refused');
       scheduler.after(draws.replyLatencyMs, () => {
         scheduler.cancel(timeout);
-        this.#settle(request, Err(new TransportError(`gateway refused ${kind}: it is down`)));
+        this.#settle(request, Err(simTransportError(`gateway refused ${kind}: it is down`)));
       });
       return;
     }
@@ -283,12 +285,39 @@ export class SimNetwork {
     }
   }
 
+  /**
+   * The bytes that travel: a copy, so the sender cannot change a request once it is on the wire.
+   * Small copies are cut from a shared block that is never written again where a copy was cut: V8
+   * keeps a typed array of ≤ 64 bytes (a pull request) on the JS heap, and the gateway's reader
+   * asks for its `.buffer`, which moves it off the heap one array at a time — dearer than decoding
+   * the request. A block is off the heap once for hundreds of copies, and lives as long as any
+   * copy cut from it (at most `COPY_BLOCK_BYTES` each). Large requests get their own buffer.
+   */
+  #copy(bytes: Uint8Array): Uint8Array {
+    const length = bytes.length;
+    if (length > COPY_SHARED_BYTES_MAX) return bytes.slice();
+    if (this.#copyBlockUsed + length > COPY_BLOCK_BYTES) {
+      this.#copyBlock = new Uint8Array(COPY_BLOCK_BYTES);
+      this.#copyBlockUsed = 0;
+    }
+    const start = this.#copyBlockUsed;
+    const copy = this.#copyBlock.subarray(start, start + length);
+    copy.set(bytes);
+    this.#copyBlockUsed = start + length;
+    return copy;
+  }
+
   #settle(request: PendingRequest, reply: Reply): void {
     if (request.settled || request.link.dead) return;
     request.settled = true;
     request.resolve(reply);
   }
 }
+
+/** Size of the blocks small request copies share (see `SimNetwork.#copy`). */
+const COPY_BLOCK_BYTES = 16 * 1024;
+/** Requests up to this size share a block; larger ones get their own buffer. */
+const COPY_SHARED_BYTES_MAX = 1024;
 
 function until(table: readonly number[], client: number): number {
   return table[client] ?? 0;

@@ -1,4 +1,4 @@
-import type { SyncGateway } from '../../src/gateway/gateway';
+import type { GatewayStats, SyncGateway } from '../../src/gateway/gateway';
 import type { GatewayOptions } from '../../src/gateway/options';
 import { DEFAULT_GATEWAY_OPTIONS } from '../../src/gateway/options';
 import { decodeSyncPull, decodeSyncResponse } from '../../src/proto/codec';
@@ -163,8 +163,10 @@ export class Reach {
     }
     const gateway = this.#world.gateway.gateway;
     if (gateway === null) return;
-    const sample = this.#sample(gateway);
-    const served = gateway.stats().snapshotsServed;
+    // One `stats()` per pull: it is not free (it settles the gateway's pending verification).
+    const stats = gateway.stats();
+    const sample = this.#sample(gateway, stats);
+    const served = stats.snapshotsServed;
     const started = served > sample.snapshotsServed;
     sample.snapshotsServed = served;
     const armed = this.triggers.armed('after-snapshot-page') && sample.snapshotCrashArmed;
@@ -223,7 +225,7 @@ export class Reach {
    * `logRetainMax`; from then on every successful flush trims. Sampled at monitor ticks and pulls,
    * so a flush that first reaches the bound may be counted as a trim (at most one per instance).
    */
-  #sample(gateway: SyncGateway): TrimSample {
+  #sample(gateway: SyncGateway, stats: GatewayStats = gateway.stats()): TrimSample {
     let sample = this.#trim;
     if (sample === null || sample.gateway !== gateway) {
       sample = {
@@ -235,7 +237,6 @@ export class Reach {
       };
       this.#trim = sample;
     }
-    const stats = gateway.stats();
     const flushes = stats.flushesOk - sample.flushesOk;
     sample.flushesOk = stats.flushesOk;
     if (flushes > 0 && stats.logLength - stats.unflushedDeltas >= this.#retainMax) {

@@ -1,11 +1,12 @@
 import type { LakeAdapter, ObjectInfo } from '../../src/adapter/types';
-import { AdapterError } from '../../src/result/errors';
+import type { AdapterError } from '../../src/result/errors';
 import { Err, type Result } from '../../src/result/result';
 import type { Prng } from '../engine/prng';
 import type { Scheduler } from '../engine/scheduler';
 import type { Trace } from '../engine/trace';
 import type { FaultRates } from '../types';
 import type { FaultSink } from './fault-sink';
+import { simAdapterError } from './stackless';
 
 /** Counters of what storage did, for the summary table. */
 export interface StorageCounters {
@@ -185,7 +186,7 @@ export class SimStorage {
           if (state.dead) return;
           this.counters.putsFailed++;
           trace.record(`${scheduler.nowMs} put-failed ${path}`);
-          resolve(Err(new AdapterError(`simulated put failure for ${path}`)));
+          resolve(Err(simAdapterError(`simulated put failure for ${path}`)));
         });
         return;
       }
@@ -208,7 +209,7 @@ export class SimStorage {
         if (state.dead) return;
         scheduler.cancel(landing);
         if (landed === null) {
-          resolve(Err(new AdapterError(`simulated store lost ${path} before it landed`)));
+          resolve(Err(simAdapterError(`simulated store lost ${path} before it landed`)));
           return;
         }
         if (armed?.action === 'lose-reply') {
@@ -218,7 +219,7 @@ export class SimStorage {
             if (state.dead) return;
             this.counters.putsLostReply++;
             trace.record(`${scheduler.nowMs} put-reply-lost-late ${path}`);
-            resolve(Err(new AdapterError(`simulated timeout: reply for ${path} lost (it landed)`)));
+            resolve(Err(simAdapterError(`simulated timeout: reply for ${path} lost (it landed)`)));
           });
           return;
         }
@@ -226,7 +227,7 @@ export class SimStorage {
           this.counters.putsLostReply++;
           onFault('storage-lost-reply', 'lake', `put ${path} landed but its reply was lost`);
           trace.record(`${scheduler.nowMs} put-reply-lost ${path}`);
-          resolve(Err(new AdapterError(`simulated timeout: reply for ${path} lost (it landed)`)));
+          resolve(Err(simAdapterError(`simulated timeout: reply for ${path} lost (it landed)`)));
           return;
         }
         resolve(landed);
@@ -253,7 +254,7 @@ export class SimStorage {
           this.counters.readsFailed++;
           onFault('storage-read-fail', 'lake', `${what} failed`);
           trace.record(`${scheduler.nowMs} read-failed ${what}`);
-          resolve(Err(new AdapterError(`simulated read failure: ${what}`)));
+          resolve(Err(simAdapterError(`simulated read failure: ${what}`)));
           return;
         }
         trace.record(`${scheduler.nowMs} read ${what}`);
