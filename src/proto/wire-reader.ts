@@ -1,52 +1,164 @@
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 import type { ColumnDelta, RowDelta } from '../delta/types';
 import type { CodecLimits } from './limits';
-import { decodeUtf8Strict } from './utf8';
+import { utf8RangeOrNull } from './utf8';
 import {
   checkColumnCount,
-  columnFromWire,
+  checkedRowDelta,
+  columnFromWireRange,
   deltaPath,
   failDecode,
-  rowDeltaFromWire,
   STANDALONE,
-  toUint64,
 } from './wire-checks';
 import { FIELDS_MAX, T, type WireMessageName } from './wire-tags';
 
 /**
  * The hand-written decoders of the hot path. This file holds the reader, the field helpers and
  * `RowDelta`; `message-readers.ts` holds the request and response messages. One pass over the
- * bytes with `BinaryReader`, no intermediate generated messages, values parsed straight from the
- * input buffer. They follow the rules the generated `fromBinary` follows (fields in any order, the
- * last scalar wins, a repeated singular message merges, unknown fields are skipped) and the shared
- * checks of `wire-checks.ts`. A known field number with the wrong wire type is refused, since
- * fields are never retyped (ADR-008). They throw `CodecError` (or the reader's own errors on
- * malformed bytes); `codec.ts` turns every throw into an `Err`. Error paths are built only on
- * failure, never per field.
+ * bytes, no intermediate generated messages, values parsed straight from the input buffer
+ * (strings and column values are read in place, without a `subarray`). They follow the rules the
+ * generated `fromBinary` follows (fields in any order, the last scalar wins, a repeated singular
+ * message merges, unknown fields are skipped) and the shared checks of `wire-checks.ts`. A known
+ * field number with the wrong wire type is refused, since fields are never retyped (ADR-008).
+ * They throw `CodecError` (or the reader's own errors on malformed bytes); `codec.ts` turns every
+ * throw into an `Err`. Error paths are built only on failure, never per field.
  */
 
-const EMPTY_BYTES = new Uint8Array(0);
+const PREMATURE_EOF = 'premature EOF';
+const INVALID_VARINT = 'invalid varint';
+/** Longest varint protobuf allows: 10 bytes hold 64 bits. */
+const VARINT_BYTES_MAX = 10;
 
-/** A `BinaryReader` that keeps its input at hand and decodes strings strictly. */
-export class WireReader extends BinaryReader {
+/** Where `WireReader.fixed64` assembles its bytes (single-threaded, never held across calls). */
+const fixed64Scratch = new Uint8Array(8);
+const fixed64ScratchView = new DataView(fixed64Scratch.buffer);
+
+/**
+ * A cursor over one message's bytes. It reads varints, fixed64s and lengths itself, over the
+ * `Uint8Array`, and throws exactly what bufbuild's `BinaryReader` throws on the same bytes
+ * (`RangeError('premature EOF')` past the end, `Error('invalid varint')` beyond 10 bytes), and
+ * keeps its results (the low 32 bits of an oversized uint32, any of 64 bits set for a bool), so
+ * refusals and their messages are those of the generated decoder. Bounds are those of the whole
+ * input; the message readers check nested ends themselves.
+ */
+export class WireReader {
   readonly input: Uint8Array;
-  readonly #view: DataView;
+  readonly len: number;
+  pos = 0;
 
   constructor(bytes: Uint8Array) {
-    super(bytes, decodeUtf8Strict);
     this.input = bytes;
-    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.len = bytes.length;
+  }
+
+  /** A `uint32` varint (the low 32 bits of up to 10 bytes, as `BinaryReader.uint32`). */
+  uint32(): number {
+    const pos = this.pos;
+    if (pos < this.len) {
+      const byte = this.input[pos]!;
+      if (byte < 0x80) {
+        this.pos = pos + 1;
+        return byte;
+      }
+    }
+    return this.#uint32Long();
+  }
+
+  #uint32Long(): number {
+    const input = this.input;
+    let pos = this.pos;
+    let value = 0;
+    for (let index = 0; index < VARINT_BYTES_MAX; index++) {
+      if (pos >= this.len) throw new RangeError(PREMATURE_EOF);
+      const byte = input[pos++]!;
+      // Bits past 32 are dropped: 7 from each of the first four bytes, 4 from the fifth.
+      if (index < 4) value |= (byte & 0x7f) << (7 * index);
+      else if (index === 4) value |= (byte & 0x0f) << 28;
+      if (byte < 0x80) {
+        this.pos = pos;
+        return value >>> 0;
+      }
+    }
+    throw new Error(INVALID_VARINT);
+  }
+
+  /** An `int32` varint: the low 32 bits as a signed number. */
+  int32(): number {
+    return this.uint32() | 0;
+  }
+
+  /** A `bool` varint: true when any of its low 64 bits is set (as `BinaryReader.bool`). */
+  bool(): boolean {
+    const input = this.input;
+    let pos = this.pos;
+    let bits = 0;
+    for (let index = 0; index < VARINT_BYTES_MAX; index++) {
+      if (pos >= this.len) throw new RangeError(PREMATURE_EOF);
+      const byte = input[pos++]!;
+      // Nine bytes carry bits 0–62 (7 each); only the lowest bit of the tenth is bit 63.
+      bits |= index < VARINT_BYTES_MAX - 1 ? byte & 0x7f : byte & 0x01;
+      if (byte < 0x80) {
+        this.pos = pos;
+        return bits !== 0;
+      }
+    }
+    throw new Error(INVALID_VARINT);
   }
 
   /**
-   * A fixed64 field as a bigint, read natively (the base reader builds it from two halves).
-   * Throws `RangeError` past the end of the input, as the base reader does.
+   * A fixed64 as an unsigned bigint. Its 8 bytes are copied into a shared scratch buffer and read
+   * there natively: cheaper than a `DataView` per message or a bigint built from two halves.
    */
-  override fixed64(): bigint {
-    const start = this.pos;
-    if (start + 8 > this.len) throw new RangeError('premature EOF');
-    this.pos = start + 8;
-    return this.#view.getBigUint64(start, true);
+  fixed64(): bigint {
+    const pos = this.pos;
+    if (pos + 8 > this.len) throw new RangeError(PREMATURE_EOF);
+    const input = this.input;
+    for (let at = 0; at < 8; at++) fixed64Scratch[at] = input[pos + at]!;
+    this.pos = pos + 8;
+    return fixed64ScratchView.getBigUint64(0, true);
+  }
+
+  /** Reads a length prefix and returns where its payload ends; refuses one past the input. */
+  lengthEnd(): number {
+    const length = this.uint32();
+    const end = this.pos + length;
+    if (end > this.len) throw new RangeError(PREMATURE_EOF);
+    return end;
+  }
+
+  /**
+   * Skips one field of the given wire type, as `BinaryReader.skip` does (a varint of any length;
+   * a group through `BinaryReader` itself, which checks its nesting and end tag).
+   */
+  skip(wireType: WireType, field: number): void {
+    const input = this.input;
+    switch (wireType) {
+      case WireType.Varint:
+        while (true) {
+          if (this.pos >= this.len) throw new RangeError(PREMATURE_EOF);
+          if (input[this.pos++]! < 0x80) return;
+        }
+      case WireType.Bit64:
+        this.#advance(8);
+        return;
+      case WireType.Bit32:
+        this.#advance(4);
+        return;
+      case WireType.LengthDelimited:
+        this.#advance(this.uint32());
+        return;
+      default: {
+        const groupReader = new BinaryReader(input);
+        groupReader.pos = this.pos;
+        groupReader.skip(wireType, field);
+        this.pos = groupReader.pos;
+      }
+    }
+  }
+
+  #advance(count: number): void {
+    this.pos += count;
+    if (this.pos > this.len) throw new RangeError(PREMATURE_EOF);
   }
 }
 
@@ -60,6 +172,13 @@ export function newReader(bytes: Uint8Array): WireReader {
  */
 export function readTag(reader: WireReader, message: WireMessageName): number {
   const start = reader.pos;
+  if (start < reader.len) {
+    const byte = reader.input[start]!;
+    if (byte < 0x80) {
+      reader.pos = start + 1;
+      return byte;
+    }
+  }
   const fieldTag = reader.uint32();
   const length = reader.pos - start;
   if (length > 4 && (length > 5 || reader.input[reader.pos - 1]! > 0x0f)) {
@@ -89,18 +208,41 @@ export function nestedEnd(reader: WireReader, parentEnd: number): number {
 
 export const TRUNCATED = 'truncated: a length runs past the end of the message';
 
-/** Reads a string field; on malformed UTF-8 names the field (the path is built only then). */
+/**
+ * Reads a string field; on malformed UTF-8 names the field (the path is built only then). A
+ * length that is malformed or runs past the input is reported the same way.
+ */
 export function readText(
   reader: WireReader,
   context: string,
   index: number,
   field: string,
 ): string {
-  try {
-    return reader.string(true);
-  } catch {
-    return failDecode(`${deltaPath(context, index)}.${field}`, 'not well-formed UTF-8');
+  const input = reader.input;
+  let start = reader.pos;
+  let end: number;
+  // A length below 128 is one byte: read it here; anything else goes through `lengthEnd`.
+  const firstByte = start < reader.len ? input[start]! : 0x80;
+  if (firstByte < 0x80) {
+    start++;
+    end = start + firstByte;
+    if (end > reader.len) return failText(context, index, field);
+  } else {
+    try {
+      end = reader.lengthEnd();
+    } catch {
+      return failText(context, index, field);
+    }
+    start = reader.pos;
   }
+  const text = utf8RangeOrNull(input, start, end);
+  if (text === null) failText(context, index, field);
+  reader.pos = end;
+  return text;
+}
+
+function failText(context: string, index: number, field: string): never {
+  return failDecode(`${deltaPath(context, index)}.${field}`, 'not well-formed UTF-8');
 }
 
 function readColumn(
@@ -114,15 +256,29 @@ function readColumn(
   const end = nestedEnd(reader, parentEnd);
   if (end < 0) failDecode(`${deltaPath(context, index)}.columns[${columnIndex}]`, TRUNCATED);
   let name = '';
-  let value: Uint8Array = EMPTY_BYTES;
+  let valueStart = 0;
+  let valueEnd = 0;
   while (reader.pos < end) {
     const fieldTag = readTag(reader, 'ColumnDelta');
     if (fieldTag === T.f1Len) name = readText(reader, context, index, `columns[${columnIndex}]`);
-    else if (fieldTag === T.f2Len) value = reader.bytes();
-    else skipField(reader, fieldTag, 'ColumnDelta');
+    else if (fieldTag === T.f2Len) {
+      valueEnd = reader.lengthEnd();
+      valueStart = reader.pos;
+      reader.pos = valueEnd;
+    } else skipField(reader, fieldTag, 'ColumnDelta');
   }
   if (reader.pos !== end) failDecode(`${deltaPath(context, index)}.columns`, TRUNCATED);
-  return columnFromWire(name, value, limits, context, index, columnIndex);
+  const input = reader.input;
+  return columnFromWireRange(
+    name,
+    input,
+    valueStart,
+    valueEnd,
+    limits,
+    context,
+    index,
+    columnIndex,
+  );
 }
 
 /** Reads the fields of a `RowDelta` from the reader's position up to `end`. */
@@ -157,7 +313,7 @@ function readRowDeltaBody(
         columns.push(readColumn(reader, end, limits, context, index, columns.length));
         break;
       case T.f5I64:
-        hlc = toUint64(reader.fixed64());
+        hlc = reader.fixed64();
         break;
       case T.f6Len:
         clientId = readText(reader, context, index, 'clientId');
@@ -170,7 +326,7 @@ function readRowDeltaBody(
     }
   }
   if (reader.pos !== end) failDecode(deltaPath(context, index), TRUNCATED);
-  return rowDeltaFromWire({ op, table, rowId, clientId, deltaId, hlc, columns }, context, index);
+  return checkedRowDelta(op, table, rowId, clientId, deltaId, hlc, columns, context, index);
 }
 
 /** Reads one length-prefixed `RowDelta` that must end within `parentEnd`. */
