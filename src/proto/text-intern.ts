@@ -105,3 +105,12 @@ export function internText(
   keyLengths[slot] = end - start;
   texts[slot] = text;
 }
+
+/**
+ * Empties the table, so that every following lookup misses until texts are stored again. For
+ * benchmarks of a message's first decoding (and tests); decoding never needs it.
+ */
+export function forgetInternedTexts(): void {
+  keyLengths.fill(0);
+  texts.fill('');
+}
