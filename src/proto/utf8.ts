@@ -38,6 +38,14 @@ export function utf8TextOrNull(bytes: Uint8Array): string | null {
 }
 
 /**
+ * One code array per length up to `ASCII_LOOP_BYTES_MAX`, reused by every ASCII decoding (which
+ * runs to completion before the next starts), so decoding a new text allocates only the string.
+ */
+const codeArrays: number[][] = Array.from({ length: ASCII_LOOP_BYTES_MAX + 1 }, (_, length) =>
+  new Array<number>(length).fill(0),
+);
+
+/**
  * The strict decoding of `bytes[start, end)` without the intern table: short ASCII through a code
  * array (no `TextDecoder` call), anything else through the fatal `TextDecoder`. ASCII is the same
  * text in UTF-8 and UTF-16, so both ways give the same string.
@@ -45,7 +53,7 @@ export function utf8TextOrNull(bytes: Uint8Array): string | null {
 function decodeRangeOrNull(bytes: Uint8Array, start: number, end: number): string | null {
   const length = end - start;
   if (length <= ASCII_LOOP_BYTES_MAX) {
-    const codes: number[] = new Array(length);
+    const codes = codeArrays[length]!;
     let index = 0;
     for (; index < length; index++) {
       const byte = bytes[start + index]!;
