@@ -1,14 +1,14 @@
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
 import { fc } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
+import { ByteReader } from '../byte-reader';
 import { parseJsonValueBytes } from '../json-value';
 import { forgetInternedTexts, TEXT_INTERN_SLOTS, TEXT_INTERNED_BYTES_MAX } from '../text-intern';
 import { utf8RangeOrNull } from '../utf8';
-import { WireReader } from '../wire-reader';
 
 /**
  * The decoder's fast paths against the slow, obviously correct code they replace:
- * - `WireReader` reads varints, bools, fixed64s and skips fields exactly as bufbuild's
+ * - `ByteReader` reads varints, bools, fixed64s and skips fields exactly as bufbuild's
  *   `BinaryReader` does: the same value and position, or the same error;
  * - `utf8RangeOrNull` (the intern table and the ASCII loop) gives exactly what the fatal
  *   `TextDecoder` gives on the same bytes, or `null` where it throws, however often a text repeats
@@ -62,9 +62,9 @@ const readerCaseArb = fc.oneof(
   fc.record({ bytes: edgeVarintArb, start: fc.constant(0) }),
 );
 
-/** The same read on both readers: ours (`WireReader`) and bufbuild's (`BinaryReader`). */
+/** The same read on both readers: ours (`ByteReader`) and bufbuild's (`BinaryReader`). */
 const READS: ReadonlyArray<
-  readonly [string, (r: WireReader) => unknown, (r: BinaryReader) => unknown]
+  readonly [string, (r: ByteReader) => unknown, (r: BinaryReader) => unknown]
 > = [
   ['uint32', (r) => r.uint32(), (r) => r.uint32()],
   ['int32', (r) => r.int32(), (r) => r.int32()],
@@ -80,12 +80,12 @@ const READS: ReadonlyArray<
   ['skip group', (r) => r.skip(WireType.StartGroup, 9), (r) => r.skip(WireType.StartGroup, 9)],
 ];
 
-describe('WireReader', () => {
+describe('ByteReader', () => {
   it.each(READS)('%s reads exactly as BinaryReader does', (name, ours, theirs) => {
     fc.assert(
       fc.property(readerCaseArb, ({ bytes, start }) => {
         const at = Math.min(start, bytes.length);
-        const wire = new WireReader(bytes);
+        const wire = new ByteReader(bytes);
         wire.pos = at;
         const reference = new BinaryReader(bytes);
         reference.pos = at;
@@ -112,7 +112,7 @@ describe('WireReader', () => {
     fc.assert(
       fc.property(readerCaseArb, ({ bytes, start }) => {
         const at = Math.min(start, bytes.length);
-        const wire = new WireReader(bytes);
+        const wire = new ByteReader(bytes);
         wire.pos = at;
         const got = outcomeOf(
           () => wire.fixed64(),
