@@ -1,13 +1,13 @@
 import { numberProblem } from '../delta/json-safe';
 import { assert } from '../result/assert';
-import { utf8Encoder, utf8TextOrNull } from './utf8';
+import { utf8Encoder, utf8RangeOrNull, utf8TextOrNull } from './utf8';
 
 /**
  * Column values travel as JSON text in UTF-8 (`ColumnDelta.value`, a `bytes` field). This file is
  * the one place that turns a value into that text and back.
  *
  * Both directions have fast paths for the values rows are mostly made of (short strings without
- * escapes, booleans, null, small integers) that skip `JSON.stringify` / `JSON.parse`; each gives
+ * escapes, booleans, null, short numbers) that skip `JSON.stringify` / `JSON.parse`; each gives
  * exactly what the slow path would (a property test compares them on random values).
  *
  * Numbers are refused where JSON readers would disagree on them (see `numberProblem`): a literal
@@ -72,9 +72,14 @@ const FAST_INTEGER_DIGITS_MAX = 15;
  * beyond ±(2^53 − 1), such as `9007199254740993` or `1e300`) or not finite once read (`1e400`).
  */
 export function parseJsonValueBytes(bytes: Uint8Array): unknown {
-  const fast = parseSimpleValue(bytes);
+  return parseJsonValueRange(bytes, 0, bytes.length);
+}
+
+/** `parseJsonValueBytes(bytes.subarray(start, end))`, read in place. */
+export function parseJsonValueRange(bytes: Uint8Array, start: number, end: number): unknown {
+  const fast = parseSimpleValue(bytes, start, end);
   if (fast !== NOT_SIMPLE) return fast;
-  const text = utf8TextOrNull(bytes);
+  const text = utf8RangeOrNull(bytes, start, end);
   if (text === null) return INVALID_JSON_VALUE;
   let value: unknown;
   try {
@@ -85,7 +90,7 @@ export function parseJsonValueBytes(bytes: Uint8Array): unknown {
   // A lone number is checked as read; only arrays and objects can hide a literal inside.
   if (typeof value === 'number') return numberProblem(value) === null ? value : INVALID_JSON_VALUE;
   if (typeof value !== 'object' || value === null) return value;
-  return inexactNumberLiteral(bytes) === null ? value : INVALID_JSON_VALUE;
+  return inexactNumberLiteral(bytes, start, end) === null ? value : INVALID_JSON_VALUE;
 }
 
 const PLUS = 0x2b;
@@ -94,19 +99,23 @@ const LOWER_E = 0x65;
 const UPPER_E = 0x45;
 
 /**
- * The first number literal of well-formed JSON text whose value `numberProblem` refuses, as
- * written and as read; `null` when every literal is exact. One tight pass over the bytes (about a
- * tenth of `JSON.parse`'s time): strings are skipped, and a literal is read only when it has an
- * exponent or an integer part of more than 15 digits; any other is below 10^15, far below 2^53.
+ * The first number literal of well-formed JSON text in `bytes[start, end)` whose value
+ * `numberProblem` refuses, as written and as read; `null` when every literal is exact. One tight
+ * pass over the bytes (about a tenth of `JSON.parse`'s time): strings are skipped, and a literal is
+ * read only when it has an exponent or an integer part of more than 15 digits; any other is below
+ * 10^15, far below 2^53.
  */
-function inexactNumberLiteral(bytes: Uint8Array): { literal: string; value: number } | null {
-  const length = bytes.length;
-  let index = 0;
-  while (index < length) {
+function inexactNumberLiteral(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+): { literal: string; value: number } | null {
+  let index = start;
+  while (index < end) {
     const byte = bytes[index]!;
     if (byte === QUOTE) {
       index++;
-      while (index < length) {
+      while (index < end) {
         const inner = bytes[index]!;
         if (inner === QUOTE) break;
         index += inner === BACKSLASH ? 2 : 1;
@@ -118,11 +127,11 @@ function inexactNumberLiteral(bytes: Uint8Array): { literal: string; value: numb
       index++;
       continue;
     }
-    const start = index;
+    const literalStart = index;
     let integerDigits = 0;
     let fraction = false;
     let exponent = false;
-    while (index < length) {
+    while (index < end) {
       const inner = bytes[index]!;
       if (inner >= DIGIT_0 && inner <= DIGIT_9) {
         if (!fraction && !exponent) integerDigits++;
@@ -133,7 +142,7 @@ function inexactNumberLiteral(bytes: Uint8Array): { literal: string; value: numb
     }
     if (!exponent && integerDigits <= FAST_INTEGER_DIGITS_MAX) continue;
     let literal = '';
-    for (let at = start; at < index; at++) literal += String.fromCharCode(bytes[at]!);
+    for (let at = literalStart; at < index; at++) literal += String.fromCharCode(bytes[at]!);
     const value = Number(literal);
     if (numberProblem(value) !== null) return { literal, value };
   }
@@ -142,38 +151,40 @@ function inexactNumberLiteral(bytes: Uint8Array): { literal: string; value: numb
 
 const NOT_SIMPLE: unique symbol = Symbol('not a simple value');
 
-/** The fast paths: a plain string, true, false, null, or a short integer; else `NOT_SIMPLE`. */
-function parseSimpleValue(bytes: Uint8Array): unknown {
-  const length = bytes.length;
+/** The fast paths: a plain string, true, false, null, or a short number; else `NOT_SIMPLE`. */
+function parseSimpleValue(bytes: Uint8Array, start: number, end: number): unknown {
+  const length = end - start;
   if (length === 0) return NOT_SIMPLE;
-  const first = bytes[0]!;
-  if (first === QUOTE) return parsePlainString(bytes);
-  if (first === MINUS || (first >= DIGIT_0 && first <= DIGIT_9)) return parseShortInteger(bytes);
+  const first = bytes[start]!;
+  if (first === QUOTE) return parsePlainString(bytes, start, end);
+  if (first === MINUS || (first >= DIGIT_0 && first <= DIGIT_9)) {
+    return parseShortNumber(bytes, start, end);
+  }
   if (
     length === 4 &&
     first === 0x74 &&
-    bytes[1] === 0x72 &&
-    bytes[2] === 0x75 &&
-    bytes[3] === 0x65
+    bytes[start + 1] === 0x72 &&
+    bytes[start + 2] === 0x75 &&
+    bytes[start + 3] === 0x65
   ) {
     return true;
   }
   if (
     length === 4 &&
     first === 0x6e &&
-    bytes[1] === 0x75 &&
-    bytes[2] === 0x6c &&
-    bytes[3] === 0x6c
+    bytes[start + 1] === 0x75 &&
+    bytes[start + 2] === 0x6c &&
+    bytes[start + 3] === 0x6c
   ) {
     return null;
   }
   if (
     length === 5 &&
     first === 0x66 &&
-    bytes[1] === 0x61 &&
-    bytes[2] === 0x6c &&
-    bytes[3] === 0x73 &&
-    bytes[4] === 0x65
+    bytes[start + 1] === 0x61 &&
+    bytes[start + 2] === 0x6c &&
+    bytes[start + 3] === 0x73 &&
+    bytes[start + 4] === 0x65
   ) {
     return false;
   }
@@ -181,31 +192,55 @@ function parseSimpleValue(bytes: Uint8Array): unknown {
 }
 
 /** `"…"` with no escapes and no control characters: its content is the value. */
-function parsePlainString(bytes: Uint8Array): unknown {
-  const last = bytes.length - 1;
-  if (last < 1 || bytes[last] !== QUOTE) return NOT_SIMPLE;
-  for (let index = 1; index < last; index++) {
+function parsePlainString(bytes: Uint8Array, start: number, end: number): unknown {
+  const last = end - 1;
+  if (last < start + 1 || bytes[last] !== QUOTE) return NOT_SIMPLE;
+  for (let index = start + 1; index < last; index++) {
     const byte = bytes[index]!;
     if (byte === QUOTE || byte === BACKSLASH || byte < 0x20) return NOT_SIMPLE;
   }
-  const text = utf8TextOrNull(bytes.subarray(1, last));
+  const text = utf8RangeOrNull(bytes, start + 1, last);
   return text === null ? INVALID_JSON_VALUE : text;
 }
 
-/** `-?(0|[1-9][0-9]*)` of at most 15 digits, excluding `-0`: computed without `JSON.parse`. */
-function parseShortInteger(bytes: Uint8Array): unknown {
-  const negative = bytes[0] === MINUS;
-  const start = negative ? 1 : 0;
-  const digits = bytes.length - start;
-  if (digits === 0 || digits > FAST_INTEGER_DIGITS_MAX) return NOT_SIMPLE;
-  if (bytes[start] === DIGIT_0 && (digits > 1 || negative)) return NOT_SIMPLE;
+/** 10^0 … 10^15, every one exact in a double. */
+const POWERS_OF_TEN: readonly number[] = Array.from({ length: 16 }, (_, power) => 10 ** power);
+
+/**
+ * `-?(0|[1-9][0-9]*)(\.[0-9]+)?` of at most 15 digits in all, excluding the integer `-0`:
+ * computed without `JSON.parse`. The digits form an integer m < 10^15 and the fraction has f
+ * digits, so the value is m / 10^f: both operands are exact doubles and the division is correctly
+ * rounded, which gives the double nearest the decimal, as `JSON.parse` does. Below 10^15 in size,
+ * such a number is never one `numberProblem` refuses.
+ */
+function parseShortNumber(bytes: Uint8Array, start: number, end: number): unknown {
+  const negative = bytes[start] === MINUS;
+  const digitsStart = negative ? start + 1 : start;
+  if (end - digitsStart === 0 || end - digitsStart > FAST_INTEGER_DIGITS_MAX + 1) return NOT_SIMPLE;
   let magnitude = 0;
-  for (let index = start; index < bytes.length; index++) {
+  let index = digitsStart;
+  for (; index < end; index++) {
+    const byte = bytes[index]!;
+    if (byte < DIGIT_0 || byte > DIGIT_9) break;
+    magnitude = magnitude * 10 + (byte - DIGIT_0);
+  }
+  const integerDigits = index - digitsStart;
+  if (integerDigits === 0) return NOT_SIMPLE;
+  if (bytes[digitsStart] === DIGIT_0 && integerDigits > 1) return NOT_SIMPLE;
+  if (index === end) {
+    if (integerDigits > FAST_INTEGER_DIGITS_MAX || (negative && magnitude === 0)) return NOT_SIMPLE;
+    return negative ? -magnitude : magnitude;
+  }
+  if (bytes[index] !== DOT || end - index - 1 === 0) return NOT_SIMPLE;
+  const fractionDigits = end - index - 1;
+  if (integerDigits + fractionDigits > FAST_INTEGER_DIGITS_MAX) return NOT_SIMPLE;
+  for (index++; index < end; index++) {
     const byte = bytes[index]!;
     if (byte < DIGIT_0 || byte > DIGIT_9) return NOT_SIMPLE;
     magnitude = magnitude * 10 + (byte - DIGIT_0);
   }
-  return negative ? -magnitude : magnitude;
+  const value = magnitude / POWERS_OF_TEN[fractionDigits]!;
+  return negative ? -value : value;
 }
 
 /** Says why `parseJsonValueBytes` refused `bytes`, for an error message. */
@@ -218,7 +253,7 @@ export function jsonValueProblem(bytes: Uint8Array): string {
   } catch {
     return 'value is not valid JSON';
   }
-  const inexact = inexactNumberLiteral(bytes);
+  const inexact = inexactNumberLiteral(bytes, 0, bytes.length);
   if (inexact === null) return 'value is not valid JSON';
   const { literal, value } = inexact;
   if (!Number.isFinite(value)) {

@@ -2,7 +2,7 @@ import type { RowDelta } from '../delta/types';
 import type { HLCTimestamp } from '../hlc/types';
 import type { CodecLimits } from './limits';
 import type { ErrorReply, SyncPull, SyncPush, SyncResponse } from './types';
-import { checkDeltaCount, failDecode, requireText, STANDALONE, toUint64 } from './wire-checks';
+import { checkDeltaCount, failDecode, requireText, STANDALONE } from './wire-checks';
 import {
   nestedEnd,
   newReader,
@@ -40,10 +40,10 @@ export function readSyncPush(bytes: Uint8Array, limits: CodecLimits): SyncPush {
         deltas.push(readRowDelta(reader, end, limits, 'SyncPush', deltas.length));
         break;
       case T.f3I64:
-        lastSeenHlc = toUint64(reader.fixed64());
+        lastSeenHlc = reader.fixed64();
         break;
       case T.f4I64:
-        baseHlc = toUint64(reader.fixed64());
+        baseHlc = reader.fixed64();
         break;
       default:
         skipField(reader, fieldTag, 'SyncPush');
@@ -74,13 +74,13 @@ export function readSyncPull(bytes: Uint8Array): SyncPull {
         clientId = readText(reader, 'SyncPull', STANDALONE, 'clientId');
         break;
       case T.f2I64:
-        sinceHlc = toUint64(reader.fixed64());
+        sinceHlc = reader.fixed64();
         break;
       case T.f3Varint:
         maxDeltas = reader.uint32();
         break;
       case T.f4I64:
-        gatewayEpoch = toUint64(reader.fixed64());
+        gatewayEpoch = reader.fixed64();
         break;
       case T.f5Varint:
         snapshotOffset = reader.uint32();
@@ -162,28 +162,28 @@ function readResponseField(
       draft.deltas.push(readRowDelta(reader, end, limits, 'SyncResponse', draft.deltas.length));
       return;
     case T.f2I64:
-      draft.serverHlc = toUint64(reader.fixed64()) as HLCTimestamp;
+      draft.serverHlc = reader.fixed64() as HLCTimestamp;
       return;
     case T.f3Varint:
       draft.hasMore = reader.bool();
       return;
     case T.f4I64:
-      draft.cursor = toUint64(reader.fixed64()) as HLCTimestamp;
+      draft.cursor = reader.fixed64() as HLCTimestamp;
       return;
     case T.f5I64:
-      draft.durableHlc = toUint64(reader.fixed64()) as HLCTimestamp;
+      draft.durableHlc = reader.fixed64() as HLCTimestamp;
       return;
     case T.f6Len:
       draft.gatewayId = readText(reader, 'SyncResponse', STANDALONE, 'gatewayId');
       return;
     case T.f7I64:
-      draft.gatewayEpoch = toUint64(reader.fixed64()) as HLCTimestamp;
+      draft.gatewayEpoch = reader.fixed64() as HLCTimestamp;
       return;
     case T.f8I64:
-      draft.clientAcceptedHlc = toUint64(reader.fixed64()) as HLCTimestamp;
+      draft.clientAcceptedHlc = reader.fixed64() as HLCTimestamp;
       return;
     case T.f9I64:
-      draft.clientDurableHlc = toUint64(reader.fixed64()) as HLCTimestamp;
+      draft.clientDurableHlc = reader.fixed64() as HLCTimestamp;
       return;
     case T.f10Varint:
       draft.snapshot = reader.bool();

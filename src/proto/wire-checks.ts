@@ -2,7 +2,7 @@ import type { ColumnDelta, DeltaOp, RowDelta } from '../delta/types';
 import type { HLCTimestamp } from '../hlc/types';
 import { CodecError } from '../result/errors';
 import { DeltaOp as WireDeltaOp } from './gen/lakesync_pb';
-import { INVALID_JSON_VALUE, jsonValueProblem, parseJsonValueBytes } from './json-value';
+import { INVALID_JSON_VALUE, jsonValueProblem, parseJsonValueRange } from './json-value';
 import type { CodecLimits } from './limits';
 
 /**
@@ -89,20 +89,43 @@ export function columnFromWire(
   index: number,
   columnIndex: number,
 ): ColumnDelta {
+  return columnFromWireRange(
+    name,
+    valueBytes,
+    0,
+    valueBytes.length,
+    limits,
+    context,
+    index,
+    columnIndex,
+  );
+}
+
+/** `columnFromWire` of the value `bytes[start, end)`, read in place. */
+export function columnFromWireRange(
+  name: string,
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  limits: CodecLimits,
+  context: string,
+  index: number,
+  columnIndex: number,
+): ColumnDelta {
   if (name.length === 0) {
     failDecode(`${deltaPath(context, index)}.columns[${columnIndex}]`, 'column name is empty');
   }
-  if (valueBytes.length > limits.valueBytesMax) {
+  if (end - start > limits.valueBytesMax) {
     failDecode(
       `${deltaPath(context, index)}.columns[${columnIndex}]`,
       `value of column ${JSON.stringify(name)} is over ${limits.valueBytesMax} bytes`,
     );
   }
-  const value = parseJsonValueBytes(valueBytes);
+  const value = parseJsonValueRange(bytes, start, end);
   if (value === INVALID_JSON_VALUE) {
     failDecode(
       `${deltaPath(context, index)}.columns[${columnIndex}]`,
-      `${jsonValueProblem(valueBytes)} (column ${JSON.stringify(name)})`,
+      `${jsonValueProblem(bytes.subarray(start, end))} (column ${JSON.stringify(name)})`,
     );
   }
   return { column: name, value };
@@ -128,25 +151,42 @@ export function rowDeltaFromWire(
   context: string,
   index: number,
 ): RowDelta {
-  const op = deltaOpFromWire(fields.op, context, index);
-  if (fields.table.length === 0 || fields.rowId.length === 0) {
-    const field = fields.table.length === 0 ? 'table' : 'rowId';
+  return checkedRowDelta(
+    fields.op,
+    fields.table,
+    fields.rowId,
+    fields.clientId,
+    fields.deltaId,
+    fields.hlc,
+    fields.columns,
+    context,
+    index,
+  );
+}
+
+/** `rowDeltaFromWire` of fields passed one by one (the hot path builds no fields object). */
+export function checkedRowDelta(
+  wireOp: number,
+  table: string,
+  rowId: string,
+  clientId: string,
+  deltaId: string,
+  hlc: bigint,
+  columns: ColumnDelta[],
+  context: string,
+  index: number,
+): RowDelta {
+  const op = deltaOpFromWire(wireOp, context, index);
+  if (table.length === 0 || rowId.length === 0) {
+    const field = table.length === 0 ? 'table' : 'rowId';
     failDecode(`${deltaPath(context, index)}.${field}`, `${field} is empty`);
   }
-  if (fields.clientId.length === 0 || fields.deltaId.length === 0) {
-    const field = fields.clientId.length === 0 ? 'clientId' : 'deltaId';
+  if (clientId.length === 0 || deltaId.length === 0) {
+    const field = clientId.length === 0 ? 'clientId' : 'deltaId';
     failDecode(`${deltaPath(context, index)}.${field}`, `${field} is empty`);
   }
-  checkDistinctColumns(fields.columns, context, index);
-  return {
-    op,
-    table: fields.table,
-    rowId: fields.rowId,
-    clientId: fields.clientId,
-    columns: fields.columns,
-    hlc: fields.hlc as HLCTimestamp,
-    deltaId: fields.deltaId,
-  };
+  checkDistinctColumns(columns, context, index);
+  return { op, table, rowId, clientId, columns, hlc: hlc as HLCTimestamp, deltaId };
 }
 
 /** Below this many columns a pairwise scan beats building a `Set`. */
@@ -175,9 +215,4 @@ function reportDuplicate(name: string, context: string, index: number): never {
     `${deltaPath(context, index)}.columns`,
     `duplicate column ${JSON.stringify(name)}`,
   );
-}
-
-/** A fixed64 as the reader returns it (a bigint, or a decimal string when bigint is disabled). */
-export function toUint64(value: bigint | string): bigint {
-  return typeof value === 'bigint' ? value : BigInt(value);
 }

@@ -1,57 +1,36 @@
-import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
+import { WireType } from '@bufbuild/protobuf/wire';
 import type { ColumnDelta, RowDelta } from '../delta/types';
+import { ByteReader } from './byte-reader';
 import type { CodecLimits } from './limits';
-import { decodeUtf8Strict } from './utf8';
+import { utf8RangeOrNull } from './utf8';
 import {
   checkColumnCount,
-  columnFromWire,
+  checkedRowDelta,
+  columnFromWireRange,
   deltaPath,
   failDecode,
-  rowDeltaFromWire,
   STANDALONE,
-  toUint64,
 } from './wire-checks';
 import { FIELDS_MAX, T, type WireMessageName } from './wire-tags';
 
 /**
- * The hand-written decoders of the hot path. This file holds the reader, the field helpers and
- * `RowDelta`; `message-readers.ts` holds the request and response messages. One pass over the
- * bytes with `BinaryReader`, no intermediate generated messages, values parsed straight from the
- * input buffer. They follow the rules the generated `fromBinary` follows (fields in any order, the
- * last scalar wins, a repeated singular message merges, unknown fields are skipped) and the shared
- * checks of `wire-checks.ts`. A known field number with the wrong wire type is refused, since
- * fields are never retyped (ADR-008). They throw `CodecError` (or the reader's own errors on
- * malformed bytes); `codec.ts` turns every throw into an `Err`. Error paths are built only on
- * failure, never per field.
+ * The hand-written decoders of the hot path, built on `ByteReader` (`byte-reader.ts`). This file
+ * holds the field helpers and `RowDelta`; `message-readers.ts` holds the request and response
+ * messages. One pass over the bytes, no intermediate generated messages, values parsed straight
+ * from the input buffer (strings and column values are read in place, without a `subarray`;
+ * short texts come from the intern table of `text-intern.ts`). They follow the rules the
+ * generated `fromBinary` follows (fields in any order, the last scalar wins, a repeated singular
+ * message merges, unknown fields are skipped) and the shared checks of `wire-checks.ts`. A known
+ * field number with the wrong wire type is refused, since fields are never retyped (ADR-008).
+ * They throw `CodecError` (or the reader's own errors on malformed bytes); `codec.ts` turns every
+ * throw into an `Err`. Error paths are built only on failure, never per field.
  */
 
-const EMPTY_BYTES = new Uint8Array(0);
-
-/** A `BinaryReader` that keeps its input at hand and decodes strings strictly. */
-export class WireReader extends BinaryReader {
-  readonly input: Uint8Array;
-  readonly #view: DataView;
-
-  constructor(bytes: Uint8Array) {
-    super(bytes, decodeUtf8Strict);
-    this.input = bytes;
-    this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-
-  /**
-   * A fixed64 field as a bigint, read natively (the base reader builds it from two halves).
-   * Throws `RangeError` past the end of the input, as the base reader does.
-   */
-  override fixed64(): bigint {
-    const start = this.pos;
-    if (start + 8 > this.len) throw new RangeError('premature EOF');
-    this.pos = start + 8;
-    return this.#view.getBigUint64(start, true);
-  }
-}
+/** The reader the decoders share: `ByteReader` (see `byte-reader.ts`). */
+export type WireReader = ByteReader;
 
 export function newReader(bytes: Uint8Array): WireReader {
-  return new WireReader(bytes);
+  return new ByteReader(bytes);
 }
 
 /**
@@ -60,6 +39,13 @@ export function newReader(bytes: Uint8Array): WireReader {
  */
 export function readTag(reader: WireReader, message: WireMessageName): number {
   const start = reader.pos;
+  if (start < reader.len) {
+    const byte = reader.input[start]!;
+    if (byte < 0x80) {
+      reader.pos = start + 1;
+      return byte;
+    }
+  }
   const fieldTag = reader.uint32();
   const length = reader.pos - start;
   if (length > 4 && (length > 5 || reader.input[reader.pos - 1]! > 0x0f)) {
@@ -89,18 +75,41 @@ export function nestedEnd(reader: WireReader, parentEnd: number): number {
 
 export const TRUNCATED = 'truncated: a length runs past the end of the message';
 
-/** Reads a string field; on malformed UTF-8 names the field (the path is built only then). */
+/**
+ * Reads a string field; on malformed UTF-8 names the field (the path is built only then). A
+ * length that is malformed or runs past the input is reported the same way.
+ */
 export function readText(
   reader: WireReader,
   context: string,
   index: number,
   field: string,
 ): string {
-  try {
-    return reader.string(true);
-  } catch {
-    return failDecode(`${deltaPath(context, index)}.${field}`, 'not well-formed UTF-8');
+  const input = reader.input;
+  let start = reader.pos;
+  let end: number;
+  // A length below 128 is one byte: read it here; anything else goes through `lengthEnd`.
+  const firstByte = start < reader.len ? input[start]! : 0x80;
+  if (firstByte < 0x80) {
+    start++;
+    end = start + firstByte;
+    if (end > reader.len) return failText(context, index, field);
+  } else {
+    try {
+      end = reader.lengthEnd();
+    } catch {
+      return failText(context, index, field);
+    }
+    start = reader.pos;
   }
+  const text = utf8RangeOrNull(input, start, end);
+  if (text === null) failText(context, index, field);
+  reader.pos = end;
+  return text;
+}
+
+function failText(context: string, index: number, field: string): never {
+  return failDecode(`${deltaPath(context, index)}.${field}`, 'not well-formed UTF-8');
 }
 
 function readColumn(
@@ -114,15 +123,29 @@ function readColumn(
   const end = nestedEnd(reader, parentEnd);
   if (end < 0) failDecode(`${deltaPath(context, index)}.columns[${columnIndex}]`, TRUNCATED);
   let name = '';
-  let value: Uint8Array = EMPTY_BYTES;
+  let valueStart = 0;
+  let valueEnd = 0;
   while (reader.pos < end) {
     const fieldTag = readTag(reader, 'ColumnDelta');
     if (fieldTag === T.f1Len) name = readText(reader, context, index, `columns[${columnIndex}]`);
-    else if (fieldTag === T.f2Len) value = reader.bytes();
-    else skipField(reader, fieldTag, 'ColumnDelta');
+    else if (fieldTag === T.f2Len) {
+      valueEnd = reader.lengthEnd();
+      valueStart = reader.pos;
+      reader.pos = valueEnd;
+    } else skipField(reader, fieldTag, 'ColumnDelta');
   }
   if (reader.pos !== end) failDecode(`${deltaPath(context, index)}.columns`, TRUNCATED);
-  return columnFromWire(name, value, limits, context, index, columnIndex);
+  const input = reader.input;
+  return columnFromWireRange(
+    name,
+    input,
+    valueStart,
+    valueEnd,
+    limits,
+    context,
+    index,
+    columnIndex,
+  );
 }
 
 /** Reads the fields of a `RowDelta` from the reader's position up to `end`. */
@@ -157,7 +180,7 @@ function readRowDeltaBody(
         columns.push(readColumn(reader, end, limits, context, index, columns.length));
         break;
       case T.f5I64:
-        hlc = toUint64(reader.fixed64());
+        hlc = reader.fixed64();
         break;
       case T.f6Len:
         clientId = readText(reader, context, index, 'clientId');
@@ -170,7 +193,7 @@ function readRowDeltaBody(
     }
   }
   if (reader.pos !== end) failDecode(deltaPath(context, index), TRUNCATED);
-  return rowDeltaFromWire({ op, table, rowId, clientId, deltaId, hlc, columns }, context, index);
+  return checkedRowDelta(op, table, rowId, clientId, deltaId, hlc, columns, context, index);
 }
 
 /** Reads one length-prefixed `RowDelta` that must end within `parentEnd`. */
