@@ -61,6 +61,7 @@ describe('runBench --quick', () => {
       'delta.delta-id',
       'codec.encode',
       'codec.decode',
+      'codec.decode-cold',
       'codec.bytes',
       'conflict.merge-delta',
       'conflict.resolve-lww',
@@ -130,6 +131,7 @@ describe('runBench --quick', () => {
     expect(outcome.report.runtimes[0]!.rows.map((row) => row.id)).toEqual([
       'codec.encode',
       'codec.decode',
+      'codec.decode-cold',
       'codec.bytes',
     ]);
     expect(lines.some((line) => line.startsWith('[node] codec'))).toBe(true);
@@ -157,6 +159,7 @@ describe('runBench --runs 2', () => {
     expect(first!.runtimes[0]!.rows.map((row) => row.id)).toEqual([
       'codec.encode',
       'codec.decode',
+      'codec.decode-cold',
       'codec.bytes',
     ]);
     // The figures are the last run's.
