@@ -57,13 +57,17 @@ export function validateDelta(
 
 /**
  * Every check of `validateDelta` except the `deltaId` one; `null` when all pass, else what is
- * wrong. For code that is about to compute the id itself (`extractDelta`).
+ * wrong. For code that is about to compute the id itself (`extractDelta`). `valuesKnownSafe`:
+ * the caller has already checked every column value with `jsonSafetyProblem` (as `extractDelta`
+ * does, to name the column in its own message), so that walk is not repeated; the result is the
+ * same, since on such values that check never finds a problem.
  */
 export function deltaFieldsProblem(
   delta: Omit<RowDelta, 'deltaId'>,
   limits: DeltaLimits,
+  valuesKnownSafe = false,
 ): string | null {
-  return identityProblem(delta, limits) ?? columnsProblem(delta, limits);
+  return identityProblem(delta, limits) ?? columnsProblem(delta, limits, valuesKnownSafe);
 }
 
 /** Names a delta for error messages: `delta "todos"/"r1" (id 1a2b3c4d5e6f…)`. */
@@ -95,7 +99,11 @@ function identityProblem(delta: Omit<RowDelta, 'deltaId'>, limits: DeltaLimits):
   return null;
 }
 
-function columnsProblem(delta: Omit<RowDelta, 'deltaId'>, limits: DeltaLimits): string | null {
+function columnsProblem(
+  delta: Omit<RowDelta, 'deltaId'>,
+  limits: DeltaLimits,
+  valuesKnownSafe: boolean,
+): string | null {
   const { columns } = delta;
   if (!Array.isArray(columns)) return `columns must be an array, got ${describe(columns)}`;
   if (delta.op === 'DELETE' && columns.length > 0) {
@@ -109,13 +117,18 @@ function columnsProblem(delta: Omit<RowDelta, 'deltaId'>, limits: DeltaLimits): 
   }
   const seen = new Set<string>();
   for (let index = 0; index < columns.length; index++) {
-    const problem = columnProblem(columns[index], seen, limits);
+    const problem = columnProblem(columns[index], seen, limits, valuesKnownSafe);
     if (problem !== null) return `column #${index}: ${problem}`;
   }
   return null;
 }
 
-function columnProblem(column: unknown, seen: Set<string>, limits: DeltaLimits): string | null {
+function columnProblem(
+  column: unknown,
+  seen: Set<string>,
+  limits: DeltaLimits,
+  valuesKnownSafe: boolean,
+): string | null {
   if (typeof column !== 'object' || column === null) {
     return `expected {column, value}, got ${describe(column)}`;
   }
@@ -125,14 +138,41 @@ function columnProblem(column: unknown, seen: Set<string>, limits: DeltaLimits):
   const columnName = name as string;
   if (seen.has(columnName)) return `duplicate column ${describe(columnName)}`;
   seen.add(columnName);
-  const unsafe = jsonSafetyProblem(value);
+  const unsafe = valuesKnownSafe ? null : jsonSafetyProblem(value);
   if (unsafe !== null) return `value of ${describe(columnName)} is not JSON-safe ${unsafe}`;
+  if (jsonLengthBound(value) <= limits.valueBytesMax) return null;
   const length = JSON.stringify(value).length;
   if (length > limits.valueBytesMax) {
     return `value of ${describe(columnName)} is ${length} bytes of JSON, over the limit of ${limits.valueBytesMax}`;
   }
   return null;
 }
+
+/**
+ * An upper bound on `JSON.stringify(value).length` for a JSON-safe value, known without
+ * serialising it: a string's JSON is at most its quotes plus 6 characters (`\uXXXX`) per code unit,
+ * a finite number's at most 25 (`-0.0000012345678901234567`: sign, `0.`, five zeros, 17 digits),
+ * `true`/`false`/`null` at most 5.
+ * Objects and arrays give `Infinity`: only serialising them tells.
+ */
+function jsonLengthBound(value: unknown): number {
+  switch (typeof value) {
+    case 'string':
+      return 2 + 6 * value.length;
+    case 'number':
+      return NUMBER_JSON_LENGTH_MAX;
+    case 'boolean':
+      return 5;
+    default:
+      return value === null ? 4 : Number.POSITIVE_INFINITY;
+  }
+}
+
+/**
+ * The longest `JSON.stringify` of a finite number: 17 significant digits at most, so 24 in
+ * exponent form (`-1.2345678901234567e-308`) and 25 in the decimal form used down to 1e-6.
+ */
+const NUMBER_JSON_LENGTH_MAX = 25;
 
 function deltaIdProblem(delta: RowDelta): string | null {
   if (typeof delta.deltaId !== 'string')

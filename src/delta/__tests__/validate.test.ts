@@ -112,6 +112,37 @@ describe('validateDelta', () => {
     expect(errorOf(built({ rowId: 'r'.repeat(513) }))).toContain('over the limit of 512');
   });
 
+  it('measures every value against valueBytesMax as JSON.stringify does, near the limit', () => {
+    // The length check skips serialising primitives whose JSON cannot reach the limit; at and
+    // around each primitive's longest form the outcome must still be JSON.stringify's.
+    const values: unknown[] = [
+      -0.0000012345678901234567,
+      -1.2345678901234567e-308,
+      -9007199254740991,
+      0,
+      true,
+      false,
+      null,
+      '',
+      'abc',
+      'a"b\\c',
+      '\u0000\u0001',
+      'émigré',
+      [1, 'x'],
+      { tag: 'lake' },
+    ];
+    for (const value of values) {
+      const length = JSON.stringify(value).length;
+      for (const limit of [1, length - 1, length, length + 1, 24, 25, 26]) {
+        if (limit < 1) continue;
+        const result = validateDelta(built({ columns: [{ column: 'v', value }] }), {
+          valueBytesMax: limit,
+        });
+        expect(result.ok, `${JSON.stringify(value)} at limit ${limit}`).toBe(length <= limit);
+      }
+    }
+  });
+
   it('rejects garbage runtime shapes without throwing', () => {
     expect(errorOf(null)).toContain('expected an object');
     expect(errorOf('delta')).toContain('expected an object');
