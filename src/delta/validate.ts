@@ -115,20 +115,27 @@ function columnsProblem(
   if (columns.length > limits.columnsMax) {
     return `${columns.length} columns exceed the limit of ${limits.columnsMax}`;
   }
-  const seen = new Set<string>();
+  // Names of the columns checked so far: a scan of them for the few columns of a usual delta, a
+  // `Set` beyond that (same answer either way).
+  const seen = columns.length > PAIRWISE_COLUMNS_MAX ? new Set<string>() : null;
   for (let index = 0; index < columns.length; index++) {
-    const problem = columnProblem(columns[index], seen, limits, valuesKnownSafe);
+    const problem = columnProblem(columns, index, seen, limits, valuesKnownSafe);
     if (problem !== null) return `column #${index}: ${problem}`;
   }
   return null;
 }
 
+/** Up to this many columns, duplicates are found by scanning the earlier names. */
+const PAIRWISE_COLUMNS_MAX = 12;
+
 function columnProblem(
-  column: unknown,
-  seen: Set<string>,
+  columns: readonly unknown[],
+  index: number,
+  seen: Set<string> | null,
   limits: DeltaLimits,
   valuesKnownSafe: boolean,
 ): string | null {
+  const column = columns[index];
   if (typeof column !== 'object' || column === null) {
     return `expected {column, value}, got ${describe(column)}`;
   }
@@ -136,8 +143,10 @@ function columnProblem(
   const nameProblem = identifierProblem('column name', name, limits.columnNameLengthMax);
   if (nameProblem !== null) return nameProblem;
   const columnName = name as string;
-  if (seen.has(columnName)) return `duplicate column ${describe(columnName)}`;
-  seen.add(columnName);
+  if (seen === null ? namedBefore(columns, index, columnName) : seen.has(columnName)) {
+    return `duplicate column ${describe(columnName)}`;
+  }
+  seen?.add(columnName);
   const unsafe = valuesKnownSafe ? null : jsonSafetyProblem(value);
   if (unsafe !== null) return `value of ${describe(columnName)} is not JSON-safe ${unsafe}`;
   if (jsonLengthBound(value) <= limits.valueBytesMax) return null;
@@ -184,6 +193,14 @@ function deltaIdProblem(delta: RowDelta): string | null {
   return null;
 }
 
+/** True iff a column before `index` is named `name` (all of them passed `columnProblem`). */
+function namedBefore(columns: readonly unknown[], index: number, name: string): boolean {
+  for (let earlier = 0; earlier < index; earlier++) {
+    if ((columns[earlier] as { column: string }).column === name) return true;
+  }
+  return false;
+}
+
 /** A non-empty string within `lengthMax` and free of control characters (U+0000–U+001F, U+007F). */
 function identifierProblem(what: string, value: unknown, lengthMax: number): string | null {
   if (typeof value !== 'string') return `${what} must be a string, got ${describe(value)}`;
@@ -191,6 +208,7 @@ function identifierProblem(what: string, value: unknown, lengthMax: number): str
   if (value.length > lengthMax) {
     return `${what} is ${value.length} characters, over the limit of ${lengthMax}`;
   }
+  if (isPlainText(value)) return null;
   if (hasControlCharacter(value)) {
     return `${what} ${describe(value)} contains a control character`;
   }
@@ -198,6 +216,18 @@ function identifierProblem(what: string, value: unknown, lengthMax: number): str
     return `${what} ${describe(value)} contains a lone UTF-16 surrogate, which has no UTF-8 form`;
   }
   return null;
+}
+
+/**
+ * One pass that clears the usual identifier: no control character and no surrogate at all (so
+ * none alone). Anything else goes through the two exact checks, which name the problem.
+ */
+function isPlainText(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code <= 0x1f || code === 0x7f || (code >= 0xd800 && code <= 0xdfff)) return false;
+  }
+  return true;
 }
 
 function hasControlCharacter(text: string): boolean {

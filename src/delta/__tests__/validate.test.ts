@@ -78,6 +78,24 @@ describe('validateDelta', () => {
     expect(errorOf(built({ columns }))).toContain('duplicate column "title"');
   });
 
+  it.each([3, 12, 13, 40])('names the first repeated column among %i columns', (count) => {
+    // Few columns are scanned pairwise and many go through a Set: the same column is named.
+    const columns = Array.from({ length: count }, (_, index) => ({
+      column: `c${index}`,
+      value: 1,
+    }));
+    columns.push({ column: `c${count - 2}`, value: 2 }, { column: 'c0', value: 3 });
+    expect(errorOf(built({ columns }))).toContain(
+      `column #${count}: duplicate column "c${count - 2}"`,
+    );
+  });
+
+  it('names control characters before lone surrogates in identifiers', () => {
+    expect(errorOf(built({ rowId: 'r\u0001\ud800' }))).toContain('contains a control character');
+    expect(errorOf(built({ rowId: 'r\ud800' }))).toContain('lone UTF-16 surrogate');
+    expect(validateDelta(built({ rowId: 'r\ud83d\ude80', clientId: 'é日本' })).ok).toBe(true);
+  });
+
   it('rejects a DELETE with columns and an UPDATE or INSERT without', () => {
     expect(errorOf(built({ op: 'DELETE' }))).toContain('a DELETE carries no columns');
     expect(errorOf(built({ columns: [] }))).toContain('an UPDATE needs at least one column');
