@@ -1,4 +1,4 @@
-import { createRowState, materialise, mergeDelta } from '../conflict/row-state';
+import { createRowState, materialise, mergeDeltaIntoOwnRow } from '../conflict/row-state';
 import type { RowState } from '../conflict/types';
 import { rowKey } from '../delta/row-key';
 import type { Row, RowDelta, RowKey } from '../delta/types';
@@ -28,7 +28,8 @@ export class Replica {
       this.#rows.set(rowKey(table, rowId), state);
       this.#index(state);
     }
-    return mergeDelta(state, delta);
+    // `state` is the one indexed under this delta's table and row id: no row check needed.
+    return mergeDeltaIntoOwnRow(state, delta);
   }
 
   /** The visible row, or `null` when absent or deleted. */

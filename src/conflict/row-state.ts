@@ -34,6 +34,15 @@ export function mergeDelta(state: RowState, delta: RowDelta): boolean {
       `mergeDelta: delta for ${delta.table}/${delta.rowId} merged into ${state.table}/${state.rowId}`,
     );
   }
+  return mergeDeltaIntoOwnRow(state, delta);
+}
+
+/**
+ * `mergeDelta` without its check that `delta` targets `state`'s row, for a caller that found
+ * `state` under the delta's own table and row id (a `Replica`'s index), where the check cannot
+ * fail. Comparing the two pairs of decoded strings costs 20–80 ns a merge on Bun.
+ */
+export function mergeDeltaIntoOwnRow(state: RowState, delta: RowDelta): boolean {
   const { hlc, clientId } = delta;
   const tombstone = state.tombstone;
   if (
