@@ -87,12 +87,26 @@ export class SyncClient {
   #failures = 0;
   #running = false;
   #closed = false;
+  /** What every round works on: the same objects each time, so built once. */
+  readonly #context: RoundContext;
 
   private constructor(deps: ClientDeps, options: ClientOptions) {
     this.clientId = deps.clientId;
     this.#deps = deps;
     this.#options = options;
     this.#hlc = new HLC(deps.clock, { maxDriftMs: options.maxDriftMs });
+    this.#context = {
+      clientId: this.clientId,
+      transport: deps.transport,
+      queue: deps.queue,
+      hlc: this.#hlc,
+      replica: this.#replica,
+      options,
+      position: this.#position,
+      claimed: this.#claimed,
+      isClosed: () => this.#closed,
+      onApplied: deps.onApplied,
+    };
   }
 
   /**
@@ -259,18 +273,7 @@ export class SyncClient {
 
   async #runRound(): Promise<Result<SyncRoundReport, LakeSyncError>> {
     const counts: RoundCounts = { pushed: 0, pulled: 0, requests: 0 };
-    const context: RoundContext = {
-      clientId: this.clientId,
-      transport: this.#deps.transport,
-      queue: this.#deps.queue,
-      hlc: this.#hlc,
-      replica: this.#replica,
-      options: this.#options,
-      position: this.#position,
-      claimed: this.#claimed,
-      isClosed: () => this.#closed,
-      onApplied: this.#deps.onApplied,
-    };
+    const context = this.#context;
     this.stats.rounds++;
     // Pull even when the push was refused: a client whose oldest write is held back (its clock
     // ran ahead, say) must still receive everyone else's writes.

@@ -1,3 +1,4 @@
+import type { RowDelta } from '../delta/types';
 import type { HLC } from '../hlc/hlc';
 import type { HLCTimestamp } from '../hlc/types';
 import type { Transport } from '../ports/transport';
@@ -61,15 +62,20 @@ export async function pushOutbox(
     if (!claimed.ok) return claimed;
     const { entries: batch, baseHlc: base } = claimed.value;
     if (batch.length === 0) return Ok(undefined);
-    const ids = batch.map((entry) => entry.id);
-    for (const id of ids) context.claimed.add(id);
+    const ids: string[] = [];
+    const deltas: RowDelta[] = [];
+    for (const entry of batch) {
+      ids.push(entry.id);
+      deltas.push(entry.delta);
+      context.claimed.add(entry.id);
+    }
     counts.requests++;
     const reply = await exchange(
       context,
       'push',
       encodeSyncPush({
         clientId: context.clientId,
-        deltas: batch.map((entry) => entry.delta),
+        deltas,
         lastSeenHlc: context.hlc.last(),
         baseHlc: base,
       }),

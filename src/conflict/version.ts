@@ -20,7 +20,10 @@ export function compareVersionParts(
   hlcB: HLCTimestamp,
   clientIdB: string,
 ): -1 | 0 | 1 {
-  if (hlcA !== hlcB) return hlcA < hlcB ? -1 : 1;
+  // One BigInt comparison decides the usual case, a newer write (BigInt comparisons are slow on
+  // Bun); equal HLCs then fall to the clientId.
+  if (hlcA > hlcB) return 1;
+  if (hlcA < hlcB) return -1;
   if (clientIdA === clientIdB) return 0;
   return clientIdA < clientIdB ? -1 : 1;
 }

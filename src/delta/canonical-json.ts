@@ -1,4 +1,6 @@
 import { assert } from '../result/assert';
+import { quoteJsonString } from './json-quote';
+import { sortedKeys } from './sorted-keys';
 
 /**
  * Deepest nesting `canonicalJson` walks before it asserts. Far above `JSON_DEPTH_MAX`, so it never
@@ -31,7 +33,7 @@ function writeNode(node: unknown, depth: number): string | undefined {
 function writeResolved(node: unknown, depth: number): string | undefined {
   switch (typeof node) {
     case 'string':
-      return JSON.stringify(node);
+      return quoteJsonString(node);
     case 'number':
       return Number.isFinite(node) ? `${node}` : 'null';
     case 'boolean':
@@ -60,7 +62,7 @@ function writeArray(array: readonly unknown[], depth: number): string {
 }
 
 function writeObject(object: Record<string, unknown>, depth: number): string {
-  const keys = Object.keys(object).sort();
+  const keys = sortedKeys(object);
   let out = '{';
   let first = true;
   for (const key of keys) {
@@ -68,7 +70,7 @@ function writeObject(object: Record<string, unknown>, depth: number): string {
     if (written === undefined) continue;
     if (!first) out += ',';
     first = false;
-    out += `${JSON.stringify(key)}:${written}`;
+    out += `${quoteJsonString(key)}:${written}`;
   }
   return `${out}}`;
 }

@@ -1,6 +1,7 @@
 import { sha256Hex } from '#sha256';
 import type { HLCTimestamp } from '../hlc/types';
 import { canonicalJson } from './canonical-json';
+import { quoteJsonString } from './json-quote';
 import type { ColumnDelta, DeltaOp, RowDelta } from './types';
 
 /** The fields of a delta that determine its identity. `op` is deliberately not among them (ADR-009). */
@@ -26,16 +27,16 @@ export interface DeltaFields extends DeltaIdFields {
  */
 export function deltaIdInput(fields: DeltaIdFields): string {
   const columns = sortedByColumnName(fields.columns);
-  let out = `{"clientId":${JSON.stringify(fields.clientId)},"columns":[`;
+  let out = `{"clientId":${quoteJsonString(fields.clientId)},"columns":[`;
   for (let index = 0; index < columns.length; index++) {
     const column = columns[index]!;
     if (index > 0) out += ',';
     const value = canonicalJson(column.value);
-    out += `{"column":${JSON.stringify(column.column)}`;
+    out += `{"column":${quoteJsonString(column.column)}`;
     out += value === undefined ? '}' : `,"value":${value}}`;
   }
-  out += `],"hlc":"${fields.hlc.toString()}","rowId":${JSON.stringify(fields.rowId)}`;
-  return `${out},"table":${JSON.stringify(fields.table)}}`;
+  out += `],"hlc":"${fields.hlc.toString()}","rowId":${quoteJsonString(fields.rowId)}`;
+  return `${out},"table":${quoteJsonString(fields.table)}}`;
 }
 
 /**

@@ -4,6 +4,7 @@ import { Err, Ok, type Result } from '../result/result';
 import { makeDelta } from './delta-id';
 import { jsonEqual } from './json-equal';
 import { jsonSafetyProblem } from './json-safe';
+import { sortedKeys } from './sorted-keys';
 import type { ColumnDelta, DeltaOp, Row, RowDelta, TableSchema } from './types';
 import { DEFAULT_DELTA_LIMITS, deltaFieldsProblem } from './validate';
 
@@ -36,13 +37,12 @@ export function extractDelta(
   context: DeltaContext,
   schema?: TableSchema,
 ): Result<RowDelta | null, SchemaError> {
-  const where = `cannot extract a delta for ${JSON.stringify(context.table)}/${JSON.stringify(context.rowId)}`;
   if (schema !== undefined && schema.table !== context.table) {
     return Err(
-      new SchemaError(`${where}: the schema is for table ${JSON.stringify(schema.table)}`),
+      new SchemaError(`${where(context)}: the schema is for table ${JSON.stringify(schema.table)}`),
     );
   }
-  if (after === null) return before === null ? Ok(null) : finish('DELETE', [], context, where);
+  if (after === null) return before === null ? Ok(null) : finish('DELETE', [], context);
   const columns: ColumnDelta[] = [];
   for (const column of columnNames(after, schema)) {
     const value = ownValue(after, column);
@@ -50,7 +50,9 @@ export function extractDelta(
     const unsafe = jsonSafetyProblem(value);
     if (unsafe !== null) {
       return Err(
-        new SchemaError(`${where}: column ${JSON.stringify(column)} is not JSON-safe ${unsafe}`),
+        new SchemaError(
+          `${where(context)}: column ${JSON.stringify(column)} is not JSON-safe ${unsafe}`,
+        ),
       );
     }
     if (before === null || !sameValue(ownValue(before, column), value)) {
@@ -58,14 +60,18 @@ export function extractDelta(
     }
   }
   if (before !== null && columns.length === 0) return Ok(null);
-  return finish(before === null ? 'INSERT' : 'UPDATE', columns, context, where);
+  return finish(before === null ? 'INSERT' : 'UPDATE', columns, context);
+}
+
+/** How a refusal starts; built only when there is one to report. */
+function where(context: DeltaContext): string {
+  return `cannot extract a delta for ${JSON.stringify(context.table)}/${JSON.stringify(context.rowId)}`;
 }
 
 function finish(
   op: DeltaOp,
   columns: ColumnDelta[],
   context: DeltaContext,
-  where: string,
 ): Result<RowDelta, SchemaError> {
   const fields = {
     op,
@@ -75,14 +81,15 @@ function finish(
     columns,
     hlc: context.hlc,
   };
-  const problem = deltaFieldsProblem(fields, DEFAULT_DELTA_LIMITS);
-  if (problem !== null) return Err(new SchemaError(`${where}: ${problem}`));
+  // Every value was checked with jsonSafetyProblem above (to name the column in the message).
+  const problem = deltaFieldsProblem(fields, DEFAULT_DELTA_LIMITS, true);
+  if (problem !== null) return Err(new SchemaError(`${where(context)}: ${problem}`));
   return Ok(makeDelta(fields));
 }
 
 /** The schema's column names in schema order, or the row's own column names sorted. */
 function columnNames(row: Row, schema: TableSchema | undefined): readonly string[] {
-  if (schema === undefined) return Object.keys(row).sort();
+  if (schema === undefined) return sortedKeys(row);
   return schema.columns.map((column) => column.name);
 }
 

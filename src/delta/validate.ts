@@ -57,13 +57,17 @@ export function validateDelta(
 
 /**
  * Every check of `validateDelta` except the `deltaId` one; `null` when all pass, else what is
- * wrong. For code that is about to compute the id itself (`extractDelta`).
+ * wrong. For code that is about to compute the id itself (`extractDelta`). `valuesKnownSafe`:
+ * the caller has already checked every column value with `jsonSafetyProblem` (as `extractDelta`
+ * does, to name the column in its own message), so that walk is not repeated; the result is the
+ * same, since on such values that check never finds a problem.
  */
 export function deltaFieldsProblem(
   delta: Omit<RowDelta, 'deltaId'>,
   limits: DeltaLimits,
+  valuesKnownSafe = false,
 ): string | null {
-  return identityProblem(delta, limits) ?? columnsProblem(delta, limits);
+  return identityProblem(delta, limits) ?? columnsProblem(delta, limits, valuesKnownSafe);
 }
 
 /** Names a delta for error messages: `delta "todos"/"r1" (id 1a2b3c4d5e6f…)`. */
@@ -95,7 +99,11 @@ function identityProblem(delta: Omit<RowDelta, 'deltaId'>, limits: DeltaLimits):
   return null;
 }
 
-function columnsProblem(delta: Omit<RowDelta, 'deltaId'>, limits: DeltaLimits): string | null {
+function columnsProblem(
+  delta: Omit<RowDelta, 'deltaId'>,
+  limits: DeltaLimits,
+  valuesKnownSafe: boolean,
+): string | null {
   const { columns } = delta;
   if (!Array.isArray(columns)) return `columns must be an array, got ${describe(columns)}`;
   if (delta.op === 'DELETE' && columns.length > 0) {
@@ -107,15 +115,27 @@ function columnsProblem(delta: Omit<RowDelta, 'deltaId'>, limits: DeltaLimits): 
   if (columns.length > limits.columnsMax) {
     return `${columns.length} columns exceed the limit of ${limits.columnsMax}`;
   }
-  const seen = new Set<string>();
+  // Names of the columns checked so far: a scan of them for the few columns of a usual delta, a
+  // `Set` beyond that (same answer either way).
+  const seen = columns.length > PAIRWISE_COLUMNS_MAX ? new Set<string>() : null;
   for (let index = 0; index < columns.length; index++) {
-    const problem = columnProblem(columns[index], seen, limits);
+    const problem = columnProblem(columns, index, seen, limits, valuesKnownSafe);
     if (problem !== null) return `column #${index}: ${problem}`;
   }
   return null;
 }
 
-function columnProblem(column: unknown, seen: Set<string>, limits: DeltaLimits): string | null {
+/** Up to this many columns, duplicates are found by scanning the earlier names. */
+const PAIRWISE_COLUMNS_MAX = 12;
+
+function columnProblem(
+  columns: readonly unknown[],
+  index: number,
+  seen: Set<string> | null,
+  limits: DeltaLimits,
+  valuesKnownSafe: boolean,
+): string | null {
+  const column = columns[index];
   if (typeof column !== 'object' || column === null) {
     return `expected {column, value}, got ${describe(column)}`;
   }
@@ -123,16 +143,45 @@ function columnProblem(column: unknown, seen: Set<string>, limits: DeltaLimits):
   const nameProblem = identifierProblem('column name', name, limits.columnNameLengthMax);
   if (nameProblem !== null) return nameProblem;
   const columnName = name as string;
-  if (seen.has(columnName)) return `duplicate column ${describe(columnName)}`;
-  seen.add(columnName);
-  const unsafe = jsonSafetyProblem(value);
+  if (seen === null ? namedBefore(columns, index, columnName) : seen.has(columnName)) {
+    return `duplicate column ${describe(columnName)}`;
+  }
+  seen?.add(columnName);
+  const unsafe = valuesKnownSafe ? null : jsonSafetyProblem(value);
   if (unsafe !== null) return `value of ${describe(columnName)} is not JSON-safe ${unsafe}`;
+  if (jsonLengthBound(value) <= limits.valueBytesMax) return null;
   const length = JSON.stringify(value).length;
   if (length > limits.valueBytesMax) {
     return `value of ${describe(columnName)} is ${length} bytes of JSON, over the limit of ${limits.valueBytesMax}`;
   }
   return null;
 }
+
+/**
+ * An upper bound on `JSON.stringify(value).length` for a JSON-safe value, known without
+ * serialising it: a string's JSON is at most its quotes plus 6 characters (`\uXXXX`) per code unit,
+ * a finite number's at most 25 (`-0.0000012345678901234567`: sign, `0.`, five zeros, 17 digits),
+ * `true`/`false`/`null` at most 5.
+ * Objects and arrays give `Infinity`: only serialising them tells.
+ */
+function jsonLengthBound(value: unknown): number {
+  switch (typeof value) {
+    case 'string':
+      return 2 + 6 * value.length;
+    case 'number':
+      return NUMBER_JSON_LENGTH_MAX;
+    case 'boolean':
+      return 5;
+    default:
+      return value === null ? 4 : Number.POSITIVE_INFINITY;
+  }
+}
+
+/**
+ * The longest `JSON.stringify` of a finite number: 17 significant digits at most, so 24 in
+ * exponent form (`-1.2345678901234567e-308`) and 25 in the decimal form used down to 1e-6.
+ */
+const NUMBER_JSON_LENGTH_MAX = 25;
 
 function deltaIdProblem(delta: RowDelta): string | null {
   if (typeof delta.deltaId !== 'string')
@@ -144,6 +193,14 @@ function deltaIdProblem(delta: RowDelta): string | null {
   return null;
 }
 
+/** True iff a column before `index` is named `name` (all of them passed `columnProblem`). */
+function namedBefore(columns: readonly unknown[], index: number, name: string): boolean {
+  for (let earlier = 0; earlier < index; earlier++) {
+    if ((columns[earlier] as { column: string }).column === name) return true;
+  }
+  return false;
+}
+
 /** A non-empty string within `lengthMax` and free of control characters (U+0000–U+001F, U+007F). */
 function identifierProblem(what: string, value: unknown, lengthMax: number): string | null {
   if (typeof value !== 'string') return `${what} must be a string, got ${describe(value)}`;
@@ -151,6 +208,7 @@ function identifierProblem(what: string, value: unknown, lengthMax: number): str
   if (value.length > lengthMax) {
     return `${what} is ${value.length} characters, over the limit of ${lengthMax}`;
   }
+  if (isPlainText(value)) return null;
   if (hasControlCharacter(value)) {
     return `${what} ${describe(value)} contains a control character`;
   }
@@ -158,6 +216,18 @@ function identifierProblem(what: string, value: unknown, lengthMax: number): str
     return `${what} ${describe(value)} contains a lone UTF-16 surrogate, which has no UTF-8 form`;
   }
   return null;
+}
+
+/**
+ * One pass that clears the usual identifier: no control character and no surrogate at all (so
+ * none alone). Anything else goes through the two exact checks, which name the problem.
+ */
+function isPlainText(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code <= 0x1f || code === 0x7f || (code >= 0xd800 && code <= 0xdfff)) return false;
+  }
+  return true;
 }
 
 function hasControlCharacter(text: string): boolean {

@@ -33,6 +33,16 @@ function isPending(slot: Slot): boolean {
   return slot.status === 'pending';
 }
 
+/** Held entries at or below `durableHlc` are in the lake. (Predicates take the bound: no closures.) */
+function isDurable(slot: Slot, durableHlc: HLCTimestamp): boolean {
+  return slot.delta.hlc <= durableHlc;
+}
+
+/** Accepted entries above `acceptedHlc` are ones the gateway no longer holds. */
+function isLost(slot: Slot, acceptedHlc: HLCTimestamp): boolean {
+  return slot.delta.hlc > acceptedHlc;
+}
+
 /**
  * The outbox in memory: the simulator's durable outbox (hand the same object to a restarted
  * client) and the one for tests and Node. Implements the `SyncQueue` contract exactly; see the
@@ -140,8 +150,7 @@ export class MemoryQueue implements SyncQueue {
   async claim(limit: number): Promise<Result<QueueEntry[], LakeSyncError>> {
     const checked = checkLimit(limit);
     if (!checked.ok) return checked;
-    let remaining = checked.value;
-    const taken = this.#pending.shiftWhile(() => remaining-- > 0);
+    const taken = this.#pending.shift(checked.value);
     for (const slot of taken) this.#setStatus(slot, 'sending');
     return Ok(taken.map((slot) => this.#snapshot(slot)));
   }
@@ -149,7 +158,7 @@ export class MemoryQueue implements SyncQueue {
   async claimBatch(limit: number): Promise<Result<ClaimedBatch, LakeSyncError>> {
     const checked = checkLimit(limit);
     if (!checked.ok) return checked;
-    const first = this.#pending.first(1)[0];
+    const first = this.#pending.oldest();
     if (first === undefined || checked.value === 0) return Ok({ entries: [], baseHlc: NO_BASE });
     const { before, run } = this.#all.around(first, checked.value, isPending);
     for (const slot of run) {
@@ -184,10 +193,9 @@ export class MemoryQueue implements SyncQueue {
   async reopen(acceptedHlc: HLCTimestamp): Promise<Result<number, LakeSyncError>> {
     const checked = checkHlc(acceptedHlc, 'acceptedHlc');
     if (!checked.ok) return checked;
-    const isLost = (slot: Slot): boolean => slot.delta.hlc > checked.value;
     const lost = this.#hlcAscending
-      ? this.#accepted.popWhile(isLost)
-      : this.#accepted.removeWhere(isLost);
+      ? this.#accepted.popWhile(isLost, checked.value)
+      : this.#accepted.removeWhere(isLost, checked.value);
     for (const slot of lost) {
       this.#setStatus(slot, 'pending');
       this.#pending.insert(slot);
@@ -198,10 +206,10 @@ export class MemoryQueue implements SyncQueue {
   async removeDurable(durableHlc: HLCTimestamp): Promise<Result<number, LakeSyncError>> {
     const checked = checkHlc(durableHlc, 'durableHlc');
     if (!checked.ok) return checked;
-    const isDurable = (slot: Slot): boolean => slot.delta.hlc <= checked.value;
+    const bound = checked.value;
     if (this.#hlcAscending) {
       // Durable entries form a prefix of every list: each removal below is at a list's head.
-      const removed = this.#all.shiftWhile(isDurable);
+      const removed = this.#all.shiftWhile(isDurable, bound);
       for (const slot of removed) {
         this.#byId.delete(slot.id);
         if (slot.status === 'pending') this.#pending.remove(slot);
@@ -209,10 +217,10 @@ export class MemoryQueue implements SyncQueue {
       }
       return Ok(removed.length);
     }
-    const removed = this.#all.removeWhere(isDurable);
+    const removed = this.#all.removeWhere(isDurable, bound);
     for (const slot of removed) this.#byId.delete(slot.id);
-    this.#pending.removeWhere(isDurable);
-    this.#accepted.removeWhere(isDurable);
+    this.#pending.removeWhere(isDurable, bound);
+    this.#accepted.removeWhere(isDurable, bound);
     this.#hlcAscending = this.#heldHlcsAscend();
     return Ok(removed.length);
   }

@@ -29,6 +29,11 @@ export class SeqList<T extends Sequenced> implements Iterable<T> {
     return this.#items.slice(this.#head, this.#head + count);
   }
 
+  /** The oldest item, if any. */
+  oldest(): T | undefined {
+    return this.size === 0 ? undefined : this.#items[this.#head];
+  }
+
   /** The newest item, if any. */
   newest(): T | undefined {
     return this.size === 0 ? undefined : this.#items[this.#items.length - 1];
@@ -86,23 +91,37 @@ export class SeqList<T extends Sequenced> implements Iterable<T> {
     return { before, run };
   }
 
-  /** Removes and returns the oldest items while `matches` holds, oldest first. */
-  shiftWhile(matches: (item: T) => boolean): T[] {
+  /** Removes and returns the oldest `count` items (fewer when fewer are held), oldest first. */
+  shift(count: number): T[] {
     const start = this.#head;
-    let end = start;
-    while (end < this.#items.length && matches(this.#items[end] as T)) end++;
+    const end = Math.min(this.#items.length, start + Math.max(0, count));
     const taken = this.#items.slice(start, end);
     this.#head = end;
     this.#compact();
     return taken;
   }
 
-  /** Removes and returns the newest items while `matches` holds, newest first. */
-  popWhile(matches: (item: T) => boolean): T[] {
+  /**
+   * Removes and returns the oldest items while `matches(item, bound)` holds, oldest first.
+   * (`bound` is handed to `matches` so callers need not make a closure per call.)
+   */
+  shiftWhile<B>(matches: (item: T, bound: B) => boolean, bound: B): T[] {
+    const start = this.#head;
+    let end = start;
+    while (end < this.#items.length && matches(this.#items[end] as T, bound)) end++;
+    if (end === start) return [];
+    const taken = this.#items.slice(start, end);
+    this.#head = end;
+    this.#compact();
+    return taken;
+  }
+
+  /** Removes and returns the newest items while `matches(item, bound)` holds, newest first. */
+  popWhile<B>(matches: (item: T, bound: B) => boolean, bound: B): T[] {
     const taken: T[] = [];
     while (this.size > 0) {
       const newest = this.#items[this.#items.length - 1] as T;
-      if (!matches(newest)) break;
+      if (!matches(newest, bound)) break;
       this.#items.pop();
       taken.push(newest);
     }
@@ -110,11 +129,11 @@ export class SeqList<T extends Sequenced> implements Iterable<T> {
     return taken;
   }
 
-  /** Removes and returns every item for which `matches` holds, oldest first, in one pass. */
-  removeWhere(matches: (item: T) => boolean): T[] {
+  /** Removes and returns every item for which `matches(item, bound)` holds, oldest first. */
+  removeWhere<B>(matches: (item: T, bound: B) => boolean, bound: B): T[] {
     const taken: T[] = [];
     const kept: T[] = [];
-    for (const item of this) (matches(item) ? taken : kept).push(item);
+    for (const item of this) (matches(item, bound) ? taken : kept).push(item);
     if (taken.length > 0) {
       this.#items = kept;
       this.#head = 0;

@@ -78,6 +78,24 @@ describe('validateDelta', () => {
     expect(errorOf(built({ columns }))).toContain('duplicate column "title"');
   });
 
+  it.each([3, 12, 13, 40])('names the first repeated column among %i columns', (count) => {
+    // Few columns are scanned pairwise and many go through a Set: the same column is named.
+    const columns = Array.from({ length: count }, (_, index) => ({
+      column: `c${index}`,
+      value: 1,
+    }));
+    columns.push({ column: `c${count - 2}`, value: 2 }, { column: 'c0', value: 3 });
+    expect(errorOf(built({ columns }))).toContain(
+      `column #${count}: duplicate column "c${count - 2}"`,
+    );
+  });
+
+  it('names control characters before lone surrogates in identifiers', () => {
+    expect(errorOf(built({ rowId: 'r\u0001\ud800' }))).toContain('contains a control character');
+    expect(errorOf(built({ rowId: 'r\ud800' }))).toContain('lone UTF-16 surrogate');
+    expect(validateDelta(built({ rowId: 'r\ud83d\ude80', clientId: 'é日本' })).ok).toBe(true);
+  });
+
   it('rejects a DELETE with columns and an UPDATE or INSERT without', () => {
     expect(errorOf(built({ op: 'DELETE' }))).toContain('a DELETE carries no columns');
     expect(errorOf(built({ columns: [] }))).toContain('an UPDATE needs at least one column');
@@ -110,6 +128,37 @@ describe('validateDelta', () => {
       '3 columns exceed the limit of 2',
     );
     expect(errorOf(built({ rowId: 'r'.repeat(513) }))).toContain('over the limit of 512');
+  });
+
+  it('measures every value against valueBytesMax as JSON.stringify does, near the limit', () => {
+    // The length check skips serialising primitives whose JSON cannot reach the limit; at and
+    // around each primitive's longest form the outcome must still be JSON.stringify's.
+    const values: unknown[] = [
+      -0.0000012345678901234567,
+      -1.2345678901234567e-308,
+      -9007199254740991,
+      0,
+      true,
+      false,
+      null,
+      '',
+      'abc',
+      'a"b\\c',
+      '\u0000\u0001',
+      'émigré',
+      [1, 'x'],
+      { tag: 'lake' },
+    ];
+    for (const value of values) {
+      const length = JSON.stringify(value).length;
+      for (const limit of [1, length - 1, length, length + 1, 24, 25, 26]) {
+        if (limit < 1) continue;
+        const result = validateDelta(built({ columns: [{ column: 'v', value }] }), {
+          valueBytesMax: limit,
+        });
+        expect(result.ok, `${JSON.stringify(value)} at limit ${limit}`).toBe(length <= limit);
+      }
+    }
   });
 
   it('rejects garbage runtime shapes without throwing', () => {
