@@ -77,6 +77,13 @@ export class DeltaStream {
   readonly #shape: WorkloadShape;
   readonly #prng: seedrandom.PRNG;
   readonly #clientIds: readonly string[];
+  /**
+   * Row ids, each built once. A template literal makes a new concatenated string every time, which
+   * Bun keeps as a rope until first compared; the decoder hands the gateway flat strings (shared
+   * ones, through its intern table), so a rope per delta would bill merges for work a gateway
+   * never does.
+   */
+  readonly #rowIds: string[] = [];
   readonly #written = new Set<string>();
   #position = 0;
 
@@ -98,6 +105,12 @@ export class DeltaStream {
     return deltas;
   }
 
+  #rowId(row: number): string {
+    const rowId = `row-${row}`;
+    this.#rowIds[row] = rowId;
+    return rowId;
+  }
+
   #draw(index: number): RowDelta {
     const shape = this.#shape;
     const prng = this.#prng;
@@ -105,7 +118,7 @@ export class DeltaStream {
     const table = shape.tables[pick(shape.tables.length)]!;
     const hot = prng() < shape.hotShare;
     const row = hot ? pick(Math.min(shape.hotRows, shape.rowsPerTable)) : pick(shape.rowsPerTable);
-    const rowId = `row-${row}`;
+    const rowId = this.#rowIds[row] ?? this.#rowId(row);
     const clientId = this.#clientIds[pick(this.#clientIds.length)]!;
     const hlc = HLC.encode(
       shape.startWallMs + Math.floor(index / shape.deltasPerMs),
