@@ -1,9 +1,9 @@
 import type { ColumnDelta, DeltaOp, RowDelta } from '../delta/types';
 import { DELTA_OPS } from '../delta/types';
-import { validateDelta } from '../delta/validate';
 import type { HLCTimestamp } from '../hlc/types';
 import { SchemaError } from '../result/errors';
 import { Err, Ok, type Result } from '../result/result';
+import { checkedDelta } from './push-verify';
 
 /** Every envelope key starts with this prefix. */
 export const ENVELOPE_PREFIX = 'deltas/';
@@ -52,8 +52,9 @@ export function encodeEnvelope(envelope: FlushEnvelope): Uint8Array {
 }
 
 /**
- * Parses and checks an envelope: its shape, each delta (including that every `deltaId` matches
- * its content) and that `deltaCount` agrees. Never throws; a corrupt object gives `SchemaError`.
+ * Parses and checks an envelope: its shape, each delta (everything `validateDelta` checks,
+ * including that every `deltaId` matches its content, through the gateway's fast paths of the same
+ * checks, `checkedDelta`) and that `deltaCount` agrees. Never throws; a corrupt object gives `SchemaError`.
  */
 export function decodeEnvelope(bytes: Uint8Array): Result<FlushEnvelope, SchemaError> {
   let parsed: unknown;
@@ -79,8 +80,8 @@ export function decodeEnvelope(bytes: Uint8Array): Result<FlushEnvelope, SchemaE
     return Err(new SchemaError('envelope deltaCount must equal the number of deltas'));
   }
   const decoded: RowDelta[] = [];
-  for (const [position, raw] of deltas.entries()) {
-    const delta = parseDelta(raw);
+  for (let position = 0; position < deltas.length; position++) {
+    const delta = parseDelta(deltas[position]);
     if (!delta.ok)
       return Err(new SchemaError(`envelope delta ${position}: ${delta.error.message}`));
     decoded.push(delta.value);
@@ -129,7 +130,8 @@ function parseDelta(raw: unknown): Result<RowDelta, SchemaError> {
     hlc: stamp,
     deltaId,
   };
-  return validateDelta(delta);
+  // Every check a push passes, the id included: the lake is not trusted to be intact.
+  return checkedDelta(delta);
 }
 
 function parseHlc(value: unknown): HLCTimestamp | null {

@@ -10,6 +10,8 @@ import {
   validateDelta,
 } from '../delta/validate';
 import { hasLoneSurrogate } from '../delta/well-formed';
+import { SchemaError } from '../result/errors';
+import { Err, Ok, type Result } from '../result/result';
 import { asciiDeltaId } from './delta-id-bytes';
 
 /**
@@ -57,6 +59,17 @@ export function forgedDeltaIdProblem(delta: RowDelta): string | null {
   const id = asciiDeltaId(delta) ?? sha256Hex(commonIdInput(delta) ?? deltaIdInput(delta));
   if (id === claimed) return null;
   return validateDeltaMessage(delta);
+}
+
+/**
+ * `validateDelta(delta)` with the default limits, through the two fast checks above: the same
+ * verdict and the same message on any runtime value, since each check gives exactly the
+ * reference's answer for its half and `validateDelta` also checks the fields before the id. For
+ * deltas read back from the lake (recovery), which must pass every check a push passes.
+ */
+export function checkedDelta(delta: RowDelta): Result<RowDelta, SchemaError> {
+  const problem = pushedDeltaShapeProblem(delta) ?? forgedDeltaIdProblem(delta);
+  return problem === null ? Ok(delta) : Err(new SchemaError(problem));
 }
 
 /** The reference's message for a delta the fast checks refuse (only ever on bad input). */

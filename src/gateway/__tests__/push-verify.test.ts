@@ -5,7 +5,7 @@ import type { RowDelta } from '../../delta/types';
 import { validateDelta } from '../../delta/validate';
 import { HLC } from '../../hlc/hlc';
 import { asciiDeltaId } from '../delta-id-bytes';
-import { forgedDeltaIdProblem, pushedDeltaShapeProblem } from '../push-verify';
+import { checkedDelta, forgedDeltaIdProblem, pushedDeltaShapeProblem } from '../push-verify';
 
 /** The gateway's two-step check: shape first, then (only if the shape is fine) the id. */
 function gatewayVerdict(delta: RowDelta): string | null {
@@ -100,6 +100,20 @@ describe('the gateway’s push checks', () => {
       const verdict = gatewayVerdict(delta);
       expect(verdict === null).toBe(reference.ok);
       if (!reference.ok) expect(verdict).toBe(reference.error.message);
+    },
+  );
+
+  test.prop([deltaArb], { numRuns: 2_000 })(
+    'checkedDelta (recovery) gives exactly what validateDelta gives',
+    (delta) => {
+      const reference = validateDelta(delta);
+      const checked = checkedDelta(delta);
+      expect(checked.ok).toBe(reference.ok);
+      if (checked.ok && reference.ok) expect(checked.value).toBe(reference.value);
+      if (!checked.ok && !reference.ok) {
+        expect(checked.error.code).toBe(reference.error.code);
+        expect(checked.error.message).toBe(reference.error.message);
+      }
     },
   );
 
