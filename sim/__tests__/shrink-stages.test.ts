@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSimConfig, generatePlan } from '../index';
 import { keepClients, withDurationMs, withReach } from '../shrink/plan-edits';
+import { Probe } from '../shrink/probe';
+import { boundLadder, PAGE_FLOOR, tightenBounds } from '../shrink/reach-stage';
 import { describeShrink, shrinkPlan } from '../shrink/shrink';
 import type { Plan } from '../types';
 
@@ -60,6 +62,41 @@ describe('hierarchical shrinking', () => {
       (candidate.config.reach?.triggers?.['recovery-read'] ?? 0) > 0;
     const report = await shrinkPlan(plan, needsRecoveryTrigger);
     expect(report.plan.config.reach).toEqual({ triggers: { 'recovery-read': 0.4 } });
+  });
+});
+
+describe('tightening the log and page bounds', () => {
+  it('tries the floor, then the halvings of the value, smallest first', () => {
+    expect(boundLadder(2, 40)).toEqual([2, 5, 10, 20]);
+    expect(boundLadder(4, 9)).toEqual([4]);
+    expect(boundLadder(2, 2)).toEqual([]);
+    expect(boundLadder(4, 3)).toEqual([]);
+  });
+
+  it('reaches a small page size past sizes that do not fail (failure is not monotonic in it)', async () => {
+    const plan = withReach(
+      generatePlan(defaultSimConfig(4, { faultProfile: 'trim', clients: 2 })),
+      {
+        logRetainMax: 40,
+        pageDeltasMax: 40,
+      },
+    );
+    // Fails with pages of 40 and of 5 but not of 20 or 10, as a cut-short snapshot does when the
+    // page boundary moves past the row that changed (halving would stop at 40), and only with the
+    // retention it has.
+    const tried: number[] = [];
+    const fails = async (candidate: Plan): Promise<boolean> => {
+      const page = candidate.config.reach?.pageDeltasMax ?? 0;
+      tried.push(page);
+      return (page === 40 || page === 5) && candidate.config.reach?.logRetainMax === 40;
+    };
+    const probe = new Probe(fails, 100);
+    const tightened = await tightenBounds(plan, probe);
+    expect(tightened.config.reach?.pageDeltasMax).toBe(5);
+    expect(tightened.config.reach?.logRetainMax).toBe(40);
+    // Retention: 4, 5, 10, 20 (all pass). Pages: the floor, then 5, where it stops.
+    expect(tried.slice(-2)).toEqual([PAGE_FLOOR, 5]);
+    expect(probe.runs).toBe(6);
   });
 });
 

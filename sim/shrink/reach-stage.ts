@@ -42,8 +42,14 @@ function withoutOfflineMax(reach: ReachConfig): ReachConfig {
 }
 
 /**
- * Halves the log retention and the page size while the plan still fails: a trim or a paged
- * snapshot then needs fewer writes, so the later stages can remove more of them.
+ * Lowers the log retention and the page size while the plan still fails: a trim or a paged
+ * snapshot then needs fewer writes, so the later stages can remove more of them. Whether a plan
+ * fails is far from monotonic in these bounds: a page boundary decides which rows a client already
+ * holds when its snapshot is cut short, so a failure may hold with pages of 40 and of 2 but not of
+ * 20. Halving while it fails therefore stops at the first miss; instead each bound climbs the
+ * ladder of `boundLadder` (the floor, then the successive halvings of the value, smallest first)
+ * and keeps the first rung that still fails. At most about log2(value / floor) runs per bound and
+ * pass, and none once a bound sits at its floor.
  */
 export async function tightenBounds(plan: Plan, probe: Probe): Promise<Plan> {
   let current = plan;
@@ -52,16 +58,31 @@ export async function tightenBounds(plan: Plan, probe: Probe): Promise<Plan> {
     ['pageDeltasMax', PAGE_FLOOR],
   ] as const;
   for (const [key, floor] of bounds) {
-    for (;;) {
+    const value = current.config.reach?.[key];
+    if (value === undefined) continue;
+    for (const rung of boundLadder(floor, value)) {
       const reach = current.config.reach;
-      const value = reach?.[key];
-      if (reach === undefined || value === undefined || probe.exhausted) break;
-      const halved = Math.max(floor, Math.floor(value / 2));
-      if (halved >= value) break;
-      const candidate = withReach(current, { ...reach, [key]: halved });
-      if (!(await probe.fails(candidate))) break;
-      current = candidate;
+      if (reach === undefined || probe.exhausted) break;
+      const candidate = withReach(current, { ...reach, [key]: rung });
+      if (await probe.fails(candidate)) {
+        current = candidate;
+        break;
+      }
     }
   }
   return current;
+}
+
+/**
+ * The values `tightenBounds` tries for a bound now at `value`, smallest first: `floor`, then
+ * `value` halved as often as it stays above the floor (40 with floor 2: 2, 5, 10, 20). Empty when
+ * the bound is at its floor.
+ */
+export function boundLadder(floor: number, value: number): number[] {
+  const rungs: number[] = [];
+  for (let rung = Math.floor(value / 2); rung > floor; rung = Math.floor(rung / 2)) {
+    rungs.unshift(rung);
+  }
+  if (floor < value) rungs.unshift(floor);
+  return rungs;
 }
