@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultSimConfig, generatePlan } from '../index';
 import { keepClients, withDurationMs, withReach } from '../shrink/plan-edits';
 import { Probe } from '../shrink/probe';
-import { boundLadder, PAGE_FLOOR, tightenBounds } from '../shrink/reach-stage';
+import { boundLadder, PAGE_FLOOR, RETAIN_FLOOR, tightenBounds } from '../shrink/reach-stage';
 import { describeShrink, shrinkPlan } from '../shrink/shrink';
 import type { Plan } from '../types';
 
@@ -84,19 +84,21 @@ describe('tightening the log and page bounds', () => {
     // Fails with pages of 40 and of 5 but not of 20 or 10, as a cut-short snapshot does when the
     // page boundary moves past the row that changed (halving would stop at 40), and only with the
     // retention it has.
-    const tried: number[] = [];
+    const tried: Array<readonly [number | undefined, number | undefined]> = [];
     const fails = async (candidate: Plan): Promise<boolean> => {
-      const page = candidate.config.reach?.pageDeltasMax ?? 0;
-      tried.push(page);
-      return (page === 40 || page === 5) && candidate.config.reach?.logRetainMax === 40;
+      const { logRetainMax, pageDeltasMax } = candidate.config.reach ?? {};
+      tried.push([logRetainMax, pageDeltasMax]);
+      return (pageDeltasMax === 40 || pageDeltasMax === 5) && logRetainMax === 40;
     };
     const probe = new Probe(fails, 100);
     const tightened = await tightenBounds(plan, probe);
     expect(tightened.config.reach?.pageDeltasMax).toBe(5);
     expect(tightened.config.reach?.logRetainMax).toBe(40);
-    // Retention: 4, 5, 10, 20 (all pass). Pages: the floor, then 5, where it stops.
-    expect(tried.slice(-2)).toEqual([PAGE_FLOOR, 5]);
-    expect(probe.runs).toBe(6);
+    // Every rung of the retention ladder (none fails), then the page ladder up to 5, where it stops.
+    const retainRungs = boundLadder(RETAIN_FLOOR, 40).map((rung) => [rung, 40] as const);
+    const pageRungs = boundLadder(PAGE_FLOOR, 40).filter((rung) => rung <= 5);
+    expect(tried).toEqual([...retainRungs, ...pageRungs.map((rung) => [40, rung] as const)]);
+    expect(probe.runs).toBe(tried.length);
   });
 });
 

@@ -2,9 +2,14 @@ import type { Plan, ReachConfig } from '../types';
 import { withReach } from './plan-edits';
 import type { Probe } from './probe';
 
-/** Smallest log retention and page size the shrinker tries (see `tightenBounds`). */
-export const RETAIN_FLOOR = 4;
-export const PAGE_FLOOR = 2;
+/**
+ * Smallest log retention and page size the shrinker tries (see `tightenBounds`): one retained
+ * entry still trims on every flush, and pages of one delta still cut a two-row snapshot in two,
+ * so a trim or a snapshot cut short by a restart needs only a couple of writes. (Floors of 4 and 2
+ * left 10-30 writes in some trim-profile failures, whose trims and paged snapshots needed them.)
+ */
+export const RETAIN_FLOOR = 1;
+export const PAGE_FLOOR = 1;
 
 /** Removes the focus, each trigger, then the retention and page settings, one at a time. */
 export async function simplifyReach(plan: Plan, probe: Probe): Promise<Plan> {
