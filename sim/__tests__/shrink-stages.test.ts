@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSimConfig, generatePlan } from '../index';
 import { keepClients, withDurationMs, withReach } from '../shrink/plan-edits';
+import { Probe } from '../shrink/probe';
+import { boundLadder, PAGE_FLOOR, RETAIN_FLOOR, tightenBounds } from '../shrink/reach-stage';
 import { describeShrink, shrinkPlan } from '../shrink/shrink';
 import type { Plan } from '../types';
 
@@ -60,6 +62,43 @@ describe('hierarchical shrinking', () => {
       (candidate.config.reach?.triggers?.['recovery-read'] ?? 0) > 0;
     const report = await shrinkPlan(plan, needsRecoveryTrigger);
     expect(report.plan.config.reach).toEqual({ triggers: { 'recovery-read': 0.4 } });
+  });
+});
+
+describe('tightening the log and page bounds', () => {
+  it('tries the floor, then the halvings of the value, smallest first', () => {
+    expect(boundLadder(2, 40)).toEqual([2, 5, 10, 20]);
+    expect(boundLadder(4, 9)).toEqual([4]);
+    expect(boundLadder(2, 2)).toEqual([]);
+    expect(boundLadder(4, 3)).toEqual([]);
+  });
+
+  it('reaches a small page size past sizes that do not fail (failure is not monotonic in it)', async () => {
+    const plan = withReach(
+      generatePlan(defaultSimConfig(4, { faultProfile: 'trim', clients: 2 })),
+      {
+        logRetainMax: 40,
+        pageDeltasMax: 40,
+      },
+    );
+    // Fails with pages of 40 and of 5 but not of 20 or 10, as a cut-short snapshot does when the
+    // page boundary moves past the row that changed (halving would stop at 40), and only with the
+    // retention it has.
+    const tried: Array<readonly [number | undefined, number | undefined]> = [];
+    const fails = async (candidate: Plan): Promise<boolean> => {
+      const { logRetainMax, pageDeltasMax } = candidate.config.reach ?? {};
+      tried.push([logRetainMax, pageDeltasMax]);
+      return (pageDeltasMax === 40 || pageDeltasMax === 5) && logRetainMax === 40;
+    };
+    const probe = new Probe(fails, 100);
+    const tightened = await tightenBounds(plan, probe);
+    expect(tightened.config.reach?.pageDeltasMax).toBe(5);
+    expect(tightened.config.reach?.logRetainMax).toBe(40);
+    // Every rung of the retention ladder (none fails), then the page ladder up to 5, where it stops.
+    const retainRungs = boundLadder(RETAIN_FLOOR, 40).map((rung) => [rung, 40] as const);
+    const pageRungs = boundLadder(PAGE_FLOOR, 40).filter((rung) => rung <= 5);
+    expect(tried).toEqual([...retainRungs, ...pageRungs.map((rung) => [40, rung] as const)]);
+    expect(probe.runs).toBe(tried.length);
   });
 });
 

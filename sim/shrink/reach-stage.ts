@@ -2,9 +2,14 @@ import type { Plan, ReachConfig } from '../types';
 import { withReach } from './plan-edits';
 import type { Probe } from './probe';
 
-/** Smallest log retention and page size the shrinker tries (see `tightenBounds`). */
-export const RETAIN_FLOOR = 4;
-export const PAGE_FLOOR = 2;
+/**
+ * Smallest log retention and page size the shrinker tries (see `tightenBounds`): one retained
+ * entry still trims on every flush, and pages of one delta still cut a two-row snapshot in two,
+ * so a trim or a snapshot cut short by a restart needs only a couple of writes. (Floors of 4 and 2
+ * left 10-30 writes in some trim-profile failures, whose trims and paged snapshots needed them.)
+ */
+export const RETAIN_FLOOR = 1;
+export const PAGE_FLOOR = 1;
 
 /** Removes the focus, each trigger, then the retention and page settings, one at a time. */
 export async function simplifyReach(plan: Plan, probe: Probe): Promise<Plan> {
@@ -42,8 +47,14 @@ function withoutOfflineMax(reach: ReachConfig): ReachConfig {
 }
 
 /**
- * Halves the log retention and the page size while the plan still fails: a trim or a paged
- * snapshot then needs fewer writes, so the later stages can remove more of them.
+ * Lowers the log retention and the page size while the plan still fails: a trim or a paged
+ * snapshot then needs fewer writes, so the later stages can remove more of them. Whether a plan
+ * fails is far from monotonic in these bounds: a page boundary decides which rows a client already
+ * holds when its snapshot is cut short, so a failure may hold with pages of 40 and of 2 but not of
+ * 20. Halving while it fails therefore stops at the first miss; instead each bound climbs the
+ * ladder of `boundLadder` (the floor, then the successive halvings of the value, smallest first)
+ * and keeps the first rung that still fails. At most about log2(value / floor) runs per bound and
+ * pass, and none once a bound sits at its floor.
  */
 export async function tightenBounds(plan: Plan, probe: Probe): Promise<Plan> {
   let current = plan;
@@ -52,16 +63,31 @@ export async function tightenBounds(plan: Plan, probe: Probe): Promise<Plan> {
     ['pageDeltasMax', PAGE_FLOOR],
   ] as const;
   for (const [key, floor] of bounds) {
-    for (;;) {
+    const value = current.config.reach?.[key];
+    if (value === undefined) continue;
+    for (const rung of boundLadder(floor, value)) {
       const reach = current.config.reach;
-      const value = reach?.[key];
-      if (reach === undefined || value === undefined || probe.exhausted) break;
-      const halved = Math.max(floor, Math.floor(value / 2));
-      if (halved >= value) break;
-      const candidate = withReach(current, { ...reach, [key]: halved });
-      if (!(await probe.fails(candidate))) break;
-      current = candidate;
+      if (reach === undefined || probe.exhausted) break;
+      const candidate = withReach(current, { ...reach, [key]: rung });
+      if (await probe.fails(candidate)) {
+        current = candidate;
+        break;
+      }
     }
   }
   return current;
+}
+
+/**
+ * The values `tightenBounds` tries for a bound now at `value`, smallest first: `floor`, then
+ * `value` halved as often as it stays above the floor (40 with floor 2: 2, 5, 10, 20). Empty when
+ * the bound is at its floor.
+ */
+export function boundLadder(floor: number, value: number): number[] {
+  const rungs: number[] = [];
+  for (let rung = Math.floor(value / 2); rung > floor; rung = Math.floor(rung / 2)) {
+    rungs.unshift(rung);
+  }
+  if (floor < value) rungs.unshift(floor);
+  return rungs;
 }

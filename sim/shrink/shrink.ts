@@ -70,7 +70,8 @@ type Strategy = (plan: Plan, probe: Probe, options: ShrinkOptions) => Promise<Pl
  * 2. whole faults: every fault event (partition, offline period, skew, restart …) is one item of
  *    a delta-debugging pass over the faults alone, the writes left alone;
  * 3. reach settings: the fault focus, each state-triggered fault, then the small log retention;
- * 4. the log retention and page size, halved (a trim or a paged snapshot then needs fewer writes);
+ * 4. the log retention and page size, lowered along a ladder from their floors (a trim or a paged
+ *    snapshot then needs fewer writes; see `tightenBounds` for why not plain halving);
  * 5. the fault phase: snug to its last event, then halved while it still fails;
  * 6. the heal phase, re-derived: straight to the floor for the candidate (`healMsFloor`), else halved;
  * 7. fault rates: all to zero at once, else one at a time;
