@@ -46,12 +46,28 @@ export function checkDurability(
   return messages;
 }
 
-/** Equal writes: the cheap exact comparison first, the canonical one (key order free) if it differs. */
+/**
+ * Equal writes: the cheapest exact comparisons first — the same column names with identical
+ * values (whose canonical content, below, is then equal too), then the same JSON text — and the
+ * canonical one (key order free) only if both differ.
+ */
 function sameContent(a: RowDelta, b: RowDelta): boolean {
   if (a.op !== b.op || a.hlc !== b.hlc || a.clientId !== b.clientId) return false;
   if (a.table !== b.table || a.rowId !== b.rowId) return false;
+  if (identicalColumns(a.columns, b.columns)) return true;
   if (JSON.stringify(a.columns) === JSON.stringify(b.columns)) return true;
   return contentOf(a) === contentOf(b);
+}
+
+/** True iff both lists name the same columns in the same order with identical (`===`) values. */
+function identicalColumns(a: RowDelta['columns'], b: RowDelta['columns']): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) {
+    const left = a[index] as RowDelta['columns'][number];
+    const right = b[index] as RowDelta['columns'][number];
+    if (left.column !== right.column || left.value !== right.value) return false;
+  }
+  return true;
 }
 
 function contentOf(delta: RowDelta): string {

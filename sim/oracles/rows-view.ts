@@ -18,10 +18,23 @@ export function canonicalValue(value: unknown): string {
   if (value === null || typeof value !== 'object') {
     return value === undefined ? 'undefined' : JSON.stringify(value);
   }
-  if (Array.isArray(value)) return `[${value.map(canonicalValue).join(',')}]`;
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let index = 0; index < value.length; index++) {
+      if (index > 0) text += ',';
+      text += canonicalValue(value[index]);
+    }
+    return `${text}]`;
+  }
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record).sort();
-  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalValue(record[key])}`).join(',')}}`;
+  let text = '{';
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index] as string;
+    if (index > 0) text += ',';
+    text += `${JSON.stringify(key)}:${canonicalValue(record[key])}`;
+  }
+  return `${text}}`;
 }
 
 /** The view of materialised rows (a client's `rows()`). */
@@ -60,15 +73,108 @@ export function rowsMatchView(view: RowsView, rows: ReadonlyMap<RowKey | string,
  * `materialise`: what a reader of that replica is shown.
  */
 export function viewOfStates(states: ReadonlyMap<RowKey | string, RowState>): RowsView {
+  return shownOfStates(states).view;
+}
+
+/**
+ * What a replica of `states` shows, both as its view and as a `RowsBaseline` of the very rows the
+ * view was made from (one `materialise` per row), to compare other replicas against it quickly.
+ */
+export function shownOfStates(states: ReadonlyMap<RowKey | string, RowState>): {
+  view: RowsView;
+  baseline: RowsBaseline;
+} {
   const view: RowsView = new Map();
+  const rows = new Map<string, BaselineRow>();
   for (const [key, state] of states) {
     const row = materialise(state);
     if (row === null) continue;
+    const names = Object.keys(row);
     const columns = new Map<string, string>();
-    for (const column of Object.keys(row)) columns.set(column, canonicalValue(row[column]));
-    if (columns.size > 0) view.set(key, columns);
+    for (const column of names) columns.set(column, canonicalValue(row[column]));
+    if (columns.size === 0) continue;
+    view.set(key, columns);
+    rows.set(key, { row, columns: names.length });
   }
-  return view;
+  return { view, baseline: new RowsBaseline(rows) };
+}
+
+/** The `RowsBaseline` of `states` alone: what `shownOfStates` gives, without the view. */
+export function baselineOfStates(states: ReadonlyMap<RowKey | string, RowState>): RowsBaseline {
+  const rows = new Map<string, BaselineRow>();
+  for (const [key, state] of states) {
+    const row = materialise(state);
+    if (row === null) continue;
+    const columns = Object.keys(row).length;
+    if (columns > 0) rows.set(key, { row, columns });
+  }
+  return new RowsBaseline(rows);
+}
+
+/** A visible row of a `RowsBaseline` and its number of columns. */
+interface BaselineRow {
+  readonly row: Row;
+  readonly columns: number;
+}
+
+/**
+ * The visible rows of one replica, kept as values (not canonical text) so that many replicas can
+ * be compared against it cheaply: a value identical (`===`) to the baseline's has the same
+ * canonical JSON, so only values that are not identical — in practice objects and arrays, which
+ * every replica decodes afresh — are compared by `canonicalValue` (the baseline's side computed
+ * once per value and remembered). Use it within one synchronous check: it holds the rows as they
+ * were, and the canonical texts of their values then.
+ */
+export class RowsBaseline {
+  readonly #rows: ReadonlyMap<string, BaselineRow>;
+  readonly #canonical = new Map<unknown, string>();
+
+  /** `rows`: the visible rows (each with at least one column). */
+  constructor(rows: ReadonlyMap<string, BaselineRow>) {
+    this.#rows = rows;
+  }
+
+  /** How many rows are visible. */
+  get size(): number {
+    return this.#rows.size;
+  }
+
+  /** The number of columns of a visible row, `undefined` when the row is not visible. */
+  columnsOf(key: string): number | undefined {
+    return this.#rows.get(key)?.columns;
+  }
+
+  /** True iff visible row `key` has `column`, with a value of the same canonical JSON as `value`. */
+  holds(key: string, column: string, value: unknown): boolean {
+    const row = this.#rows.get(key)?.row;
+    if (row === undefined || !Object.hasOwn(row, column)) return false;
+    const held = row[column];
+    if (held === value) return true;
+    let text = this.#canonical.get(held);
+    if (text === undefined) {
+      text = canonicalValue(held);
+      this.#canonical.set(held, text);
+    }
+    return text === canonicalValue(value);
+  }
+
+  /**
+   * True iff the materialised `rows` show exactly what the baseline shows: the same visible rows,
+   * each with the same columns and values of the same canonical JSON — then `rowsMatchView` of the
+   * baseline's view is true and `diffViews` of the two views is empty. It stops at the first
+   * difference; ask those to explain one.
+   */
+  shownBy(rows: ReadonlyMap<RowKey | string, Row>): boolean {
+    let visible = 0;
+    for (const [key, row] of rows) {
+      const columns = Object.keys(row);
+      if (columns.length === 0) continue;
+      visible++;
+      if (this.columnsOf(key) !== columns.length) return false;
+      for (const column of columns) if (!this.holds(key, column, row[column])) return false;
+    }
+    return visible === this.#rows.size;
+  }
 }
 
 /**
@@ -82,6 +188,7 @@ export function diffViews(
   actual: RowsView,
   limit = 5,
 ): string[] {
+  if (sameViews(expected, actual)) return [];
   const differences: string[] = [];
   let more = 0;
   const note = (text: string): void => {
@@ -117,6 +224,20 @@ export function diffViews(
   if (more > 0)
     differences.push(`… and ${more} more difference(s) between ${expectedName} and ${actualName}`);
   return differences;
+}
+
+/** True iff two views are identical: the same rows, each with the same columns and texts. */
+export function sameViews(a: RowsView, b: RowsView): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, columns] of a) {
+    const other = b.get(key);
+    if (other === undefined || other.size !== columns.size) return false;
+    for (const [column, text] of columns) {
+      const got = other.get(column);
+      if (got !== text || (got === undefined && !other.has(column))) return false;
+    }
+  }
+  return true;
 }
 
 function unionSorted(a: Map<string, string>, b: Map<string, string>): string[] {
