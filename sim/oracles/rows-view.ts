@@ -37,6 +37,38 @@ export function canonicalValue(value: unknown): string {
   return `${text}}`;
 }
 
+/**
+ * True only if `a` and `b` have the same `canonicalValue` (false means "not shown equal": compare
+ * their canonical texts to know). Walks both values without building text: identical values,
+ * then arrays element by element, then objects with the same own keys (in any order) holding
+ * values that pass again. Cheaper than two `canonicalValue` calls when equal values are different
+ * objects, which is how every replica holds the objects it decoded.
+ */
+export function surelySameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  const array = Array.isArray(a);
+  if (array !== Array.isArray(b)) return false;
+  if (array) {
+    const left = a as unknown[];
+    const right = b as unknown[];
+    if (left.length !== right.length) return false;
+    for (let index = 0; index < left.length; index++) {
+      if (!surelySameValue(left[index], right[index])) return false;
+    }
+    return true;
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left);
+  const otherKeys = Object.keys(right);
+  if (keys.length !== otherKeys.length) return false;
+  for (const key of keys) {
+    if (!otherKeys.includes(key) || !surelySameValue(left[key], right[key])) return false;
+  }
+  return true;
+}
+
 /** The view of materialised rows (a client's `rows()`). */
 export function viewOfRows(rows: ReadonlyMap<RowKey | string, Row>): RowsView {
   const view: RowsView = new Map();
@@ -149,7 +181,7 @@ export class RowsBaseline {
     const row = this.#rows.get(key)?.row;
     if (row === undefined || !Object.hasOwn(row, column)) return false;
     const held = row[column];
-    if (held === value) return true;
+    if (surelySameValue(held, value)) return true;
     let text = this.#canonical.get(held);
     if (text === undefined) {
       text = canonicalValue(held);

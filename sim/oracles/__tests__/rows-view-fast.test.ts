@@ -13,13 +13,14 @@ import {
   rowsMatchView,
   sameViews,
   shownOfStates,
+  surelySameValue,
   viewOfRows,
   viewOfStates,
 } from '../rows-view';
 
 /**
  * The oracles' fast paths against the plain definitions they stand for: `canonicalValue` against
- * the map-and-join text it replaced, `RowsBaseline.shownBy` and `ReferenceModel.shows` against
+ * the map-and-join text it replaced, `surelySameValue` against equal canonical texts, `RowsBaseline.shownBy` and `ReferenceModel.shows` against
  * comparing views, `sameViews` against `diffViews` finding nothing. Replicas are drawn so that
  * they often agree (the case the fast paths exist for) and often differ by one value, one column
  * or one row.
@@ -108,6 +109,22 @@ function decodedRows(states: ReadonlyMap<string, RowState>): Map<string, Row> {
   return rows;
 }
 
+/** A deep copy of a JSON value with every object's keys in reverse order. */
+function reordered(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(reordered);
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value).reverse()) {
+    Object.defineProperty(copy, key, {
+      value: reordered((value as Record<string, unknown>)[key]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return copy;
+}
+
 /** Two lists of writes: the first, and it with a few writes dropped or added. */
 const replicasArb = fc
   .tuple(
@@ -126,6 +143,15 @@ describe('oracle fast paths', () => {
     'canonicalValue gives the text of the map-and-join definition',
     (value) => {
       expect(canonicalValue(value)).toBe(canonicalByJoin(value));
+    },
+  );
+
+  test.prop([valueArb, valueArb, fc.jsonValue({ maxDepth: 3 })], { numRuns: 300 })(
+    'surelySameValue says "same" only for values of the same canonical text, and for every copy',
+    (a, b, value) => {
+      if (surelySameValue(a, b)) expect(canonicalValue(a)).toBe(canonicalValue(b));
+      expect(surelySameValue(value, reordered(value))).toBe(true);
+      expect(surelySameValue(value, structuredClone(value))).toBe(true);
     },
   );
 
