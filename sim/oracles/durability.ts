@@ -69,7 +69,7 @@ function sameColumns(a: RowDelta['columns'], b: RowDelta['columns']): boolean {
     const left = a[index] as RowDelta['columns'][number];
     const right = b[index] as RowDelta['columns'][number];
     if (left.column !== right.column) return false;
-    if (surelySameValue(left.value, right.value)) continue;
+    if (left.value === right.value || surelySameValue(left.value, right.value)) continue;
     if (canonicalValue(left.value) !== canonicalValue(right.value)) return false;
   }
   return true;

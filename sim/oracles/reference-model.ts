@@ -65,15 +65,16 @@ export class ReferenceModel {
   shows(baseline: RowsBaseline): boolean {
     let visible = 0;
     for (const [key, row] of this.#rows) {
+      const shown = baseline.rowOf(key);
       let columns = 0;
       for (const [column, held] of row.columns) {
         if (row.tombstone !== null && !above(held.stamp, row.tombstone)) continue;
-        if (!baseline.holds(key, column, held.value)) return false;
+        if (shown === undefined || !baseline.holds(shown, column, held.value)) return false;
         columns++;
       }
       if (columns === 0) continue;
       visible++;
-      if (baseline.columnsOf(key) !== columns) return false;
+      if (shown?.columns !== columns) return false;
     }
     return visible === baseline.size;
   }

@@ -144,7 +144,7 @@ export function baselineOfStates(states: ReadonlyMap<RowKey | string, RowState>)
 }
 
 /** A visible row of a `RowsBaseline` and its number of columns. */
-interface BaselineRow {
+export interface BaselineRow {
   readonly row: Row;
   readonly columns: number;
 }
@@ -171,23 +171,21 @@ export class RowsBaseline {
     return this.#rows.size;
   }
 
-  /** The number of columns of a visible row, `undefined` when the row is not visible. */
-  columnsOf(key: string): number | undefined {
-    return this.#rows.get(key)?.columns;
+  /** A visible row and its number of columns, `undefined` when the row is not visible. */
+  rowOf(key: string): BaselineRow | undefined {
+    return this.#rows.get(key);
   }
 
-  /** True iff visible row `key` has `column`, with a value of the same canonical JSON as `value`. */
-  holds(key: string, column: string, value: unknown): boolean {
-    const row = this.#rows.get(key)?.row;
-    if (row === undefined || !Object.hasOwn(row, column)) return false;
-    const held = row[column];
-    if (surelySameValue(held, value)) return true;
-    let text = this.#canonical.get(held);
-    if (text === undefined) {
-      text = canonicalValue(held);
-      this.#canonical.set(held, text);
-    }
-    return text === canonicalValue(value);
+  /**
+   * True iff visible row `row` (from `rowOf`) has `column`, with a value of the same canonical JSON
+   * as `value`.
+   */
+  holds(row: BaselineRow, column: string, value: unknown): boolean {
+    if (!Object.hasOwn(row.row, column)) return false;
+    const held = row.row[column];
+    // Identical first, inline: most values are primitives, and this also runs in code too cold
+    // for the engine to inline a call.
+    return held === value || this.#sameValue(held, value);
   }
 
   /**
@@ -202,10 +200,22 @@ export class RowsBaseline {
       const columns = Object.keys(row);
       if (columns.length === 0) continue;
       visible++;
-      if (this.columnsOf(key) !== columns.length) return false;
-      for (const column of columns) if (!this.holds(key, column, row[column])) return false;
+      const expected = this.#rows.get(key);
+      if (expected === undefined || expected.columns !== columns.length) return false;
+      for (const column of columns) if (!this.holds(expected, column, row[column])) return false;
     }
     return visible === this.#rows.size;
+  }
+
+  /** Values not identical: the same canonical JSON? (the baseline's side computed once). */
+  #sameValue(held: unknown, value: unknown): boolean {
+    if (surelySameValue(held, value)) return true;
+    let text = this.#canonical.get(held);
+    if (text === undefined) {
+      text = canonicalValue(held);
+      this.#canonical.set(held, text);
+    }
+    return text === canonicalValue(value);
   }
 }
 
