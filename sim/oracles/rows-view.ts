@@ -171,6 +171,24 @@ export class RowsBaseline {
     return this.#rows.size;
   }
 
+  /**
+   * The view of the baseline's rows: for a baseline of `states`, what `viewOfStates(states)`
+   * gives (the same rows, materialised once), built when first asked.
+   */
+  view(): RowsView {
+    if (this.#view !== null) return this.#view;
+    const view: RowsView = new Map();
+    for (const [key, { row }] of this.#rows) {
+      const columns = new Map<string, string>();
+      for (const column of Object.keys(row)) columns.set(column, canonicalValue(row[column]));
+      view.set(key, columns);
+    }
+    this.#view = view;
+    return view;
+  }
+
+  #view: RowsView | null = null;
+
   /** A visible row and its number of columns, `undefined` when the row is not visible. */
   rowOf(key: string): BaselineRow | undefined {
     return this.#rows.get(key);

@@ -4,7 +4,6 @@ import {
   type RowsView,
   rowsMatchView,
   viewOfRows,
-  viewOfStates,
 } from '../oracles/rows-view';
 import type { SimWorld } from './sim-world';
 
@@ -74,8 +73,7 @@ export class LivenessMonitor {
     try {
       const unflushed = gateway.stats().unflushedDeltas;
       if (unflushed > 0) return `the gateway holds ${unflushed} unflushed delta(s)`;
-      const index = gateway.index();
-      const baseline = baselineOfStates(index);
+      const baseline = baselineOfStates(gateway.index());
       // The gateway's view (canonical text of every value) only once a client may differ.
       let gatewayView: RowsView | null = null;
       for (const node of world.clients) {
@@ -84,7 +82,7 @@ export class LivenessMonitor {
         const rows = client.rows();
         // The baseline says "same" only when the views are equal; otherwise ask the view.
         if (baseline.shownBy(rows)) continue;
-        gatewayView ??= viewOfStates(index);
+        gatewayView ??= baseline.view();
         if (rowsMatchView(gatewayView, rows)) continue;
         const difference = diffViews('gateway', gatewayView, node.clientId, viewOfRows(rows), 1);
         return difference[0] ?? `${node.clientId} differs from the gateway`;

@@ -156,12 +156,14 @@ describe('oracle fast paths', () => {
   );
 
   test.prop([replicasArb], { numRuns: 300 })(
-    'RowsBaseline.shownBy is true exactly when the two views are equal',
+    'RowsBaseline.shownBy is true exactly when the two views are equal; its view is the view',
     ({ a, b }) => {
       const statesA = fold(a);
       const rowsB = decodedRows(fold(b));
       const { view, baseline } = shownOfStates(statesA);
       expect(view).toEqual(viewOfStates(statesA));
+      const inOrder = (shown: RowsView) => [...shown].map(([key, row]) => [key, [...row]]);
+      expect(inOrder(baselineOfStates(statesA).view())).toEqual(inOrder(viewOfStates(statesA)));
       const equal = sameViews(view, viewOfRows(rowsB));
       expect(baseline.shownBy(rowsB)).toBe(equal);
       expect(baselineOfStates(statesA).shownBy(rowsB)).toBe(equal);
