@@ -1,6 +1,6 @@
 import type { RowDelta } from '../../src/delta/types';
 import { describeDelta } from './describe';
-import { canonicalValue } from './rows-view';
+import { canonicalValue, surelySameValue } from './rows-view';
 
 /** A write the simulator issued and the client acknowledged (its call returned `Ok`). */
 export interface IssuedWrite {
@@ -46,12 +46,33 @@ export function checkDurability(
   return messages;
 }
 
-/** Equal writes: the cheap exact comparison first, the canonical one (key order free) if it differs. */
+/**
+ * Equal writes. Column by column first — the same names, each pair of values identical or of the
+ * same canonical text (`surelySameValue` first) — which is exactly `contentOf` agreeing, so `true`; otherwise the checks
+ * as first written: the same JSON text, then `contentOf`.
+ */
 function sameContent(a: RowDelta, b: RowDelta): boolean {
   if (a.op !== b.op || a.hlc !== b.hlc || a.clientId !== b.clientId) return false;
   if (a.table !== b.table || a.rowId !== b.rowId) return false;
+  if (sameColumns(a.columns, b.columns)) return true;
   if (JSON.stringify(a.columns) === JSON.stringify(b.columns)) return true;
   return contentOf(a) === contentOf(b);
+}
+
+/**
+ * True iff both lists name the same columns in the same order with values that are identical
+ * (`===`) or have the same canonical text: then `contentOf` of the two writes is the same.
+ */
+function sameColumns(a: RowDelta['columns'], b: RowDelta['columns']): boolean {
+  if (a.length !== b.length) return false;
+  for (let index = 0; index < a.length; index++) {
+    const left = a[index] as RowDelta['columns'][number];
+    const right = b[index] as RowDelta['columns'][number];
+    if (left.column !== right.column) return false;
+    if (left.value === right.value || surelySameValue(left.value, right.value)) continue;
+    if (canonicalValue(left.value) !== canonicalValue(right.value)) return false;
+  }
+  return true;
 }
 
 function contentOf(delta: RowDelta): string {

@@ -97,14 +97,17 @@ export class ClaimWatchQueue implements SyncQueue {
   }
 
   #taken(entries: readonly QueueEntry[]): void {
+    const inFlight = this.#inFlight;
     for (const entry of entries) {
-      if (this.#inFlight.has(entry.id) && !this.#reported) {
+      // One lookup, not `has` then `set`: the map did not grow iff the entry was in flight.
+      const size = inFlight.size;
+      inFlight.set(entry.id, entry.delta.hlc);
+      if (inFlight.size === size && !this.#reported) {
         this.#reported = true; // one report per outbox: the rest are the same bug
         this.#onProblem(
           `claim handed out entry ${entry.id.slice(0, 12)} (${entry.delta.clientId} hlc ${entry.delta.hlc >> 16n}.${entry.delta.hlc & 0xffffn}) while it was already being sent: the outbox would send it twice at once`,
         );
       }
-      this.#inFlight.set(entry.id, entry.delta.hlc);
     }
   }
 }

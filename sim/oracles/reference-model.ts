@@ -1,5 +1,5 @@
 import type { RowDelta } from '../../src/delta/types';
-import { canonicalValue, type RowsView } from './rows-view';
+import { canonicalValue, type RowsBaseline, type RowsView } from './rows-view';
 
 /** A write stamp: HLC, ties broken by the higher client id (plain string order). */
 interface Stamp {
@@ -54,6 +54,29 @@ export class ReferenceModel {
       if (columns.size > 0) view.set(key, columns);
     }
     return view;
+  }
+
+  /**
+   * True iff a correct replica shows exactly what `baseline` shows — then `view()` equals the
+   * baseline's view, and comparing the two finds nothing; false when they differ (build `view()`
+   * to say how). Values are compared as `RowsBaseline.holds` does: identical, or the same
+   * canonical JSON.
+   */
+  shows(baseline: RowsBaseline): boolean {
+    let visible = 0;
+    for (const [key, row] of this.#rows) {
+      const shown = baseline.rowOf(key);
+      let columns = 0;
+      for (const [column, held] of row.columns) {
+        if (row.tombstone !== null && !above(held.stamp, row.tombstone)) continue;
+        if (shown === undefined || !baseline.holds(shown, column, held.value)) return false;
+        columns++;
+      }
+      if (columns === 0) continue;
+      visible++;
+      if (shown?.columns !== columns) return false;
+    }
+    return visible === baseline.size;
   }
 }
 

@@ -18,10 +18,55 @@ export function canonicalValue(value: unknown): string {
   if (value === null || typeof value !== 'object') {
     return value === undefined ? 'undefined' : JSON.stringify(value);
   }
-  if (Array.isArray(value)) return `[${value.map(canonicalValue).join(',')}]`;
+  if (Array.isArray(value)) {
+    let text = '[';
+    for (let index = 0; index < value.length; index++) {
+      if (index > 0) text += ',';
+      text += canonicalValue(value[index]);
+    }
+    return `${text}]`;
+  }
   const record = value as Record<string, unknown>;
   const keys = Object.keys(record).sort();
-  return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalValue(record[key])}`).join(',')}}`;
+  let text = '{';
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index] as string;
+    if (index > 0) text += ',';
+    text += `${JSON.stringify(key)}:${canonicalValue(record[key])}`;
+  }
+  return `${text}}`;
+}
+
+/**
+ * True only if `a` and `b` have the same `canonicalValue` (false means "not shown equal": compare
+ * their canonical texts to know). Walks both values without building text: identical values,
+ * then arrays element by element, then objects with the same own keys (in any order) holding
+ * values that pass again. Cheaper than two `canonicalValue` calls when equal values are different
+ * objects, which is how every replica holds the objects it decoded.
+ */
+export function surelySameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  const array = Array.isArray(a);
+  if (array !== Array.isArray(b)) return false;
+  if (array) {
+    const left = a as unknown[];
+    const right = b as unknown[];
+    if (left.length !== right.length) return false;
+    for (let index = 0; index < left.length; index++) {
+      if (!surelySameValue(left[index], right[index])) return false;
+    }
+    return true;
+  }
+  const left = a as Record<string, unknown>;
+  const right = b as Record<string, unknown>;
+  const keys = Object.keys(left);
+  const otherKeys = Object.keys(right);
+  if (keys.length !== otherKeys.length) return false;
+  for (const key of keys) {
+    if (!otherKeys.includes(key) || !surelySameValue(left[key], right[key])) return false;
+  }
+  return true;
 }
 
 /** The view of materialised rows (a client's `rows()`). */
@@ -60,15 +105,136 @@ export function rowsMatchView(view: RowsView, rows: ReadonlyMap<RowKey | string,
  * `materialise`: what a reader of that replica is shown.
  */
 export function viewOfStates(states: ReadonlyMap<RowKey | string, RowState>): RowsView {
+  return shownOfStates(states).view;
+}
+
+/**
+ * What a replica of `states` shows, both as its view and as a `RowsBaseline` of the very rows the
+ * view was made from (one `materialise` per row), to compare other replicas against it quickly.
+ */
+export function shownOfStates(states: ReadonlyMap<RowKey | string, RowState>): {
+  view: RowsView;
+  baseline: RowsBaseline;
+} {
   const view: RowsView = new Map();
+  const rows = new Map<string, BaselineRow>();
   for (const [key, state] of states) {
     const row = materialise(state);
     if (row === null) continue;
+    const names = Object.keys(row);
     const columns = new Map<string, string>();
-    for (const column of Object.keys(row)) columns.set(column, canonicalValue(row[column]));
-    if (columns.size > 0) view.set(key, columns);
+    for (const column of names) columns.set(column, canonicalValue(row[column]));
+    if (columns.size === 0) continue;
+    view.set(key, columns);
+    rows.set(key, { row, columns: names.length });
   }
-  return view;
+  return { view, baseline: new RowsBaseline(rows) };
+}
+
+/** The `RowsBaseline` of `states` alone: what `shownOfStates` gives, without the view. */
+export function baselineOfStates(states: ReadonlyMap<RowKey | string, RowState>): RowsBaseline {
+  const rows = new Map<string, BaselineRow>();
+  for (const [key, state] of states) {
+    const row = materialise(state);
+    if (row === null) continue;
+    const columns = Object.keys(row).length;
+    if (columns > 0) rows.set(key, { row, columns });
+  }
+  return new RowsBaseline(rows);
+}
+
+/** A visible row of a `RowsBaseline` and its number of columns. */
+export interface BaselineRow {
+  readonly row: Row;
+  readonly columns: number;
+}
+
+/**
+ * The visible rows of one replica, kept as values (not canonical text) so that many replicas can
+ * be compared against it cheaply: a value identical (`===`) to the baseline's has the same
+ * canonical JSON, so only values that are not identical — in practice objects and arrays, which
+ * every replica decodes afresh — are compared by `canonicalValue` (the baseline's side computed
+ * once per value and remembered). Use it within one synchronous check: it holds the rows as they
+ * were, and the canonical texts of their values then.
+ */
+export class RowsBaseline {
+  readonly #rows: ReadonlyMap<string, BaselineRow>;
+  readonly #canonical = new Map<unknown, string>();
+
+  /** `rows`: the visible rows (each with at least one column). */
+  constructor(rows: ReadonlyMap<string, BaselineRow>) {
+    this.#rows = rows;
+  }
+
+  /** How many rows are visible. */
+  get size(): number {
+    return this.#rows.size;
+  }
+
+  /**
+   * The view of the baseline's rows: for a baseline of `states`, what `viewOfStates(states)`
+   * gives (the same rows, materialised once), built when first asked.
+   */
+  view(): RowsView {
+    if (this.#view !== null) return this.#view;
+    const view: RowsView = new Map();
+    for (const [key, { row }] of this.#rows) {
+      const columns = new Map<string, string>();
+      for (const column of Object.keys(row)) columns.set(column, canonicalValue(row[column]));
+      view.set(key, columns);
+    }
+    this.#view = view;
+    return view;
+  }
+
+  #view: RowsView | null = null;
+
+  /** A visible row and its number of columns, `undefined` when the row is not visible. */
+  rowOf(key: string): BaselineRow | undefined {
+    return this.#rows.get(key);
+  }
+
+  /**
+   * True iff visible row `row` (from `rowOf`) has `column`, with a value of the same canonical JSON
+   * as `value`.
+   */
+  holds(row: BaselineRow, column: string, value: unknown): boolean {
+    if (!Object.hasOwn(row.row, column)) return false;
+    const held = row.row[column];
+    // Identical first, inline: most values are primitives, and this also runs in code too cold
+    // for the engine to inline a call.
+    return held === value || this.#sameValue(held, value);
+  }
+
+  /**
+   * True iff the materialised `rows` show exactly what the baseline shows: the same visible rows,
+   * each with the same columns and values of the same canonical JSON — then `rowsMatchView` of the
+   * baseline's view is true and `diffViews` of the two views is empty. It stops at the first
+   * difference; ask those to explain one.
+   */
+  shownBy(rows: ReadonlyMap<RowKey | string, Row>): boolean {
+    let visible = 0;
+    for (const [key, row] of rows) {
+      const columns = Object.keys(row);
+      if (columns.length === 0) continue;
+      visible++;
+      const expected = this.#rows.get(key);
+      if (expected === undefined || expected.columns !== columns.length) return false;
+      for (const column of columns) if (!this.holds(expected, column, row[column])) return false;
+    }
+    return visible === this.#rows.size;
+  }
+
+  /** Values not identical: the same canonical JSON? (the baseline's side computed once). */
+  #sameValue(held: unknown, value: unknown): boolean {
+    if (surelySameValue(held, value)) return true;
+    let text = this.#canonical.get(held);
+    if (text === undefined) {
+      text = canonicalValue(held);
+      this.#canonical.set(held, text);
+    }
+    return text === canonicalValue(value);
+  }
 }
 
 /**
@@ -82,6 +248,7 @@ export function diffViews(
   actual: RowsView,
   limit = 5,
 ): string[] {
+  if (sameViews(expected, actual)) return [];
   const differences: string[] = [];
   let more = 0;
   const note = (text: string): void => {
@@ -117,6 +284,20 @@ export function diffViews(
   if (more > 0)
     differences.push(`… and ${more} more difference(s) between ${expectedName} and ${actualName}`);
   return differences;
+}
+
+/** True iff two views are identical: the same rows, each with the same columns and texts. */
+export function sameViews(a: RowsView, b: RowsView): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, columns] of a) {
+    const other = b.get(key);
+    if (other === undefined || other.size !== columns.size) return false;
+    for (const [column, text] of columns) {
+      const got = other.get(column);
+      if (got !== text || (got === undefined && !other.has(column))) return false;
+    }
+  }
+  return true;
 }
 
 function unionSorted(a: Map<string, string>, b: Map<string, string>): string[] {

@@ -5,16 +5,31 @@ import type { OracleName } from '../types';
 import { describeHlc } from './describe';
 import { canonicalValue } from './rows-view';
 
-/** A version as the oracle keeps it: `(hlc, clientId)`, compared by `compareShown`. */
+/**
+ * A version as the oracle keeps it: `(hlc, clientId)`, compared by `compareShown`. Its own copy,
+ * never the replica's object, so code that changed a replica's version in place would still be
+ * seen; updated in place when the replica shows a new version, so a check allocates nothing for
+ * unchanged or changed columns.
+ */
 interface ShownVersion {
-  readonly hlc: bigint;
-  readonly clientId: string;
+  hlc: bigint;
+  clientId: string;
 }
 
-/** The versions one replica showed for one row: per column, and its tombstone. */
+/**
+ * The versions one replica showed for one row: per column (`names[i]` at `versions[i]`, in the
+ * order first shown: a column that vanishes leaves, a new one goes last), and its tombstone.
+ * Parallel arrays, not a map: a row has a handful of columns, and scanning them is cheaper than
+ * hashing names (this runs for every row of every batch a session merges).
+ */
 interface ShownRow {
-  readonly columns: Map<string, ShownVersion>;
+  readonly table: string;
+  readonly rowId: string;
+  readonly names: string[];
+  readonly versions: ShownVersion[];
   tombstone: ShownVersion | null;
+  /** The batch (`SessionWatch` serial) that last checked the row: each is checked once per batch. */
+  checkedIn: number;
 }
 
 /** A broken session guarantee, before the run stamps it with the virtual time. */
@@ -46,7 +61,12 @@ export class SessionWatch {
   readonly session: string;
   /** Deltas delivered a second time by the log path within one epoch (any beyond 0 fails). */
   redeliveries = 0;
-  readonly #shown = new Map<string, ShownRow>();
+  /** What the replica showed, by table then row id (no row key string built per delta). */
+  readonly #shown = new Map<string, Map<string, ShownRow>>();
+  /** The same rows in the order first shown: a snapshot page re-reads them in this order. */
+  readonly #order: ShownRow[] = [];
+  /** Counts `applied` calls; a row whose `checkedIn` equals it was checked in this batch. */
+  #serial = 0;
   #epoch: bigint | null = null;
   readonly #delivered = new Set<string>();
 
@@ -58,19 +78,18 @@ export class SessionWatch {
   applied(event: ReplicaEvent, atMs: number): SessionProblem[] {
     const problems: SessionProblem[] = [];
     if (event.source === 'pull') this.#countRedelivery(event, atMs, problems);
-    const touched = new Set<string>();
+    const serial = ++this.#serial;
+    const isWrite = event.source === 'write';
     for (const delta of event.deltas) {
-      const key = `${delta.table}:${delta.rowId}`;
-      if (touched.has(key)) continue;
-      touched.add(key);
-      const written = event.source === 'write' ? delta : null;
-      this.#checkRow(event, key, delta.table, delta.rowId, written, atMs, problems);
+      const shown = this.#shown.get(delta.table)?.get(delta.rowId);
+      if (shown !== undefined && shown.checkedIn === serial) continue;
+      const written = isWrite ? delta : null;
+      this.#checkRow(event, delta.table, delta.rowId, shown, written, serial, atMs, problems);
     }
     if (event.source === 'snapshot') {
-      for (const key of this.#shown.keys()) {
-        if (touched.has(key)) continue;
-        const colon = key.indexOf(':');
-        this.#checkRow(event, key, key.slice(0, colon), key.slice(colon + 1), null, atMs, problems);
+      for (const shown of this.#order) {
+        if (shown.checkedIn === serial) continue;
+        this.#checkRow(event, shown.table, shown.rowId, shown, null, serial, atMs, problems);
       }
     }
     return problems;
@@ -78,30 +97,30 @@ export class SessionWatch {
 
   #checkRow(
     event: ReplicaEvent,
-    key: string,
     table: string,
     rowId: string,
+    known: ShownRow | undefined,
     written: RowDelta | null,
+    serial: number,
     atMs: number,
     problems: SessionProblem[],
   ): void {
     const state = event.replica.state(table, rowId);
-    let shown = this.#shown.get(key);
-    const seen = written === null || shown === undefined ? null : newestOf(shown);
-    if (shown === undefined) {
-      shown = { columns: new Map(), tombstone: null };
-      this.#shown.set(key, shown);
-    }
+    // A copy: recording `state` below updates the shown versions in place.
+    const newestBefore = written === null || known === undefined ? null : newestOf(known);
+    const seen = newestBefore === null ? null : { ...newestBefore };
+    const shown = known ?? this.#record(table, rowId);
+    shown.checkedIn = serial;
     const regression = checkAndRecord(shown, state);
     if (regression !== null) {
       problems.push({
         oracle: 'monotonic-reads',
-        message: `${this.session} row ${key} at ${atMs} ms (${event.source}): ${regression}`,
+        message: `${this.session} row ${table}:${rowId} at ${atMs} ms (${event.source}): ${regression}`,
       });
     }
     if (written === null) return;
     const version = { hlc: written.hlc, clientId: written.clientId };
-    const where = `${this.session} row ${key} at ${atMs} ms`;
+    const where = `${this.session} row ${table}:${rowId} at ${atMs} ms`;
     if (seen !== null && compareShown(version, seen) <= 0) {
       problems.push({
         oracle: 'writes-follow-reads',
@@ -119,16 +138,37 @@ export class SessionWatch {
     }
   }
 
+  /** A row shown for the first time: recorded with no versions yet. */
+  #record(table: string, rowId: string): ShownRow {
+    let rows = this.#shown.get(table);
+    if (rows === undefined) {
+      rows = new Map();
+      this.#shown.set(table, rows);
+    }
+    const shown: ShownRow = {
+      table,
+      rowId,
+      names: [],
+      versions: [],
+      tombstone: null,
+      checkedIn: 0,
+    };
+    rows.set(rowId, shown);
+    this.#order.push(shown);
+    return shown;
+  }
+
   #countRedelivery(event: ReplicaEvent, atMs: number, problems: SessionProblem[]): void {
     if (this.#epoch !== event.gatewayEpoch) {
       this.#epoch = event.gatewayEpoch;
       this.#delivered.clear();
     }
+    const delivered = this.#delivered;
     for (const delta of event.deltas) {
-      if (!this.#delivered.has(delta.deltaId)) {
-        this.#delivered.add(delta.deltaId);
-        continue;
-      }
+      // One lookup, not `has` then `add`: the set grew iff the delta is new in this epoch.
+      const size = delivered.size;
+      delivered.add(delta.deltaId);
+      if (delivered.size !== size) continue;
       this.redeliveries++;
       if (this.redeliveries > 1) continue; // one report per session; the count goes on
       problems.push({
@@ -149,8 +189,8 @@ function compareShown(a: ShownVersion, b: ShownVersion): number {
  * Compares `state` with what the replica showed before (`shown`) and then records it there, in
  * one pass: returns the first column (or the tombstone) whose covering version — its own or the
  * tombstone's, the higher — is lower in `state` than in `shown`, or `null` when none is. `shown`
- * then holds the versions of `state` (allocating only for changed columns; columns keep their
- * order, new ones after).
+ * then holds the versions of `state` (allocating only for new columns and a first tombstone:
+ * changed versions are overwritten in place; columns keep their order, new ones after).
  */
 function checkAndRecord(shown: ShownRow, state: RowState | undefined): string | null {
   const tombstone = state?.tombstone ?? null;
@@ -160,30 +200,42 @@ function checkAndRecord(shown: ShownRow, state: RowState | undefined): string | 
     regression = `tombstone went back from ${describeVersion(before)} to ${tombstone === null ? 'none' : describeVersion(tombstone)}`;
   }
   const columns = state?.columns;
-  for (const [column, own] of shown.columns) {
-    const version = columns?.get(column)?.version;
+  const { names, versions } = shown;
+  for (let index = 0; index < names.length; index++) {
+    const own = versions[index] as ShownVersion;
+    const version = columns?.get(names[index] as string)?.version;
     // Unchanged: not gone back (a tombstone that went back is reported above).
     if (version !== undefined && sameVersion(own, version)) continue;
     if (regression === null) {
       const was = higher(own, before) as ShownVersion;
       const now = higher(version ?? null, tombstone);
       if (now === null || compareShown(now, was) < 0) {
-        regression = `column ${JSON.stringify(column)} went back from version ${describeVersion(was)} to ${now === null ? 'nothing' : describeVersion(now)}`;
+        regression = `column ${JSON.stringify(names[index])} went back from version ${describeVersion(was)} to ${now === null ? 'nothing' : describeVersion(now)}`;
       }
     }
-    if (version === undefined) shown.columns.delete(column);
-    else shown.columns.set(column, { hlc: version.hlc, clientId: version.clientId });
+    if (version === undefined) {
+      names.splice(index, 1);
+      versions.splice(index, 1);
+      index--;
+    } else {
+      own.hlc = version.hlc;
+      own.clientId = version.clientId;
+    }
   }
-  if (columns !== undefined && columns.size !== shown.columns.size) {
+  // Every shown column is in `state` now, so it has new ones iff it has more.
+  if (columns !== undefined && columns.size !== names.length) {
+    const known = names.length;
     for (const [column, { version }] of columns) {
-      if (!shown.columns.has(column)) {
-        shown.columns.set(column, { hlc: version.hlc, clientId: version.clientId });
-      }
+      if (known > 0 && names.includes(column)) continue;
+      names.push(column);
+      versions.push({ hlc: version.hlc, clientId: version.clientId });
     }
   }
   if (tombstone === null) shown.tombstone = null;
+  else if (before === null) shown.tombstone = { hlc: tombstone.hlc, clientId: tombstone.clientId };
   else if (!sameVersion(before, tombstone)) {
-    shown.tombstone = { hlc: tombstone.hlc, clientId: tombstone.clientId };
+    before.hlc = tombstone.hlc;
+    before.clientId = tombstone.clientId;
   }
   return regression;
 }
@@ -201,7 +253,7 @@ function higher(a: ShownVersion | null, b: ShownVersion | null): ShownVersion | 
 
 function newestOf(row: ShownRow): ShownVersion | null {
   let newest = row.tombstone;
-  for (const version of row.columns.values()) {
+  for (const version of row.versions) {
     if (newest === null || compareShown(version, newest) > 0) newest = version;
   }
   return newest;
