@@ -148,6 +148,21 @@ export function rowStateToDeltas(state: RowState): RowDelta[] {
     const { hlc, clientId } = tombstone;
     deltas.push(makeDelta({ op: 'DELETE', table, rowId, clientId, hlc, columns: [] }));
   }
+  if (state.columns.size === 0) return deltas;
+  const shared = sharedVersion(state.columns);
+  if (shared !== null) {
+    // The usual row, every column from one write: the general path below would make a single
+    // group, its columns in name order. Same delta, without an entry pair per column.
+    const names = [...state.columns.keys()].sort();
+    const columns: ColumnDelta[] = new Array(names.length);
+    for (let index = 0; index < names.length; index++) {
+      const column = names[index]!;
+      columns[index] = { column, value: (state.columns.get(column) as ColumnState).value };
+    }
+    const { hlc, clientId } = shared;
+    deltas.push(makeDelta({ op: 'UPDATE', table, rowId, clientId, hlc, columns }));
+    return deltas;
+  }
   const entries = [...state.columns].sort(
     ([nameA, a], [nameB, b]) =>
       compareVersions(a.version, b.version) || (nameA < nameB ? -1 : nameA > nameB ? 1 : 0),
@@ -164,6 +179,16 @@ export function rowStateToDeltas(state: RowState): RowDelta[] {
     deltas.push(makeDelta({ op: 'UPDATE', table, rowId, clientId, hlc, columns }));
   }
   return deltas;
+}
+
+/** The version every column holds (equal, if not the same object), or `null` if they differ. */
+function sharedVersion(columns: ReadonlyMap<string, ColumnState>): Version | null {
+  let shared: Version | null = null;
+  for (const column of columns.values()) {
+    if (shared === null) shared = column.version;
+    else if (shared !== column.version && !versionsEqual(shared, column.version)) return null;
+  }
+  return shared;
 }
 
 /** An independent copy: merging into it never affects `state` (column states are immutable). */
