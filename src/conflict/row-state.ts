@@ -153,7 +153,7 @@ export function rowStateToDeltas(state: RowState): RowDelta[] {
   if (shared !== null) {
     // The usual row, every column from one write: the general path below would make a single
     // group, its columns in name order. Same delta, without an entry pair per column.
-    const names = [...state.columns.keys()].sort();
+    const names = namesInOrder(state.columns);
     const columns: ColumnDelta[] = new Array(names.length);
     for (let index = 0; index < names.length; index++) {
       const column = names[index]!;
@@ -189,6 +189,27 @@ function sharedVersion(columns: ReadonlyMap<string, ColumnState>): Version | nul
     else if (shared !== column.version && !versionsEqual(shared, column.version)) return null;
   }
   return shared;
+}
+
+/** Widest row whose names `namesInOrder` sorts by insertion (quadratic); wider ones use `sort`. */
+const INSERTION_SORT_NAMES_MAX = 32;
+
+/**
+ * The column names in UTF-16 order, by insertion as they are read: rows are a handful of columns,
+ * and `sort` would copy the array into a work area first.
+ */
+function namesInOrder(columns: ReadonlyMap<string, ColumnState>): string[] {
+  if (columns.size > INSERTION_SORT_NAMES_MAX) return [...columns.keys()].sort();
+  const names: string[] = [];
+  for (const name of columns.keys()) {
+    let index = names.length;
+    while (index > 0 && names[index - 1]! > name) {
+      names[index] = names[index - 1]!;
+      index--;
+    }
+    names[index] = name;
+  }
+  return names;
 }
 
 /** An independent copy: merging into it never affects `state` (column states are immutable). */

@@ -41,7 +41,7 @@ function writeAndHash(writer: Utf8Writer, fields: DeltaIdFields): string | null 
   if (!writer.constant(TABLE) || !writer.plainString(fields.table) || !writer.constant(CLOSE)) {
     return null;
   }
-  return sha256HexOfBytes(writer.bytes.subarray(0, writer.position));
+  return sha256HexOfBytes(writer.written());
 }
 
 const encoder = new TextEncoder();
@@ -64,6 +64,19 @@ class Utf8Writer {
   position = 0;
   /** True while an id is being written (see `utf8DeltaId`). */
   busy = false;
+  /** `bytes.subarray(0, length)` by length, made once each: a view is an object per hash. */
+  readonly #views: Uint8Array[] = [];
+
+  /** The bytes written so far (a view into the buffer, valid until the next write). */
+  written(): Uint8Array {
+    const length = this.position;
+    let view = this.#views[length];
+    if (view === undefined) {
+      view = this.bytes.subarray(0, length);
+      this.#views[length] = view;
+    }
+    return view;
+  }
 
   /** A short constant piece; a plain loop beats `set` at these lengths. */
   constant(piece: Uint8Array): boolean {

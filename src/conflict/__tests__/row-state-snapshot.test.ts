@@ -40,6 +40,7 @@ function referenceSnapshot(state: RowState): RowDelta[] {
 
 const T0 = 1_700_000_000_000;
 const COLUMNS = ['title', 'done', 'Zeta', '__proto__', 'é'] as const;
+const WIDE_COLUMNS = Array.from({ length: 40 }, (_, index) => `c${(index * 7) % 40}`);
 
 const deltaArb: fc.Arbitrary<RowDelta> = fc
   .record({
@@ -72,6 +73,28 @@ describe('rowStateToDeltas', () => {
     (deltas) => {
       const state = createRowState('t', 'r');
       for (const delta of deltas) mergeDelta(state, delta);
+      expect(rowStateToDeltas(state)).toEqual(referenceSnapshot(state));
+    },
+  );
+
+  test.prop([fc.shuffledSubarray(WIDE_COLUMNS, { minLength: 30, maxLength: 40 })], {
+    numRuns: 100,
+  })(
+    'orders the names of a wide one-write row too (both sides of the insertion-sort bound)',
+    (names) => {
+      const state = createRowState('t', 'r');
+      const columns = names.map((column, index) => ({ column, value: index }));
+      mergeDelta(
+        state,
+        makeDelta({
+          op: 'INSERT',
+          table: 't',
+          rowId: 'r',
+          clientId: 'a',
+          hlc: HLC.encode(T0, 0),
+          columns,
+        }),
+      );
       expect(rowStateToDeltas(state)).toEqual(referenceSnapshot(state));
     },
   );
