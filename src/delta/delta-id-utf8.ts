@@ -1,17 +1,17 @@
 import { sha256HexOfBytes } from '#sha256';
-import { canonicalJson } from './canonical-json';
 import type { DeltaIdFields } from './delta-id';
 
 /**
- * `deltaId(fields)` without building `deltaIdInput(fields)` as a string, for the usual delta whose
- * strings need no JSON escape (ids, names and values without quotes, backslashes, control
- * characters or lone surrogates; any other Unicode is fine) with its columns in name order:
- * the text's bytes are written straight into one reusable buffer and hashed there, so there is no
- * string to concatenate piece by piece, flatten and re-encode — a dozen short-lived strings per
- * delta, most of what hashing a delta allocated. Returns `null` for anything outside that shape
- * (a character to escape, columns out of order, a value without a JSON form,
- * text beyond the buffer), and the caller takes the string path. Writes byte-for-byte the UTF-8 of
- * `deltaIdInput(fields)` when not `null` (a property test checks it against the string path).
+ * `deltaId(fields)` without building `deltaIdInput(fields)` as a string, for the usual delta: its
+ * columns in name order, its values primitives, and no string needing a JSON escape (a quote, a
+ * backslash, a control character or a lone surrogate; any other Unicode is fine). The text's
+ * UTF-8 is written straight into one reusable buffer and hashed there, so there is no string to
+ * concatenate piece by piece, flatten and re-encode — a dozen short-lived strings per delta, most
+ * of what hashing a delta allocated. Returns `null` for anything else (an object or array value,
+ * whose canonical text would be built as a string anyway and is cheaper to concatenate than to
+ * copy, on Node; a character to escape; columns out of order; a value without a JSON form; text
+ * beyond the buffer), and the caller takes the string path. When not `null`, it hashed exactly
+ * the UTF-8 of `deltaIdInput(fields)` (a property test checks it against the string path).
  */
 export function utf8DeltaId(fields: DeltaIdFields): string | null {
   const writer = scratch;
@@ -107,39 +107,24 @@ class Utf8Writer {
     // At most 3 bytes per UTF-16 unit (a pair of units is 4 bytes), plus the quotes.
     if (position + 3 * text.length + 2 > bytes.length) return false;
     if (quoted) bytes[position++] = 0x22;
+    // The usual text is ASCII: a tight loop, leaving the rest of a text to `#writeWide` from its
+    // first wider character on.
     for (let index = 0; index < text.length; index++) {
       const code = text.charCodeAt(index);
-      if (code < 0x80) {
-        if (quoted && (code < 0x20 || code === 0x22 || code === 0x5c)) return false;
-        bytes[position++] = code;
-      } else if (code < 0x800) {
-        bytes[position++] = 0xc0 | (code >> 6);
-        bytes[position++] = 0x80 | (code & 0x3f);
-      } else if (code < 0xd800 || code > 0xdfff) {
-        bytes[position++] = 0xe0 | (code >> 12);
-        bytes[position++] = 0x80 | ((code >> 6) & 0x3f);
-        bytes[position++] = 0x80 | (code & 0x3f);
-      } else {
-        const low = index + 1 < text.length ? text.charCodeAt(index + 1) : 0;
-        if (code > 0xdbff || low < 0xdc00 || low > 0xdfff) return false; // a lone surrogate
-        const point = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
-        bytes[position++] = 0xf0 | (point >> 18);
-        bytes[position++] = 0x80 | ((point >> 12) & 0x3f);
-        bytes[position++] = 0x80 | ((point >> 6) & 0x3f);
-        bytes[position++] = 0x80 | (point & 0x3f);
-        index++;
+      if (code >= 0x80) {
+        position = writeWide(bytes, position, text, index, quoted);
+        if (position < 0) return false;
+        break;
       }
+      if (quoted && (code < 0x20 || code === 0x22 || code === 0x5c)) return false;
+      bytes[position++] = code;
     }
     if (quoted) bytes[position++] = 0x22;
     this.position = position;
     return true;
   }
 
-  /**
-   * `canonicalJson(value)`, as `deltaIdInput` writes it: primitives directly, anything else
-   * through `canonicalJson` itself (so only its text is built); false when there is no JSON form
-   * (`deltaIdInput` then leaves `value` out).
-   */
+  /** `canonicalJson(value)` for a primitive; false for anything else (see `utf8DeltaId`). */
   value(value: unknown): boolean {
     switch (typeof value) {
       case 'string':
@@ -148,13 +133,50 @@ class Utf8Writer {
         return this.utf8(value ? 'true' : 'false');
       case 'number':
         return Number.isFinite(value) && this.utf8(`${value}`);
-      default: {
-        if (value === null) return this.utf8('null');
-        const text = canonicalJson(value);
-        return text !== undefined && this.utf8(text);
-      }
+      default:
+        // An object or array: its canonical text would be built as a string anyway, and copying
+        // it here costs more than the string path's concatenation (measured on Node).
+        return value === null && this.utf8('null');
     }
   }
 }
 
 const scratch = new Utf8Writer();
+
+/**
+ * Writes `text` from `start` on as UTF-8 at `position`; the new position, or -1 at a character
+ * `quoted` text would escape or a lone surrogate. The caller checked the room (3 bytes a unit).
+ */
+function writeWide(
+  bytes: Uint8Array,
+  position: number,
+  text: string,
+  start: number,
+  quoted: boolean,
+): number {
+  let at = position;
+  for (let index = start; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0x80) {
+      if (quoted && (code < 0x20 || code === 0x22 || code === 0x5c)) return -1;
+      bytes[at++] = code;
+    } else if (code < 0x800) {
+      bytes[at++] = 0xc0 | (code >> 6);
+      bytes[at++] = 0x80 | (code & 0x3f);
+    } else if (code < 0xd800 || code > 0xdfff) {
+      bytes[at++] = 0xe0 | (code >> 12);
+      bytes[at++] = 0x80 | ((code >> 6) & 0x3f);
+      bytes[at++] = 0x80 | (code & 0x3f);
+    } else {
+      const low = index + 1 < text.length ? text.charCodeAt(index + 1) : 0;
+      if (code > 0xdbff || low < 0xdc00 || low > 0xdfff) return -1; // a lone surrogate
+      const point = 0x10000 + ((code - 0xd800) << 10) + (low - 0xdc00);
+      bytes[at++] = 0xf0 | (point >> 18);
+      bytes[at++] = 0x80 | ((point >> 12) & 0x3f);
+      bytes[at++] = 0x80 | ((point >> 6) & 0x3f);
+      bytes[at++] = 0x80 | (point & 0x3f);
+      index++;
+    }
+  }
+  return at;
+}

@@ -63,7 +63,7 @@ describe('utf8DeltaId', () => {
     },
   );
 
-  it('answers for a plain delta, and leaves escapes, lone surrogates and unsorted columns to the string path', () => {
+  it('answers for a plain delta, and leaves escapes, lone surrogates, objects and unsorted columns to the string path', () => {
     const hlc = HLC.encode(1_700_000_000_000, 3);
     const plain: DeltaIdFields = {
       clientId: 'client-1',
@@ -72,16 +72,17 @@ describe('utf8DeltaId', () => {
       rowId: 'r1',
       columns: [
         { column: 'done', value: false },
-        { column: 'meta', value: { b: [1, 'x'], a: null } },
+        { column: 'n', value: -0.5e-7 },
         { column: 'title', value: 'milk' },
       ],
     };
     expect(utf8DeltaId(plain)).toBe(sha256Hex(deltaIdInput(plain)));
     for (const rowId of ['é', '日本', '🚀 1', 'del\u007f']) {
-      const fields = { ...plain, rowId, columns: [{ column: 'tag', value: { t: rowId } }] };
+      const fields = { ...plain, rowId, columns: [{ column: 'tag', value: rowId }] };
       expect(utf8DeltaId(fields)).toBe(sha256Hex(deltaIdInput(fields)));
     }
     expect(utf8DeltaId({ ...plain, rowId: '\ud800' })).toBeNull();
+    expect(utf8DeltaId({ ...plain, columns: [{ column: 'meta', value: { a: 1 } }] })).toBeNull();
     expect(utf8DeltaId({ ...plain, rowId: 'a\udc00' })).toBeNull();
     expect(utf8DeltaId({ ...plain, rowId: 'a"b' })).toBeNull();
     expect(utf8DeltaId({ ...plain, columns: [...plain.columns].reverse() })).toBeNull();
