@@ -192,6 +192,9 @@ export class Reach {
       this.#staleSnapshots.delete(client);
       return;
     }
+    // Only a stale-cursor client or an armed crash needs the reply's content: decoding a snapshot
+    // page is decoding every delta in it again.
+    if (!armed && !this.#staleSnapshots.has(client)) return;
     const response = decodeSyncResponse(reply);
     if (!response.ok || !response.value.snapshot) return;
     if (this.#staleSnapshots.has(client)) {
