@@ -69,21 +69,26 @@ export interface ClientLink extends Transport {
   kill(): void;
 }
 
-/** Everything drawn for one message, always in this order (see `SimNetwork`). */
-interface MessageDraws {
-  readonly latencyMs: number;
-  readonly dropped: boolean;
-  readonly duplicated: boolean;
-  readonly duplicateDelayMs: number;
-  readonly replyLost: boolean;
-  readonly replyLatencyMs: number;
-}
-
+/**
+ * One request on the wire: who sent it, how to answer it, and what was drawn for it (always in
+ * this order, see `SimNetwork`). One object per message, so the events it schedules capture
+ * just this and the network.
+ */
 interface PendingRequest {
   readonly client: number;
   readonly resolve: (reply: Reply) => void;
   settled: boolean;
   readonly link: { dead: boolean };
+  readonly kind: RequestKind;
+  readonly bytes: Uint8Array;
+  latencyMs: number;
+  dropped: boolean;
+  duplicated: boolean;
+  duplicateDelayMs: number;
+  replyLost: boolean;
+  replyLatencyMs: number;
+  /** The timeout event, once scheduled. */
+  timeout: ScheduledEvent | null;
 }
 
 /**
@@ -124,6 +129,8 @@ export class SimNetwork {
   /** The block small request copies are cut from, and how much of it is used (see `#copy`). */
   #copyBlock = new Uint8Array(COPY_BLOCK_BYTES);
   #copyBlockUsed = 0;
+  /** Each client's lane text, by client index (see `#lane`). */
+  readonly #lanes: string[] = [];
 
   constructor(deps: NetworkDeps) {
     this.#deps = deps;
@@ -136,7 +143,21 @@ export class SimNetwork {
       new Promise<Reply>((resolve) => {
         if (link.dead) return;
         if (this.#deps.beforeSend !== undefined && !this.#deps.beforeSend(client, kind)) return;
-        this.#send({ client, resolve, settled: false, link }, kind, this.#copy(bytes));
+        this.#send({
+          client,
+          resolve,
+          settled: false,
+          link,
+          kind,
+          bytes: this.#copy(bytes),
+          latencyMs: 0,
+          dropped: false,
+          duplicated: false,
+          duplicateDelayMs: 0,
+          replyLost: false,
+          replyLatencyMs: 0,
+          timeout: null,
+        });
       });
     return {
       push: (request) => send('push', request),
@@ -180,83 +201,75 @@ export class SimNetwork {
     this.#offlineUntilMs.length = 0;
   }
 
-  #send(request: PendingRequest, kind: RequestKind, bytes: Uint8Array): void {
+  #send(request: PendingRequest): void {
     const { scheduler, prng, rates, requestTimeoutMs } = this.#deps;
+    const { kind, bytes } = request;
     const now = scheduler.nowMs;
     this.counters.messagesSent++;
     const active = this.faultsActive && (this.#deps.faultsApply?.(request.client, now) ?? true);
-    const draws: MessageDraws = {
-      latencyMs: prng.between(rates.latencyMsMin, rates.latencyMsMax),
-      dropped: prng.chance(rates.dropProbability) && active,
-      duplicated: prng.chance(rates.duplicateProbability) && active,
-      duplicateDelayMs: prng.between(rates.latencyMsMin, rates.latencyMsMax),
-      replyLost: prng.chance(rates.replyLossProbability) && active,
-      replyLatencyMs: prng.between(rates.latencyMsMin, rates.latencyMsMax),
-    };
-    const lane = `client-${request.client}`;
+    // The draws, in their fixed order (the `network` stream must stay aligned).
+    request.latencyMs = prng.between(rates.latencyMsMin, rates.latencyMsMax);
+    request.dropped = prng.chance(rates.dropProbability) && active;
+    request.duplicated = prng.chance(rates.duplicateProbability) && active;
+    request.duplicateDelayMs = prng.between(rates.latencyMsMin, rates.latencyMsMax);
+    request.replyLost = prng.chance(rates.replyLossProbability) && active;
+    request.replyLatencyMs = prng.between(rates.latencyMsMin, rates.latencyMsMax);
+    const lane = this.#lane(request.client);
     if (until(this.#offlineUntilMs, request.client) > now) {
       this.counters.requestsOffline++;
       this.#deps.onMiss?.(request.client, 'offline');
       scheduler.after(0, () => this.#settle(request, Err(simTransportError(`${lane} is offline`))));
       return;
     }
-    const timeout = scheduler.after(requestTimeoutMs, () => {
+    request.timeout = scheduler.after(requestTimeoutMs, () => {
       if (request.settled) return;
       this.counters.requestsTimedOut++;
       this.#deps.onMiss?.(request.client, 'timeout');
       const message = `${kind} timed out after ${requestTimeoutMs} ms`;
       this.#settle(request, Err(simTransportError(message)));
     });
-    if (draws.dropped || until(this.#toGatewayCutUntilMs, request.client) > now) {
+    if (request.dropped || until(this.#toGatewayCutUntilMs, request.client) > now) {
       this.counters.messagesDropped++;
-      if (draws.dropped) this.#deps.onFault('drop', lane, `${kind} request dropped`);
+      if (request.dropped) this.#deps.onFault('drop', lane, `${kind} request dropped`);
       return;
     }
     // Deliveries run the gateway's synchronous WireHandler, so they skip the quiescence step
     // (`settles: false`); any promise work they start is parked on storage or timers.
-    scheduler.after(
-      draws.latencyMs,
-      () => this.#arrive(request, kind, bytes, draws, timeout),
-      false,
-    );
-    if (draws.duplicated) {
+    scheduler.after(request.latencyMs, () => this.#arrive(request), false);
+    if (request.duplicated) {
       this.#deps.onFault('duplicate', lane, `${kind} request delivered twice`);
       const duplicate = (): void => {
         const reply = this.#deliver(request.client, kind, bytes);
         if (reply instanceof Uint8Array) this.counters.duplicatesDelivered++;
       };
-      scheduler.after(draws.latencyMs + draws.duplicateDelayMs, duplicate, false);
+      scheduler.after(request.latencyMs + request.duplicateDelayMs, duplicate, false);
     }
   }
 
   /** A request reaches the gateway: hand it over, then send back the reply (or lose it). */
-  #arrive(
-    request: PendingRequest,
-    kind: RequestKind,
-    bytes: Uint8Array,
-    draws: MessageDraws,
-    timeout: ScheduledEvent,
-  ): void {
+  #arrive(request: PendingRequest): void {
     const { scheduler, trace, onFault } = this.#deps;
-    const lane = `client-${request.client}`;
+    const { kind, bytes, replyLatencyMs } = request;
+    const timeout = request.timeout as ScheduledEvent;
+    const lane = this.#lane(request.client);
     const reply = this.#deliver(request.client, kind, bytes);
     if (reply === null) {
       this.counters.requestsRefused++;
       this.#deps.onMiss?.(request.client, 'refused');
-      scheduler.after(draws.replyLatencyMs, () => {
+      scheduler.after(replyLatencyMs, () => {
         scheduler.cancel(timeout);
         this.#settle(request, Err(simTransportError(`gateway refused ${kind}: it is down`)));
       });
       return;
     }
     if (reply === undefined) return; // the handler threw: reported, and no reply comes
-    if (draws.replyLost || until(this.#fromGatewayCutUntilMs, request.client) > scheduler.nowMs) {
+    if (request.replyLost || until(this.#fromGatewayCutUntilMs, request.client) > scheduler.nowMs) {
       this.counters.repliesLost++;
-      if (draws.replyLost)
+      if (request.replyLost)
         onFault('reply-loss', lane, `${kind} reply lost after the gateway acted`);
       return;
     }
-    scheduler.after(draws.replyLatencyMs, () => {
+    scheduler.after(replyLatencyMs, () => {
       if (request.settled || request.link.dead) return;
       scheduler.cancel(timeout);
       this.counters.repliesDelivered++;
@@ -270,11 +283,11 @@ export class SimNetwork {
     const { gateway, trace, scheduler } = this.#deps;
     const handler = gateway();
     if (handler === null) {
-      trace.record(`${scheduler.nowMs} refused client-${client} ${kind}`);
+      trace.record(`${scheduler.nowMs} refused ${this.#lane(client)} ${kind}`);
       return null;
     }
     this.counters.messagesDelivered++;
-    trace.recordBytes(`${scheduler.nowMs} deliver client-${client} ${kind}`, bytes);
+    trace.recordBytes(`${scheduler.nowMs} deliver ${this.#lane(client)} ${kind}`, bytes);
     try {
       const reply = kind === 'push' ? handler.push(bytes) : handler.pull(bytes);
       this.#deps.onAnswered?.(kind, bytes, reply, client);
@@ -305,6 +318,17 @@ export class SimNetwork {
     copy.set(bytes);
     this.#copyBlockUsed = start + length;
     return copy;
+  }
+
+  /** `client-<n>`, the client's lane in the trace and timeline: built once per client. */
+  #lane(client: number): string {
+    const lanes = this.#lanes;
+    let lane = lanes[client];
+    if (lane === undefined) {
+      lane = `client-${client}`;
+      lanes[client] = lane;
+    }
+    return lane;
   }
 
   #settle(request: PendingRequest, reply: Reply): void {

@@ -102,6 +102,8 @@ export class Reach {
         ? this.triggers.between('recovery-read', 0, 3)
         : null,
     landed: (path): LandedFault | null => {
+      // `armed` first: an unarmed trigger never fires, and its detail text need not be built.
+      if (!this.triggers.armed('envelope-landed')) return null;
       if (!this.triggers.fires('envelope-landed', null, 'lake', `${path} landed`)) return null;
       if (this.triggers.between('envelope-landed', 0, 1) === 0) {
         const delayMs = this.triggers.between(
@@ -129,7 +131,8 @@ export class Reach {
   get networkHooks(): Pick<NetworkDeps, 'beforeSend' | 'onMiss' | 'faultsApply'> {
     return {
       beforeSend: (client, kind) => {
-        if (kind !== 'push') return true;
+        // `armed` first: an unarmed trigger never fires, and its lane text need not be built.
+        if (kind !== 'push' || !this.triggers.armed('claim-before-send')) return true;
         const lane = `client-${client}`;
         if (!this.triggers.fires('claim-before-send', client, lane, 'batch claimed, not sent'))
           return true;
@@ -189,6 +192,9 @@ export class Reach {
       this.#staleSnapshots.delete(client);
       return;
     }
+    // Only a stale-cursor client or an armed crash needs the reply's content: decoding a snapshot
+    // page is decoding every delta in it again.
+    if (!armed && !this.#staleSnapshots.has(client)) return;
     const response = decodeSyncResponse(reply);
     if (!response.ok || !response.value.snapshot) return;
     if (this.#staleSnapshots.has(client)) {

@@ -148,6 +148,21 @@ export function rowStateToDeltas(state: RowState): RowDelta[] {
     const { hlc, clientId } = tombstone;
     deltas.push(makeDelta({ op: 'DELETE', table, rowId, clientId, hlc, columns: [] }));
   }
+  if (state.columns.size === 0) return deltas;
+  const shared = sharedVersion(state.columns);
+  if (shared !== null) {
+    // The usual row, every column from one write: the general path below would make a single
+    // group, its columns in name order. Same delta, without an entry pair per column.
+    const names = namesInOrder(state.columns);
+    const columns: ColumnDelta[] = new Array(names.length);
+    for (let index = 0; index < names.length; index++) {
+      const column = names[index]!;
+      columns[index] = { column, value: (state.columns.get(column) as ColumnState).value };
+    }
+    const { hlc, clientId } = shared;
+    deltas.push(makeDelta({ op: 'UPDATE', table, rowId, clientId, hlc, columns }));
+    return deltas;
+  }
   const entries = [...state.columns].sort(
     ([nameA, a], [nameB, b]) =>
       compareVersions(a.version, b.version) || (nameA < nameB ? -1 : nameA > nameB ? 1 : 0),
@@ -164,6 +179,37 @@ export function rowStateToDeltas(state: RowState): RowDelta[] {
     deltas.push(makeDelta({ op: 'UPDATE', table, rowId, clientId, hlc, columns }));
   }
   return deltas;
+}
+
+/** The version every column holds (equal, if not the same object), or `null` if they differ. */
+function sharedVersion(columns: ReadonlyMap<string, ColumnState>): Version | null {
+  let shared: Version | null = null;
+  for (const column of columns.values()) {
+    if (shared === null) shared = column.version;
+    else if (shared !== column.version && !versionsEqual(shared, column.version)) return null;
+  }
+  return shared;
+}
+
+/** Widest row whose names `namesInOrder` sorts by insertion (quadratic); wider ones use `sort`. */
+const INSERTION_SORT_NAMES_MAX = 32;
+
+/**
+ * The column names in UTF-16 order, by insertion as they are read: rows are a handful of columns,
+ * and `sort` would copy the array into a work area first.
+ */
+function namesInOrder(columns: ReadonlyMap<string, ColumnState>): string[] {
+  if (columns.size > INSERTION_SORT_NAMES_MAX) return [...columns.keys()].sort();
+  const names: string[] = [];
+  for (const name of columns.keys()) {
+    let index = names.length;
+    while (index > 0 && names[index - 1]! > name) {
+      names[index] = names[index - 1]!;
+      index--;
+    }
+    names[index] = name;
+  }
+  return names;
 }
 
 /** An independent copy: merging into it never affects `state` (column states are immutable). */

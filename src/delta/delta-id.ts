@@ -1,6 +1,7 @@
 import { sha256Hex } from '#sha256';
 import type { HLCTimestamp } from '../hlc/types';
 import { canonicalJson } from './canonical-json';
+import { utf8DeltaId } from './delta-id-utf8';
 import { quoteJsonString } from './json-quote';
 import type { ColumnDelta, DeltaOp, RowDelta } from './types';
 
@@ -41,12 +42,13 @@ export function deltaIdInput(fields: DeltaIdFields): string {
 
 /**
  * The deterministic identity of a delta: the SHA-256 (lower-case hex, 64 characters) of
- * `deltaIdInput(fields)`. The same write has the same id on every node and after every re-encode,
+ * `deltaIdInput(fields)` (hashed from bytes written directly when that text is plain ASCII, see
+ * `utf8DeltaId`). The same write has the same id on every node and after every re-encode,
  * which is what makes pushes idempotent (ADR-009). Synchronous on every runtime: the `#sha256`
  * package import picks `node:crypto` on Node and Bun and `@noble/hashes` elsewhere (ADR-015).
  */
 export function deltaId(fields: DeltaIdFields): string {
-  return sha256Hex(deltaIdInput(fields));
+  return utf8DeltaId(fields) ?? sha256Hex(deltaIdInput(fields));
 }
 
 /**

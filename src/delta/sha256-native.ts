@@ -20,3 +20,12 @@ export const sha256Hex: (input: string) => string =
   typeof nodeCrypto.hash === 'function'
     ? (input) => nodeCrypto.hash('sha256', input, 'hex')
     : (input) => nodeCrypto.createHash('sha256').update(input, 'utf8').digest('hex');
+
+/**
+ * SHA-256 of raw bytes as lower-case hex: what `sha256Hex` gives for a string whose UTF-8
+ * encoding is `bytes`. For callers that wrote the UTF-8 themselves (see `delta-id-utf8.ts`).
+ */
+export const sha256HexOfBytes: (bytes: Uint8Array) => string =
+  typeof nodeCrypto.hash === 'function'
+    ? (bytes) => nodeCrypto.hash('sha256', bytes, 'hex')
+    : (bytes) => nodeCrypto.createHash('sha256').update(bytes).digest('hex');

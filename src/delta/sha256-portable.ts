@@ -20,3 +20,11 @@ const encoder = new TextEncoder();
 export function sha256Hex(input: string): string {
   return bytesToHex(sha256(encoder.encode(input)));
 }
+
+/**
+ * SHA-256 of raw bytes as lower-case hex: what `sha256Hex` gives for a string whose UTF-8
+ * encoding is `bytes`. For callers that wrote the UTF-8 themselves (see `delta-id-utf8.ts`).
+ */
+export function sha256HexOfBytes(bytes: Uint8Array): string {
+  return bytesToHex(sha256(bytes));
+}

@@ -51,6 +51,11 @@ export class HLC {
   readonly #maxDriftMs: number;
   #lastWall = 0;
   #lastCounter = 0;
+  /**
+   * `HLC.encode(#lastWall, #lastCounter)`, kept beside the parts: `last()` is asked once per
+   * request and a packed timestamp is three BigInt allocations to build.
+   */
+  #lastStamp: HLCTimestamp = 0n as HLCTimestamp;
 
   /** Creates an HLC reading wall time from `clock`; its `last()` starts at `HLC.ZERO`. */
   constructor(clock: Clock, options?: HLCOptions) {
@@ -71,7 +76,9 @@ export class HLC {
     } else {
       this.#advanceCounter(this.#lastCounter);
     }
-    return HLC.encode(this.#lastWall, this.#lastCounter);
+    const stamp = HLC.encode(this.#lastWall, this.#lastCounter);
+    this.#lastStamp = stamp;
+    return stamp;
   }
 
   /**
@@ -107,7 +114,9 @@ export class HLC {
       this.#lastWall = maxWall;
       this.#lastCounter = 0;
     }
-    return Ok(HLC.encode(this.#lastWall, this.#lastCounter));
+    const stamp = HLC.encode(this.#lastWall, this.#lastCounter);
+    this.#lastStamp = stamp;
+    return Ok(stamp);
   }
 
   /**
@@ -116,16 +125,20 @@ export class HLC {
    * Asserts that `ts` is a valid 64-bit timestamp.
    */
   observe(ts: HLCTimestamp): void {
+    // The packing is monotone, so a valid `ts` not above `last()` changes nothing: no need to
+    // unpack it (an invalid one fails this test and reaches `decode`'s assertion).
+    if (typeof ts === 'bigint' && ts >= 0n && ts <= this.#lastStamp) return;
     const { wall, counter } = HLC.decode(ts);
     if (wall > this.#lastWall || (wall === this.#lastWall && counter > this.#lastCounter)) {
       this.#lastWall = wall;
       this.#lastCounter = counter;
+      this.#lastStamp = ts; // a valid timestamp is exactly the packing of its parts
     }
   }
 
   /** The latest timestamp issued or observed; `HLC.ZERO` before the first. */
   last(): HLCTimestamp {
-    return HLC.encode(this.#lastWall, this.#lastCounter);
+    return this.#lastStamp;
   }
 
   /** Packs `wall` ms and `counter` into a timestamp; asserts both are integers in range. */
