@@ -1,6 +1,7 @@
 import { sha256Hex } from '#sha256';
 import { canonicalJson } from '../delta/canonical-json';
 import { deltaIdInput } from '../delta/delta-id';
+import { utf8DeltaId } from '../delta/delta-id-utf8';
 import type { RowDelta } from '../delta/types';
 import {
   DEFAULT_DELTA_LIMITS,
@@ -12,7 +13,6 @@ import {
 import { hasLoneSurrogate } from '../delta/well-formed';
 import { SchemaError } from '../result/errors';
 import { Err, Ok, type Result } from '../result/result';
-import { asciiDeltaId } from './delta-id-bytes';
 
 /**
  * The gateway's checks of pushed deltas, split in two so that the expensive half (recomputing
@@ -23,8 +23,9 @@ import { asciiDeltaId } from './delta-id-bytes';
  *   outside it is handed to `deltaFieldsProblem`, the reference, so what passes is exactly what the
  *   reference passes (a property test compares them on random deltas).
  * - `forgedDeltaIdProblem`: recomputes the id and compares. Hashes the UTF-8 bytes of the id text
- *   written straight into a buffer for plain-ASCII deltas (`asciiDeltaId`), else builds the same
- *   text as `deltaIdInput` without its general walk, else falls back to `deltaIdInput` itself.
+ *   written straight into a buffer for deltas needing no escape (`utf8DeltaId`, the same fast path
+ *   `deltaId` takes), else builds the same text as `deltaIdInput` without its general walk, else
+ *   falls back to `deltaIdInput` itself.
  */
 
 const LIMITS = DEFAULT_DELTA_LIMITS;
@@ -56,7 +57,7 @@ export function pushedDeltaShapeProblem(delta: RowDelta): string | null {
 export function forgedDeltaIdProblem(delta: RowDelta): string | null {
   const claimed = delta.deltaId;
   if (typeof claimed !== 'string') return validateDeltaMessage(delta);
-  const id = asciiDeltaId(delta) ?? sha256Hex(commonIdInput(delta) ?? deltaIdInput(delta));
+  const id = utf8DeltaId(delta) ?? sha256Hex(commonIdInput(delta) ?? deltaIdInput(delta));
   if (id === claimed) return null;
   return validateDeltaMessage(delta);
 }
