@@ -1,9 +1,9 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { createRowState, mergeDelta } from '../../../src/conflict/row-state';
 import type { RowState } from '../../../src/conflict/types';
 import type { Row, RowDelta } from '../../../src/delta/types';
 import type { HLCTimestamp } from '../../../src/hlc/types';
+import { foldDeltas } from '../lake-contents';
 import { ReferenceModel } from '../reference-model';
 import {
   baselineOfStates,
@@ -81,20 +81,6 @@ function toDelta(write: Write, index: number): RowDelta {
   };
 }
 
-function fold(deltas: readonly RowDelta[]): Map<string, RowState> {
-  const states = new Map<string, RowState>();
-  for (const delta of deltas) {
-    const key = `${delta.table}:${delta.rowId}`;
-    let state = states.get(key);
-    if (state === undefined) {
-      state = createRowState(delta.table, delta.rowId);
-      states.set(key, state);
-    }
-    mergeDelta(state, delta);
-  }
-  return states;
-}
-
 /** Materialised rows of `states` whose values are fresh copies (as a replica decodes them). */
 function decodedRows(states: ReadonlyMap<string, RowState>): Map<string, Row> {
   const rows = new Map<string, Row>();
@@ -158,8 +144,8 @@ describe('oracle fast paths', () => {
   test.prop([replicasArb], { numRuns: 300 })(
     'RowsBaseline.shownBy is true exactly when the two views are equal; its view is the view',
     ({ a, b }) => {
-      const statesA = fold(a);
-      const rowsB = decodedRows(fold(b));
+      const statesA = foldDeltas(a);
+      const rowsB = decodedRows(foldDeltas(b));
       const { view, baseline } = shownOfStates(statesA);
       expect(view).toEqual(viewOfStates(statesA));
       const inOrder = (shown: RowsView) => [...shown].map(([key, row]) => [key, [...row]]);
@@ -174,8 +160,8 @@ describe('oracle fast paths', () => {
   test.prop([replicasArb], { numRuns: 300 })(
     'sameViews is true exactly when diffViews finds nothing',
     ({ a, b }) => {
-      const viewA: RowsView = viewOfStates(fold(a));
-      const viewB: RowsView = viewOfStates(fold(b));
+      const viewA: RowsView = viewOfStates(foldDeltas(a));
+      const viewB: RowsView = viewOfStates(foldDeltas(b));
       expect(sameViews(viewA, viewB)).toBe(diffViews('a', viewA, 'b', viewB, 1_000).length === 0);
     },
   );
@@ -185,7 +171,7 @@ describe('oracle fast paths', () => {
     ({ a, b }) => {
       const model = new ReferenceModel();
       for (const delta of a) model.apply(delta);
-      const { view, baseline } = shownOfStates(fold(b));
+      const { view, baseline } = shownOfStates(foldDeltas(b));
       expect(model.shows(baseline)).toBe(sameViews(model.view(), view));
     },
   );
