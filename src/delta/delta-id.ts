@@ -42,8 +42,8 @@ export function deltaIdInput(fields: DeltaIdFields): string {
 
 /**
  * The deterministic identity of a delta: the SHA-256 (lower-case hex, 64 characters) of
- * `deltaIdInput(fields)` (hashed from bytes written directly when that text is plain ASCII, see
- * `utf8DeltaId`). The same write has the same id on every node and after every re-encode,
+ * `deltaIdInput(fields)` (hashed from its UTF-8 written straight into a buffer when no string in
+ * it needs an escape, see `utf8DeltaId`). The same write has the same id on every node and after every re-encode,
  * which is what makes pushes idempotent (ADR-009). Synchronous on every runtime: the `#sha256`
  * package import picks `node:crypto` on Node and Bun and `@noble/hashes` elsewhere (ADR-015).
  */
