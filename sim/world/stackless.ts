@@ -9,21 +9,20 @@ import { AdapterError, TransportError } from '../../src/result/errors';
  * code under test builds itself keep their stacks.
  */
 export function simTransportError(message: string): TransportError {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return new TransportError(message);
-  } finally {
-    Error.stackTraceLimit = limit;
-  }
+  return withoutStack(() => new TransportError(message));
 }
 
 /** An `AdapterError` of the simulated store, built without a stack trace (see `simTransportError`). */
 export function simAdapterError(message: string): AdapterError {
+  return withoutStack(() => new AdapterError(message));
+}
+
+/** Runs `build` with stack capture off, restoring the runtime's limit whatever happens. */
+function withoutStack<E extends Error>(build: () => E): E {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {
-    return new AdapterError(message);
+    return build();
   } finally {
     Error.stackTraceLimit = limit;
   }
