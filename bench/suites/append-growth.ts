@@ -173,11 +173,9 @@ function nextBatch(stream: DeltaStream, shape: WorkloadShape, count: number): Ba
   };
 }
 
+/** Appends a batch as the gateway appends a verified push: one `appendRun`. */
 function appendAll(buffer: DeltaBuffer, batch: Batch): void {
-  const { deltas, ingest, bytes } = batch;
-  for (let position = 0; position < deltas.length; position++) {
-    buffer.append(deltas[position]!, ingest[position]!, bytes[position]!);
-  }
+  buffer.appendRun(batch.deltas, batch.ingest, batch.bytes);
 }
 
 function label(count: number): string {
