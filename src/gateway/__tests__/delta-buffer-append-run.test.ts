@@ -102,7 +102,9 @@ function filledPair(rows: number): { one: DeltaBuffer; run: DeltaBuffer; ingeste
 }
 
 function appendOneByOne(buffer: DeltaBuffer, run: Run): void {
-  run.deltas.forEach((delta, at) => buffer.append(delta, run.ingest[at]!, run.sizes[at]!));
+  for (let at = 0; at < run.deltas.length; at++) {
+    buffer.append(run.deltas[at]!, run.ingest[at]!, run.sizes[at]!);
+  }
 }
 
 function expectSameBuffers(one: DeltaBuffer, run: DeltaBuffer): void {
