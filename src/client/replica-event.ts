@@ -2,8 +2,12 @@ import type { RowState } from '../conflict/types';
 import type { Row, RowDelta } from '../delta/types';
 import type { HLCTimestamp } from '../hlc/types';
 
-/** Where a batch of deltas merged into the replica came from. */
-export type ReplicaSource = 'write' | 'pull' | 'snapshot' | 'restore';
+/**
+ * Where a batch of deltas merged into the replica came from: a local write, a pulled log page, a
+ * snapshot page, the outbox merged when the client opened (`restore`), or entries another client
+ * over the same outbox queued since (`outbox`: a second tab's writes, seen before any round).
+ */
+export type ReplicaSource = 'write' | 'pull' | 'snapshot' | 'restore' | 'outbox';
 
 /** One batch merged into the replica (see `ClientDeps.onApplied`). */
 export interface ReplicaEvent {

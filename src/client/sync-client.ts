@@ -198,6 +198,36 @@ export class SyncClient {
     return this.#hlc.last();
   }
 
+  /**
+   * Merges every outbox entry into the replica, so that what another client over the same outbox
+   * (a second tab) queued shows here at once, online or not, before any round reaches the
+   * gateway. Merging is idempotent: entries already here change nothing and are not reported.
+   * The HLC absorbs each merged stamp, as it does the outbox's at `open` (writes follow reads,
+   * ADR-013). Tells `onApplied` (source `outbox`) of the deltas that changed the replica, and
+   * returns how many did.
+   */
+  async mergeOutbox(): Promise<Result<number, LakeSyncError>> {
+    if (this.#closed) return Err(new SchemaError('client is closed'));
+    const entries = await this.#deps.queue.entries();
+    if (!entries.ok) return entries;
+    if (this.#closed) return Err(new SchemaError('client is closed'));
+    const merged: RowDelta[] = [];
+    for (const entry of entries.value) {
+      if (!this.#replica.merge(entry.delta)) continue;
+      this.#hlc.observe(entry.delta.hlc);
+      merged.push(entry.delta);
+    }
+    if (merged.length > 0) {
+      this.#deps.onApplied?.({
+        source: 'outbox',
+        deltas: merged,
+        gatewayEpoch: HLC.ZERO,
+        replica: this.#replica,
+      });
+    }
+    return Ok(merged.length);
+  }
+
   /** One round: push the outbox, then pull until caught up. Concurrent calls join one round. */
   syncOnce(): Promise<Result<SyncRoundReport, LakeSyncError>> {
     if (this.#round !== null) return this.#round;

@@ -67,7 +67,9 @@ const CLOSED = new LakeSyncError('CLIENT_CLOSED', 'the tab session is closed');
  *   HLCs strictly increase in outbox order whichever tab wrote — which the gateway requires of one
  *   client;
  * - **others learn of new rows**: a write or a push is announced on the channel, and every other
- *   tab runs a round soon, which pushes what is pending and pulls what was pushed.
+ *   tab runs a round soon, which pushes what is pending and pulls what was pushed;
+ * - **offline too**: on a write's announcement every other tab also merges the shared outbox into
+ *   its replica at once, so tabs show each other's writes while no round reaches the gateway.
  * Every method resolves to a `Result`; the session never calls `SyncClient.start()`: its own loop
  * (`start`) runs rounds through the lock.
  */
@@ -246,6 +248,10 @@ export class TabSession {
   }
 
   #onMessage(message: TabMessage): void {
+    if (this.#closed) return;
+    // A failed read of the outbox is not lost work: the next announcement merges again, and the
+    // round kicked here reads the same outbox and reports its error.
+    if (message.kind === 'wrote') void this.#client.mergeOutbox();
     if (message.kind === 'wrote' || message.kind === 'pushed') this.#loop.kick();
   }
 

@@ -27,7 +27,8 @@ import {
 /**
  * The todo app in a real browser (Debian's Chromium through playwright-core) against the real
  * gateway server over HTTP with the embedded S3 lake: two users converging, offline edits,
- * reloads with an unsynced outbox, two tabs over one outbox, and the lake read back at the end.
+ * reloads with an unsynced outbox, two tabs over one outbox (online and offline), and the lake
+ * read back at the end.
  * Sync rounds are driven explicitly (`window.lakesync.syncNow()`) or by the tabs' own messages;
  * every wait is on a page condition, never on time.
  */
@@ -220,6 +221,35 @@ describe.skipIf(!HAVE_CHROMIUM)('todo app in Chromium', () => {
       expect(await first.evaluate(() => window.lakesync!.outboxDepth())).toBe(0);
     } finally {
       await erin.close();
+    }
+  });
+
+  it('two tabs offline show each other’s edits through the shared outbox, then sync them once', async () => {
+    const frank = await suite.browser.newContext();
+    try {
+      const first = await openApp(frank, world.appUrl);
+      const second = await openApp(frank, world.appUrl);
+      const clientId = await first.evaluate(() => window.lakesync!.clientId);
+      await frank.setOffline(true);
+      await addTodo(first, 'written offline');
+      await waitForTodos(second, ['written offline|open']);
+      await toggleTodo(second, 'written offline');
+      await waitForTodos(first, ['written offline|done']);
+      const mine = () =>
+        world.gateway.gateway.log().filter((entry) => entry.delta.clientId === clientId);
+      expect(mine()).toHaveLength(0);
+
+      await frank.setOffline(false);
+      await syncNow(first);
+      await syncNow(second);
+      expect(mine()).toHaveLength(2);
+      const written = [
+        ...(await first.evaluate(() => window.lakesync!.writtenIds())),
+        ...(await second.evaluate(() => window.lakesync!.writtenIds())),
+      ];
+      expect(mine().map((entry) => entry.delta.deltaId)).toEqual(written);
+    } finally {
+      await frank.close();
     }
   });
 

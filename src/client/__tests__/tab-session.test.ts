@@ -170,6 +170,36 @@ describe('TabSession: several tabs, one outbox', () => {
     expect(b.session.status()).toMatchObject({ online: true, lastError: null });
   });
 
+  it('offline, a write in one tab shows in the others through the shared outbox', async () => {
+    const { world, tabs } = await setUp(2);
+    const [a, b] = [tabs[0]!, tabs[1]!];
+    a.transport.offline = true;
+    b.transport.offline = true;
+    const applied: string[] = [];
+    b.session.subscribe((event) => {
+      if (event.kind === 'applied') applied.push(`${event.source}:${event.deltas}`);
+    });
+    ok(await a.session.insert('todos', 'offline', { title: 'from tab A', done: false }));
+    await until(() => b.session.get('todos', 'offline') !== null, 'tab B shows the row');
+    expect(b.session.get('todos', 'offline')).toEqual({ title: 'from tab A', done: false });
+    expect(applied).toEqual(['outbox:1']);
+
+    // Tab B's edit of the row stamps above tab A's write, and tab A sees it too.
+    ok(await b.session.update('todos', 'offline', { done: true }));
+    await until(() => a.session.get('todos', 'offline')?.done === true, 'tab A shows the edit');
+    const [first, second] = ok(await a.queue.entries());
+    expect(second!.delta.hlc).toBeGreaterThan(first!.delta.hlc);
+    // Tab A absorbed the stamp it merged, as it absorbs what it pulls.
+    expect(a.session.lastHlc()).toBeGreaterThanOrEqual(second!.delta.hlc);
+
+    // Nothing reached the gateway; once online, both writes are pushed once and in order.
+    expect(world.pushedIds).toEqual([]);
+    a.transport.offline = false;
+    b.transport.offline = false;
+    ok(await a.session.syncNow());
+    expect(world.pushedIds).toEqual([first!.id, second!.id]);
+  });
+
   it('a tab opened later starts above every stamp and shows queued writes', async () => {
     const { world, tabs } = await setUp(1);
     ok(await tabs[0]!.session.insert('todos', 'early', { title: 'queued' }));

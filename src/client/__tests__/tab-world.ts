@@ -10,8 +10,8 @@ import type { Transport } from '../../ports/transport';
 import { decodeSyncPush } from '../../proto/codec';
 import { IdbQueue } from '../../queue/idb-queue';
 import type { SyncQueue } from '../../queue/types';
-import type { TransportError } from '../../result/errors';
-import { type Result, unwrapOrThrow } from '../../result/result';
+import { TransportError } from '../../result/errors';
+import { Err, type Result, unwrapOrThrow } from '../../result/result';
 import { MemoryChannelHub } from '../tab-channel';
 import { MemoryLockHub, type MemoryTabLocks } from '../tab-locks';
 import { TabSession } from '../tab-session';
@@ -96,6 +96,8 @@ export class ControlledTransport implements Transport {
   readonly #world: TabWorld;
   /** While true, requests wait until `release()`. */
   hold = false;
+  /** While true, every request fails at once with a `TransportError` (the tab is offline). */
+  offline = false;
   readonly #held: Array<() => void> = [];
   #inFlight = 0;
   #crashed = false;
@@ -133,6 +135,7 @@ export class ControlledTransport implements Transport {
   async #send(kind: 'push' | 'pull', request: Uint8Array) {
     const world = this.#world;
     if (this.#crashed) return NEVER;
+    if (this.offline) return Err(new TransportError(`${kind}: the tab is offline`));
     world.inFlight++;
     this.#inFlight++;
     world.inFlightMax = Math.max(world.inFlightMax, world.inFlight);
