@@ -150,7 +150,14 @@ function reuseNotice(
     inFlight: outcome.inFlight,
     message:
       `client id ${clientId} was used by another outbox: the gateway holds its writes up to ` +
-      `${acceptedHlc}, above the ${stampedHlc} this outbox ever stamped; ${what}. ` +
+      `${describeStamp(acceptedHlc)}, above the ${describeStamp(stampedHlc)} this outbox ever ` +
+      `stamped; ${what}. ` +
       'Give a fresh outbox a fresh client id.',
   };
+}
+
+/** An HLC as `<wall ms>.<counter>`, for people. */
+function describeStamp(hlc: HLCTimestamp): string {
+  const { wall, counter } = HLC.decode(hlc);
+  return `${wall}.${counter}`;
 }

@@ -23,7 +23,7 @@ export function defineRestampContract(open: QueueFactory): void {
   it('restamp replaces entries in place: same seq and order, new id and HLC, pending', async () => {
     const queue = await open();
     await pushAll(queue, [1, 2, 3, 4]);
-    const seqs = ok(await queue.entries()).map((entry) => entry.seq);
+    const positions = ok(await queue.entries()).map((entry) => entry.seq);
     ok(await queue.claimBatch(1));
     ok(await queue.ack([idOf(1)]));
     ok(await queue.claimBatch(1));
@@ -31,7 +31,7 @@ export function defineRestampContract(open: QueueFactory): void {
     expect(ok(await queue.restamp([replace(2, 102), replace(3, 103), replace(4, 104)]))).toBe(3);
     const after = ok(await queue.entries());
     expect(ids(after)).toEqual([idOf(1), idOf(102), idOf(103), idOf(104)]);
-    expect(after.map((entry) => entry.seq)).toEqual(seqs);
+    expect(after.map((entry) => entry.seq)).toEqual(positions);
     expect(after.map((entry) => entry.status)).toEqual([
       'accepted',
       'pending',
