@@ -119,10 +119,15 @@ const TRIM: FaultRates = Object.freeze({
  * faults are left out, because with a wiped outbox they lose data legitimately and the oracles
  * could not tell it from a bug: gateway restarts (a wiped write the gateway had accepted but not
  * flushed is gone, though other replicas pulled it) and second loops (a second loop restamping
- * while the first one writes is the race ADR-021 leaves open).
+ * while the first one writes is a race ADR-021 leaves open).
  */
 const REINCARNATION: FaultRates = Object.freeze({
   ...DEFAULT,
+  // Clock skew and jump events would re-set a reincarnated clock mid-way, so that its writes
+  // before first contact straddle the watermark: the gap ADR-021 leaves open (Risks). Clocks keep
+  // their ordinary start offset and drift.
+  clockSkewsPerRun: 0,
+  clockJumpsPerRun: 0,
   gatewayRestartsPerRun: 0,
   secondLoopsPerRun: 0,
   reincarnationsPerRun: 3,
