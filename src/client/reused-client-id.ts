@@ -71,6 +71,12 @@ export async function mendReusedClientId(
   context.hlc.observe(acceptedHlc);
   const restamped = await restampOutbox(context);
   if (!restamped.ok) return restamped;
+  // Nothing unsent to restamp: every later stamp is above `W` now, so this `W` is settled; a
+  // higher one (the other outbox still writing) is told again.
+  const { restamped: count, inFlight } = restamped.value;
+  if (count === 0 && inFlight === 0 && acceptedHlc > context.stamped.hlc) {
+    context.stamped.hlc = acceptedHlc;
+  }
   counts.reuses++;
   counts.restamped += restamped.value.restamped;
   const notice = reuseNotice(context.clientId, acceptedHlc, stampedHlc, restamped.value);
@@ -141,7 +147,9 @@ function reuseNotice(
   const what =
     outcome.inFlight > 0
       ? `${outcome.inFlight} of its writes are in flight from another loop over this outbox; restamping on the next reply`
-      : `${outcome.restamped} unsent write(s) stamped again above it and pushed again`;
+      : outcome.restamped > 0
+        ? `${outcome.restamped} unsent write(s) stamped again above it and pushed again`
+        : 'nothing unsent to stamp again; later writes are stamped above it';
   return {
     clientId,
     acceptedHlc,

@@ -234,6 +234,22 @@ describe('a reused client id', () => {
     expect(landed.every((delta) => delta.hlc > watermark)).toBe(true);
   });
 
+  it('with nothing unsent, tells once and stamps later writes above the watermark', async () => {
+    const w = await world();
+    const watermark = await w.earlier();
+    const fresh = await w.open(new MemoryQueue(), { offsetMs: -60_000 });
+    unwrapOrThrow(await fresh.syncOnce());
+    unwrapOrThrow(await fresh.syncOnce());
+    expect(w.reuses).toHaveLength(1);
+    expect(w.reuses[0]?.message).toMatch(/nothing unsent/);
+    expect(fresh.stats).toMatchObject({ clientIdReuses: 1, restamped: 0 });
+    const written = unwrapOrThrow(await fresh.insert('todos', 'd', { title: 'd' }));
+    expect(written.hlc > watermark).toBe(true);
+    unwrapOrThrow(await fresh.syncOnce());
+    expect(titles(w.logged())).toEqual(['a', 'b', 'c', 'd']);
+    expect(w.reuses).toHaveLength(1);
+  });
+
   it('changes nothing when the watermark is its own: no restamp, no queue reads, no notice', async () => {
     const w = await world();
     const inner = new MemoryQueue();
