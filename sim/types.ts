@@ -37,10 +37,24 @@ export interface FaultRates {
   readonly clockSkewMsMax: number;
   /** Largest drift rate, in parts per million, either sign. */
   readonly clockDriftPpmMax: number;
+  /**
+   * Expected client reincarnations over the fault phase (ADR-021): a restart with the outbox
+   * wiped but the client id kept. Only the `reincarnation` profile sets it (absent: none).
+   */
+  readonly reincarnationsPerRun?: number;
+  /** Expected second sync loops over the fault phase (absent: as many as `clientRestartsPerRun`). */
+  readonly secondLoopsPerRun?: number;
 }
 
 /** Named fault profiles for `--faults`. `swarm` draws each rate per seed. */
-export type FaultProfileName = 'none' | 'calm' | 'default' | 'swarm' | 'chaos' | 'trim';
+export type FaultProfileName =
+  | 'none'
+  | 'calm'
+  | 'default'
+  | 'swarm'
+  | 'chaos'
+  | 'trim'
+  | 'reincarnation';
 
 /** Everything that shapes a scenario before events are drawn. */
 export interface SimConfig {
@@ -142,6 +156,20 @@ export type PlanEvent =
       readonly atMs: number;
       readonly client: number;
       readonly durationMs: number;
+    }
+  | {
+      /**
+       * The client's process dies and comes back `downMs` later with its outbox wiped (site data
+       * cleared, a restore) but its client id kept (ADR-021). Its clock comes back `clockBackMs`
+       * behind the gateway's accepted watermark for the id, and it stays offline for `offlineMs`,
+       * so what it writes meanwhile is stamped below that watermark.
+       */
+      readonly kind: 'reincarnation';
+      readonly atMs: number;
+      readonly client: number;
+      readonly downMs: number;
+      readonly clockBackMs: number;
+      readonly offlineMs: number;
     };
 
 /** A complete, replayable scenario. Written to `reports/<seed>-min.json` after shrinking. */

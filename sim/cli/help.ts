@@ -29,7 +29,9 @@ what to run (choose one; default: one fresh seed drawn from the OS and printed):
 shaping the scenario (not with --replay: the plan fixes them):
   --clients N           virtual clients, 1..${CLIENTS_MAX} (default: the engine's)
   --duration SECONDS    virtual length of the fault phase, up to ${DURATION_SECONDS_MAX} (default: the engine's)
-  --faults PROFILE      ${FAULT_PROFILE_NAMES.join(' | ')} (default: the engine's)
+  --faults PROFILE      ${FAULT_PROFILE_NAMES.join(' | ')}
+                        (default: the engine's); reincarnation: clients come back with their
+                        outbox wiped but their id kept, their clock behind what they had stamped
 
 many seeds:
   --jobs N              worker threads, 1..${JOBS_MAX} (default: the machine's cores)

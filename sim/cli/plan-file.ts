@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Err, Ok, type Result } from '../../src/result/result';
 import { FAULT_PROFILE_NAMES } from '../faults/profiles';
-import { FAULT_RATE_KEYS } from '../shrink/fault-rate-keys';
+import { FAULT_RATE_KEYS, OPTIONAL_FAULT_RATE_KEYS } from '../shrink/fault-rate-keys';
 import type { FaultProfileName, Plan, PlanEvent } from '../types';
 
 /** Largest plan file read by `--replay`, in bytes. */
@@ -107,6 +107,11 @@ function checkConfig(config: Fields, seed: number): string | null {
   for (const key of FAULT_RATE_KEYS) {
     if (!isNonNegative(faults[key])) return `faults.${key} must be a non-negative number`;
   }
+  for (const key of OPTIONAL_FAULT_RATE_KEYS) {
+    if (faults[key] !== undefined && !isNonNegative(faults[key])) {
+      return `faults.${key}, when given, must be a non-negative number`;
+    }
+  }
   return null;
 }
 
@@ -145,6 +150,13 @@ function checkEvent(event: unknown, clients: number): string | null {
     case 'client-restart':
       if (!client(event.client)) return `client must be an index below ${clients}`;
       return isNonNegative(event.downMs) ? null : 'downMs must be a non-negative number';
+    case 'reincarnation':
+      if (!client(event.client)) return `client must be an index below ${clients}`;
+      return isNonNegative(event.downMs) &&
+        isNonNegative(event.clockBackMs) &&
+        isNonNegative(event.offlineMs)
+        ? null
+        : 'downMs, clockBackMs and offlineMs must be non-negative numbers';
     default:
       return `unknown event kind ${JSON.stringify(event.kind)}`;
   }

@@ -7,6 +7,17 @@ export const OUTAGE_MS_MAX = 15_000;
 /** Shortest and longest time a restarted node stays down. */
 export const DOWN_MS_MIN = 100;
 export const DOWN_MS_MAX = 5_000;
+/**
+ * How far behind its id's accepted watermark a reincarnated client's clock comes back, and how
+ * long it then stays offline. The smallest setback is far above the longest downtime plus the
+ * longest offline period plus a capped retry delay (and a partition or two), so every write
+ * before its first reply stamps below the watermark: the case the client detects exactly (see
+ * ADR-021 for writes that straddle it).
+ */
+export const REINCARNATION_CLOCK_BACK_MS_MIN = 60_000;
+export const REINCARNATION_CLOCK_BACK_MS_MAX = 90_000;
+export const REINCARNATION_OFFLINE_MS_MIN = 1_000;
+export const REINCARNATION_OFFLINE_MS_MAX = 8_000;
 
 /**
  * A count with mean `expected`, drawn as a binomial of `4 × ceil(expected) + 4` trials (Poisson-ish
@@ -93,6 +104,30 @@ export function drawFaultEvents(config: SimConfig, prng: Prng): PlanEvent[] {
       client,
       downMs: prng.between(DOWN_MS_MIN, DOWN_MS_MAX),
     });
+  }
+  for (const event of drawReincarnations(draw, config)) events.push(event);
+  return events;
+}
+
+/**
+ * Reincarnations (ADR-021), drawn last so that profiles without them draw exactly as before: a
+ * restart with the outbox wiped, the clock behind the id's watermark and an offline period that
+ * ends inside the fault phase.
+ */
+function drawReincarnations(draw: Draw, config: SimConfig): PlanEvent[] {
+  const { prng } = draw;
+  const events: PlanEvent[] = [];
+  for (let n = drawCount(prng, config.faults.reincarnationsPerRun ?? 0); n > 0; n--) {
+    const atMs = draw.startMs();
+    const client = draw.client();
+    const downMs = prng.between(DOWN_MS_MIN, DOWN_MS_MAX);
+    const clockBackMs = prng.between(
+      REINCARNATION_CLOCK_BACK_MS_MIN,
+      REINCARNATION_CLOCK_BACK_MS_MAX,
+    );
+    const offlineDrawnMs = prng.between(REINCARNATION_OFFLINE_MS_MIN, REINCARNATION_OFFLINE_MS_MAX);
+    const offlineMs = Math.max(0, Math.min(offlineDrawnMs, config.durationMs - atMs - downMs));
+    events.push({ kind: 'reincarnation', atMs, client, downMs, clockBackMs, offlineMs });
   }
   return events;
 }

@@ -9,6 +9,7 @@ export const FAULT_PROFILE_NAMES: readonly FaultProfileName[] = [
   'default',
   'chaos',
   'trim',
+  'reincarnation',
   'swarm',
 ];
 
@@ -113,6 +114,26 @@ const TRIM: FaultRates = Object.freeze({
 });
 
 /**
+ * The everyday faults plus reincarnations (ADR-021): clients that come back with their outbox
+ * wiped but their id kept, their clock behind the watermark their earlier outbox left. Two
+ * faults are left out, because with a wiped outbox they lose data legitimately and the oracles
+ * could not tell it from a bug: gateway restarts (a wiped write the gateway had accepted but not
+ * flushed is gone, though other replicas pulled it) and second loops (a second loop restamping
+ * while the first one writes is a race ADR-021 leaves open).
+ */
+const REINCARNATION: FaultRates = Object.freeze({
+  ...DEFAULT,
+  // Clock skew and jump events would re-set a reincarnated clock mid-way, so that its writes
+  // before first contact straddle the watermark: the gap ADR-021 leaves open (Risks). Clocks keep
+  // their ordinary start offset and drift.
+  clockSkewsPerRun: 0,
+  clockJumpsPerRun: 0,
+  gatewayRestartsPerRun: 0,
+  secondLoopsPerRun: 0,
+  reincarnationsPerRun: 3,
+});
+
+/**
  * The fault rates of a named profile. `swarm` (swarm testing) draws every rate independently from
  * `prng` — the seed's `faults/swarm` stream — between 0 and its `chaos` value, each probability
  * being switched off entirely half of the time, so different seeds stress different fault mixes.
@@ -130,6 +151,8 @@ export function faultProfile(name: FaultProfileName, prng?: Prng): FaultRates {
       return CHAOS;
     case 'trim':
       return TRIM;
+    case 'reincarnation':
+      return REINCARNATION;
     case 'swarm':
       return prng === undefined ? CHAOS : drawSwarmRates(prng);
     default:

@@ -56,7 +56,7 @@ export function trimRetainRange(shape: ReachShape): { min: number; max: number }
 /**
  * The reach settings of a profile (ADR-017), drawn from `prng` (the seed's `faults/reach`
  * stream, so the `faults/swarm` draws stay as they were):
- * - `none`, `calm`, `default`: nothing (the gateway keeps the simulator's retention, no triggers);
+ * - `none`, `calm`, `default`, `reincarnation`: nothing (the gateway keeps the simulator's retention, no triggers);
  * - `chaos`: a retention of 200, small pages and every trigger at its ceiling;
  * - `trim`: a small retention (`trimRetainRange`: 50–150 in the default scenario), small pages,
  *   long offline periods, `after-snapshot-page` at its ceiling and every other trigger at half
@@ -73,6 +73,7 @@ export function reachConfig(
     case 'none':
     case 'calm':
     case 'default':
+    case 'reincarnation':
       return undefined;
     case 'chaos':
       return Object.freeze({

@@ -17,6 +17,11 @@ export class MonotonicityWatch {
     return `client-${client} wrote ${describe()} with hlc ${describeHlc(hlc)}, not above its previous write's ${describeHlc(previous)}`;
   }
 
+  /** Forgets `client`'s last write: it starts afresh (a reincarnation with a new outbox). */
+  forget(client: number): void {
+    this.#lastWriteHlc.delete(client);
+  }
+
   /** Checks that a gateway log's ingest HLCs strictly increase; at most one message. */
   gatewayLog(instance: string, entries: readonly LogEntry[]): string | null {
     for (let index = 1; index < entries.length; index++) {

@@ -1,6 +1,6 @@
 import type { RowDelta } from '../../src/delta/types';
 import type { HLCTimestamp } from '../../src/hlc/types';
-import type { ClaimedBatch, QueueEntry, SyncQueue } from '../../src/queue/types';
+import type { ClaimedBatch, QueueEntry, Restamp, SyncQueue } from '../../src/queue/types';
 import type { LakeSyncError } from '../../src/result/errors';
 import type { Result } from '../../src/result/result';
 
@@ -77,6 +77,11 @@ export class ClaimWatchQueue implements SyncQueue {
   async removeDurable(durableHlc: HLCTimestamp): Promise<Result<number, LakeSyncError>> {
     for (const [id, hlc] of this.#inFlight) if (hlc <= durableHlc) this.#inFlight.delete(id);
     return this.#inner.removeDurable(durableHlc);
+  }
+
+  /** Entries in flight are never restamped (the queue refuses them), so no claim changes. */
+  restamp(replacements: readonly Restamp[]): Promise<Result<number, LakeSyncError>> {
+    return this.#inner.restamp(replacements);
   }
 
   entries(): Promise<Result<QueueEntry[], LakeSyncError>> {

@@ -162,6 +162,17 @@ const CORE_BUGS: readonly PlantedBug[] = [
     faults: 'chaos',
     expected: ['liveness', 'durability'],
   },
+  {
+    id: 'reused-client-id-not-restamped',
+    title: 'a reused client id goes unnoticed, so nothing is restamped',
+    consequence:
+      'a fresh outbox under an old client id stamps writes below the watermark its earlier outbox left; the gateway acknowledges them as duplicates and they vanish',
+    file: 'src/client/reused-client-id.ts',
+    find: '  return Ok(acceptedHlc > stampedHlc);',
+    replace: '  return Ok(false);',
+    faults: 'reincarnation',
+    expected: ['durability', 'convergence'],
+  },
 ];
 
 /** The catalogue `npm run sim:prove` runs. Every entry must be caught. */

@@ -1,4 +1,6 @@
 import type { Row, RowDelta } from '../../src/delta/types';
+import { HLC } from '../../src/hlc/hlc';
+import type { HLCTimestamp } from '../../src/hlc/types';
 import { unreachable } from '../../src/result/assert';
 import type { LakeSyncError } from '../../src/result/errors';
 import type { Result } from '../../src/result/result';
@@ -20,7 +22,8 @@ export function schedulePlanEvents(world: SimWorld): void {
     // Only writes and second loops (which open a client) start promise work; fault events are
     // synchronous (see `Scheduler.at`). The action is written inline: a named function expression
     // would cost a `__name` call per event under tsx (esbuild's `keepNames`).
-    const settles = event.kind === 'write' || event.kind === 'second-loop';
+    const settles =
+      event.kind === 'write' || event.kind === 'second-loop' || event.kind === 'reincarnation';
     world.scheduler.at(
       Math.max(event.atMs, world.scheduler.nowMs),
       () => {
@@ -108,9 +111,46 @@ export function applyPlanEvent(world: SimWorld, event: PlanEvent): void {
       );
       return;
     }
+    case 'reincarnation':
+      reincarnate(world, event);
+      return;
     default:
       unreachable(event, 'unknown plan event');
   }
+}
+
+/**
+ * A reincarnation (ADR-021): the client dies and comes back with a wiped outbox under its old id,
+ * its clock `clockBackMs` behind the watermark its earlier outbox left at the gateway (or behind
+ * its last HLC when the gateway holds nothing of it), offline for `offlineMs` after it returns.
+ * What the wiped outbox held may be lost (the ledger exempts exactly those writes); everything
+ * written afterwards must reach the lake.
+ */
+function reincarnate(world: SimWorld, event: Extract<PlanEvent, { kind: 'reincarnation' }>): void {
+  const node = world.clients[event.client];
+  if (node === undefined) return;
+  const now = world.scheduler.nowMs;
+  const accepted = world.gateway.gateway?.clientWatermarks(node.clientId).acceptedHlc ?? 0n;
+  const reference = accepted > 0n ? accepted : (node.client?.lastHlc() ?? 0n);
+  const behindMs =
+    HLC.decode(reference as HLCTimestamp).wall - event.clockBackMs - node.clock.now();
+  if (reference > 0n && behindMs < 0) node.clock.jump(behindMs);
+  noteSkew(world, node.clock.offsetMs());
+  world.network.setOffline(event.client, now + event.downMs + event.offlineMs);
+  world.fault(
+    'reincarnation',
+    node.clientId,
+    `outbox wiped, id kept; back in ${event.downMs} ms, clock ${event.clockBackMs} ms behind its watermark, offline ${event.offlineMs} ms more`,
+    'major',
+  );
+  const wiped = node.reincarnate(event.downMs);
+  wiped.entries().then(
+    (entries) => {
+      if (entries.ok) world.ledger.wiped(event.client, entries.value);
+      else world.exception(entries.error, `MemoryQueue.entries of ${node.clientId}'s wiped outbox`);
+    },
+    (error: unknown) => world.exception(error, 'MemoryQueue.entries (rejected)'),
+  );
 }
 
 function noteSkew(world: SimWorld, offsetMs: number): void {

@@ -155,7 +155,7 @@ export class SimWorld {
           openRetryMs: CLIENT_OPEN_RETRY_MS,
           onError,
           onLifecycle: (client, event, detail) => this.lifecycle(`client-${client}`, event, detail),
-          session: (name) => this.#sessionListener(name),
+          session: (name) => this.#sessionListener(name, index),
           onClaimProblem: (message) => this.violation('outbox-claims', message),
         }),
       );
@@ -215,10 +215,22 @@ export class SimWorld {
   readonly sessions = new Map<string, SessionWatch>();
 
   /** The session-guarantee oracles of a new session, checked after every batch it merges. */
-  #sessionListener(name: string): (event: ReplicaEvent) => void {
+  #sessionListener(name: string, client: number): (event: ReplicaEvent) => void {
     const watch = new SessionWatch(name);
     this.sessions.set(name, watch);
     return (event) => {
+      // A restamp (a reused client id, ADR-021): the ledger learns each write's new identity.
+      if (event.replaced !== undefined) {
+        const problem = this.ledger.restamped(client, event.replaced, event.deltas);
+        if (problem !== null) this.violation('monotonicity', problem);
+        this.timeline.add(
+          'major',
+          this.scheduler.nowMs,
+          `client-${client}`,
+          'restamp',
+          `${event.deltas.length} write(s) stamped again above a reused id's watermark`,
+        );
+      }
       let problems: SessionProblem[];
       try {
         problems = watch.applied(event, this.scheduler.nowMs);

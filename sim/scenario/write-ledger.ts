@@ -1,4 +1,5 @@
 import type { RowDelta } from '../../src/delta/types';
+import type { QueueEntry } from '../../src/queue/types';
 import { describeDelta } from '../oracles/describe';
 import type { IssuedWrite } from '../oracles/durability';
 import { MonotonicityWatch } from '../oracles/monotonicity';
@@ -23,16 +24,30 @@ export interface WriteCounters {
  */
 export class WriteLedger {
   readonly issued = new Map<string, IssuedWrite>();
-  readonly model = new ReferenceModel();
   readonly monotonicity = new MonotonicityWatch();
   readonly counters: WriteCounters = { acknowledged: 0, noops: 0, refused: {}, skipped: 0 };
+  /**
+   * Writes that were in an outbox when it was wiped (a reincarnation, ADR-021): the user threw
+   * them away, so each may be in the lake or not; `settleWiped` decides at the end.
+   */
+  readonly #wiped = new Map<string, IssuedWrite>();
+  /** A restamp seen before the write's acknowledgement: old deltaId → the delta it became. */
+  readonly #renamed = new Map<string, RowDelta>();
+  #model = new ReferenceModel();
+
+  /** The reference model folded from every write that must be in the lake. */
+  get model(): ReferenceModel {
+    return this.#model;
+  }
 
   /**
    * Records an acknowledged write; returns a monotonicity or identity violation message, or null.
    * A second write with the same `deltaId` would mean two different writes hashed alike.
    */
-  acknowledged(client: number, delta: RowDelta, atMs: number): string | null {
+  acknowledged(client: number, written: RowDelta, atMs: number): string | null {
     this.counters.acknowledged++;
+    const delta = this.#renamed.get(written.deltaId) ?? written;
+    this.#renamed.delete(written.deltaId);
     const previous = this.issued.get(delta.deltaId);
     this.issued.set(delta.deltaId, { delta, atMs });
     this.model.apply(delta);
@@ -42,6 +57,69 @@ export class WriteLedger {
       return `client-${client} wrote ${describeDelta(delta)}, whose deltaId was already used by ${describeDelta(previous.delta)}`;
     }
     return null;
+  }
+
+  /**
+   * A client stamped queued writes again (a reused client id, ADR-021): the write `replaced[i]`
+   * is now `deltas[i]` — the same values under a new HLC and deltaId, which is what must reach
+   * the lake. Returns a monotonicity message, or null.
+   */
+  restamped(
+    client: number,
+    replaced: readonly RowDelta[],
+    deltas: readonly RowDelta[],
+  ): string | null {
+    let problem: string | null = null;
+    for (const [index, delta] of deltas.entries()) {
+      const old = replaced[index];
+      if (old === undefined) continue;
+      const write = this.issued.get(old.deltaId);
+      if (write === undefined) {
+        this.#renamed.set(old.deltaId, delta);
+        continue;
+      }
+      this.issued.delete(old.deltaId);
+      this.issued.set(delta.deltaId, { delta, atMs: write.atMs });
+      this.#model.apply(delta);
+      problem ??= this.monotonicity.write(client, delta.hlc, () => describeDelta(delta));
+    }
+    return problem;
+  }
+
+  /**
+   * A client's outbox was wiped (a reincarnation): what it held may be lost, legitimately. Its next
+   * outbox starts from its own clock, so its HLC order starts afresh too.
+   */
+  wiped(client: number, entries: readonly QueueEntry[]): void {
+    for (const entry of entries) {
+      const write = this.issued.get(entry.id);
+      if (write === undefined) continue;
+      this.issued.delete(entry.id);
+      this.#wiped.set(entry.id, write);
+    }
+    this.monotonicity.forget(client);
+  }
+
+  /**
+   * At the end of a run: wiped writes that reached the lake count as issued (they must be there
+   * exactly once, with their content), the others are forgotten, and the reference model is
+   * folded again without them when there were any. Returns how many wiped writes were lost.
+   */
+  settleWiped(lakeDeltas: readonly RowDelta[]): number {
+    if (this.#wiped.size === 0) return 0;
+    const inLake = new Set<string>();
+    for (const delta of lakeDeltas) inLake.add(delta.deltaId);
+    let lost = 0;
+    for (const [deltaId, write] of this.#wiped) {
+      if (inLake.has(deltaId)) this.issued.set(deltaId, write);
+      else lost++;
+    }
+    this.#wiped.clear();
+    if (lost > 0) {
+      this.#model = new ReferenceModel();
+      for (const write of this.issued.values()) this.#model.apply(write.delta);
+    }
+    return lost;
   }
 
   /** Counts a write that changed nothing. */

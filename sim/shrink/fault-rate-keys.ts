@@ -1,6 +1,14 @@
 import type { FaultRates } from '../types';
 
-const KEYS: Record<keyof FaultRates, true> = {
+/** The fields every `FaultRates` has (the optional ones are absent in older plans). */
+export type RequiredRateKey = {
+  [K in keyof FaultRates]-?: undefined extends FaultRates[K] ? never : K;
+}[keyof FaultRates];
+
+/** The optional fields of `FaultRates`. */
+export type OptionalRateKey = Exclude<keyof FaultRates, RequiredRateKey>;
+
+const KEYS: Record<RequiredRateKey, true> = {
   dropProbability: true,
   duplicateProbability: true,
   replyLossProbability: true,
@@ -20,11 +28,22 @@ const KEYS: Record<keyof FaultRates, true> = {
   clockDriftPpmMax: true,
 };
 
+const OPTIONAL_KEYS: Record<OptionalRateKey, true> = {
+  reincarnationsPerRun: true,
+  secondLoopsPerRun: true,
+};
+
 /**
- * Every field of `FaultRates`, in declaration order. The record above makes the compiler fail when
- * a field is added to `FaultRates` and not listed here, so the shrinker and the plan-file checks
- * never silently skip a fault.
+ * Every required field of `FaultRates`, in declaration order. The record above makes the compiler
+ * fail when a field is added to `FaultRates` and not listed here, so the shrinker and the
+ * plan-file checks never silently skip a fault.
  */
-export const FAULT_RATE_KEYS: readonly (keyof FaultRates)[] = Object.keys(
-  KEYS,
-) as (keyof FaultRates)[];
+export const FAULT_RATE_KEYS: readonly RequiredRateKey[] = Object.keys(KEYS) as RequiredRateKey[];
+
+/**
+ * The optional fields of `FaultRates` (counts that only some profiles set; they shape the plan's
+ * events, which a plan file lists explicitly, so the shrinker leaves them be).
+ */
+export const OPTIONAL_FAULT_RATE_KEYS: readonly OptionalRateKey[] = Object.keys(
+  OPTIONAL_KEYS,
+) as OptionalRateKey[];

@@ -1,4 +1,5 @@
 import type { FaultRates, Plan, PlanEvent, ReachConfig, SimConfig } from '../types';
+import type { RequiredRateKey } from './fault-rate-keys';
 
 /**
  * Pure edits of a plan, each returning a new plan and leaving its input untouched. They keep the
@@ -15,6 +16,7 @@ export function eventClient(event: PlanEvent): number | null {
     case 'clock-jump':
     case 'client-restart':
     case 'second-loop':
+    case 'reincarnation':
       return event.client;
     case 'partition':
     case 'gateway-restart':
@@ -104,10 +106,13 @@ export function withHealMs(plan: Plan, healMs: number): Plan {
  * Sets one fault rate to zero. A `...Max` bound taken below its `...Min` pulls the minimum down
  * with it, so latency ranges stay well formed.
  */
-export function withRateZero(plan: Plan, key: keyof FaultRates): Plan {
-  const faults: Record<keyof FaultRates, number> = { ...plan.config.faults, [key]: 0 };
+export function withRateZero(plan: Plan, key: RequiredRateKey): Plan {
+  const faults: { -readonly [K in keyof FaultRates]: FaultRates[K] } = {
+    ...plan.config.faults,
+    [key]: 0,
+  };
   if (key.endsWith('Max')) {
-    const minKey = `${key.slice(0, -3)}Min` as keyof FaultRates;
+    const minKey = `${key.slice(0, -3)}Min` as RequiredRateKey;
     if (minKey in faults && faults[minKey] > 0) faults[minKey] = 0;
   }
   return { ...plan, config: { ...plan.config, faults } };

@@ -13,14 +13,16 @@ export type SecondLoopEvent = Extract<PlanEvent, { kind: 'second-loop' }>;
  * Concurrency inside one client: second sync loops over a client's outbox (two tabs sharing one
  * IndexedDB outbox, or an app starting a round while another is in flight), so pushes from one
  * outbox overlap and the queue's claims must be exclusive. As many per run, on average, as the
- * profile has client restarts (none without faults: `none` keeps one loop per client). Each starts
+ * profile's `secondLoopsPerRun`, else as it has client restarts (none without faults: `none`
+ * keeps one loop per client). Each starts
  * and ends inside the fault phase. Drawn from its own stream (`workload/second-loops`).
  */
 export function drawSecondLoops(config: SimConfig, prng: Prng): SecondLoopEvent[] {
   const loops: SecondLoopEvent[] = [];
   const { durationMs, clients } = config;
   if (durationMs <= 0 || clients <= 0) return loops;
-  for (let n = drawCount(prng, config.faults.clientRestartsPerRun); n > 0; n--) {
+  const expected = config.faults.secondLoopsPerRun ?? config.faults.clientRestartsPerRun;
+  for (let n = drawCount(prng, expected); n > 0; n--) {
     const atMs = prng.below(durationMs);
     const client = prng.below(clients);
     const lengthMs = prng.between(SECOND_LOOP_MS_MIN, SECOND_LOOP_MS_MAX);

@@ -10,7 +10,12 @@ import { ClaimWatchQueue } from '../oracles/outbox-claims';
 import type { ClientLink, SimNetwork } from './network';
 
 /** What happened to a client process, for the timeline. */
-export type ClientLifecycle = 'opened' | 'open-failed' | 'crashed' | 'second-loop-ended';
+export type ClientLifecycle =
+  | 'opened'
+  | 'open-failed'
+  | 'crashed'
+  | 'second-loop-ended'
+  | 'client-id-reused';
 
 /** What a client node is built from. */
 export interface ClientNodeDeps {
@@ -57,11 +62,11 @@ export interface ClientTotals {
 export class ClientNode {
   readonly index: number;
   readonly clientId: string;
-  /** The durable outbox: the same object across restarts. */
-  readonly queue = new MemoryQueue();
+  /** The durable outbox: the same object across restarts (a reincarnation replaces it). */
+  #queue = new MemoryQueue();
   readonly clock: VirtualClock;
   /** What every sync loop of this node uses: the outbox behind the outbox-claims oracle. */
-  readonly #sharedQueue: ClaimWatchQueue;
+  #sharedQueue: ClaimWatchQueue;
   #second: SecondLoop | null = null;
   readonly #deps: ClientNodeDeps;
   #client: SyncClient | null = null;
@@ -76,7 +81,12 @@ export class ClientNode {
     this.index = deps.index;
     this.clientId = `client-${deps.index}`;
     this.clock = deps.clock;
-    this.#sharedQueue = new ClaimWatchQueue(this.queue, deps.onClaimProblem);
+    this.#sharedQueue = new ClaimWatchQueue(this.#queue, deps.onClaimProblem);
+  }
+
+  /** The node's outbox now. */
+  get queue(): MemoryQueue {
+    return this.#queue;
   }
 
   /** The live client, or `null` while down or opening. */
@@ -114,6 +124,7 @@ export class ClientNode {
         queue: this.#sharedQueue,
         options,
         onApplied: this.#deps.session(`${this.clientId}#${generation}`),
+        onClientIdReused: (reuse) => onLifecycle(index, 'client-id-reused', reuse.message),
         // A second loop still running (it outlives a failed open) owns its batch in flight.
         recoverSending: this.#second === null,
       });
@@ -170,6 +181,19 @@ export class ClientNode {
   }
 
   /**
+   * Crashes now and comes back `downMs` later with a fresh, empty outbox under the same client id
+   * (site data cleared but the id kept, ADR-021). Returns the wiped outbox, for the ledger.
+   */
+  reincarnate(downMs: number): MemoryQueue {
+    this.crash();
+    const wiped = this.#queue;
+    this.#queue = new MemoryQueue();
+    this.#sharedQueue = new ClaimWatchQueue(this.#queue, this.#deps.onClaimProblem);
+    this.#pendingOpen = this.#deps.scheduler.after(downMs, () => this.open());
+    return wiped;
+  }
+
+  /**
    * Starts a second sync loop over the same outbox for `durationMs` (two tabs, or an app that
    * starts a round while another is in flight): a second `SyncClient` with the same id, its own
    * link, timers and replica, syncing until it is closed. Ignored (false) while the process is down
@@ -192,6 +216,8 @@ export class ClientNode {
       queue: this.#sharedQueue,
       options,
       onApplied: this.#deps.session(`${this.clientId}#${generation}/loop-2`),
+      onClientIdReused: (reuse) =>
+        this.#deps.onLifecycle(index, 'client-id-reused', `loop 2: ${reuse.message}`),
       recoverSending: false,
     }).then(
       (result) => {

@@ -17,6 +17,7 @@ export const FAULT_KINDS = [
   'storage-read-fail',
   'slow-storage',
   'second-loop',
+  'reincarnation',
 ] as const;
 
 /** One of `FAULT_KINDS`. */

@@ -12,6 +12,7 @@ import { Err, Ok, type Result } from '../result/result';
 import { type ClientOptions, resolveClientOptions } from './options';
 import { Replica } from './replica';
 import type { ReplicaEvent } from './replica-event';
+import type { ClientIdReuse, StampedBound } from './reused-client-id';
 import { rowVersionMax } from './row-version';
 import {
   type PullPosition,
@@ -32,7 +33,8 @@ export interface ClientDeps {
   readonly options?: Partial<ClientOptions>;
   /**
    * Told, synchronously, after every change merged into the replica: a local write, a pulled log
-   * page, a snapshot page, or the outbox merged at open. For UIs (re-render) and for the
+   * page, a snapshot page, the outbox merged at open, or queued writes stamped again because the
+   * client id was reused (`restamp`, with the deltas they replace). For UIs (re-render) and for the
    * simulator's session-guarantee oracles. Must not throw.
    */
   readonly onApplied?: (event: ReplicaEvent) => void;
@@ -42,6 +44,14 @@ export interface ClientDeps {
    * loop or tab): its batch in flight is not abandoned, and resetting it would send it twice.
    */
   readonly recoverSending?: boolean;
+  /**
+   * Told, synchronously, when a reply shows that another outbox used this client id (the
+   * gateway holds writes under it above every stamp of this outbox: site data cleared but the id
+   * kept, a restore from backup). The client stamps its unsent writes again above them and pushes
+   * them again, so nothing is lost; the notice says so, for a log or a status line (ADR-021).
+   * Must not throw.
+   */
+  readonly onClientIdReused?: (reuse: ClientIdReuse) => void;
 }
 
 /** What one sync round did. */
@@ -58,6 +68,10 @@ export interface ClientStats {
   roundsFailed: number;
   deltasPushed: number;
   deltasPulled: number;
+  /** Replies that showed this client id used by another outbox (ADR-021). */
+  clientIdReuses: number;
+  /** Outbox entries stamped again above a reused id's watermark and pushed again. */
+  restamped: number;
 }
 
 /**
@@ -74,6 +88,8 @@ export class SyncClient {
     roundsFailed: 0,
     deltasPushed: 0,
     deltasPulled: 0,
+    clientIdReuses: 0,
+    restamped: 0,
   };
   readonly #deps: ClientDeps;
   readonly #options: ClientOptions;
@@ -82,6 +98,8 @@ export class SyncClient {
   readonly #position: PullPosition = { cursor: HLC.ZERO, epoch: HLC.ZERO, snapshotOffset: 0 };
   /** Ids of the outbox batch this client's round is sending now (released by `close`). */
   readonly #claimed = new Set<string>();
+  /** The highest HLC this client knows its outbox stamped (a lower bound of `lastHlc`). */
+  readonly #stamped: StampedBound = { hlc: HLC.ZERO };
   #round: Promise<Result<SyncRoundReport, LakeSyncError>> | null = null;
   #timer: TimerHandle | null = null;
   #failures = 0;
@@ -106,6 +124,8 @@ export class SyncClient {
       claimed: this.#claimed,
       isClosed: () => this.#closed,
       onApplied: deps.onApplied,
+      stamped: this.#stamped,
+      onClientIdReused: deps.onClientIdReused,
     };
   }
 
@@ -121,7 +141,10 @@ export class SyncClient {
     const client = new SyncClient(deps, options.value);
     const last = await deps.queue.lastHlc();
     if (!last.ok) return last;
-    if (last.value !== null) client.#hlc.observe(last.value);
+    if (last.value !== null) {
+      client.#hlc.observe(last.value);
+      client.#stamped.hlc = last.value;
+    }
     const entries = await deps.queue.entries();
     if (!entries.ok) return entries;
     // Entries left `sending` by a dead process go back to pending (not a live loop's: see deps).
@@ -284,6 +307,7 @@ export class SyncClient {
     if (delta === null) return Ok(null); // extractDelta has validated it against the limits
     const queued = await this.#deps.queue.push(delta);
     if (!queued.ok) return queued;
+    if (delta.hlc > this.#stamped.hlc) this.#stamped.hlc = delta.hlc;
     this.#replica.merge(delta);
     this.#deps.onApplied?.({
       source: 'write',
@@ -302,7 +326,7 @@ export class SyncClient {
   }
 
   async #runRound(): Promise<Result<SyncRoundReport, LakeSyncError>> {
-    const counts: RoundCounts = { pushed: 0, pulled: 0, requests: 0 };
+    const counts: RoundCounts = { pushed: 0, pulled: 0, requests: 0, reuses: 0, restamped: 0 };
     const context = this.#context;
     this.stats.rounds++;
     // Pull even when the push was refused: a client whose oldest write is held back (its clock
@@ -311,6 +335,8 @@ export class SyncClient {
     this.stats.deltasPushed += counts.pushed;
     const pulled = this.#closed ? pushed : await pullChanges(context, counts);
     this.stats.deltasPulled += counts.pulled;
+    this.stats.clientIdReuses += counts.reuses;
+    this.stats.restamped += counts.restamped;
     const failed = !pushed.ok ? pushed : !pulled.ok ? pulled : null;
     if (failed !== null) {
       this.stats.roundsFailed++;

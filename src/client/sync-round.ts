@@ -10,6 +10,12 @@ import { Err, Ok, type Result } from '../result/result';
 import type { ClientOptions } from './options';
 import type { Replica } from './replica';
 import type { ReplicaEvent } from './replica-event';
+import {
+  type ClientIdReuse,
+  isReusedClientId,
+  mendReusedClientId,
+  type StampedBound,
+} from './reused-client-id';
 
 /** Where the client's pulls have got to. A cursor is only meaningful with its gateway epoch. */
 export interface PullPosition {
@@ -32,6 +38,9 @@ export interface RoundContext {
   readonly claimed: Set<string>;
   readonly isClosed: () => boolean;
   readonly onApplied?: ((event: ReplicaEvent) => void) | undefined;
+  /** The highest HLC the client knows its outbox stamped (see `settleReusedClientId`). */
+  readonly stamped: StampedBound;
+  readonly onClientIdReused?: ((reuse: ClientIdReuse) => void) | undefined;
 }
 
 /** What a round did. */
@@ -39,6 +48,10 @@ export interface RoundCounts {
   pushed: number;
   pulled: number;
   requests: number;
+  /** Replies that showed the client id reused by another outbox (ADR-021). */
+  reuses: number;
+  /** Outbox entries stamped again above a reused id's watermark. */
+  restamped: number;
 }
 
 const CLOSED = new LakeSyncError('CLIENT_CLOSED', 'client closed during a sync round');
@@ -69,6 +82,9 @@ export async function pushOutbox(
       deltas.push(entry.delta);
       context.claimed.add(entry.id);
     }
+    // What the client sends is in its outbox: a bound on its stamps that a second loop learns too.
+    const newest = deltas[deltas.length - 1] as RowDelta;
+    if (newest.hlc > context.stamped.hlc) context.stamped.hlc = newest.hlc;
     counts.requests++;
     const reply = await exchange(
       context,
@@ -82,6 +98,22 @@ export async function pushOutbox(
     );
     if (context.isClosed()) return Err(CLOSED);
     context.claimed.clear();
+    // A reused client id (ADR-021) is settled before the reply acks anything: the gateway took
+    // this batch for duplicates of another outbox's deltas, and that outbox's watermarks must not
+    // remove ours. The batch goes back to pending and is stamped again above the watermark.
+    if (reply.ok && reply.value.clientAcceptedHlc > context.stamped.hlc) {
+      const reused = await isReusedClientId(context, reply.value.clientAcceptedHlc);
+      if (!reused.ok || reused.value) {
+        const nacked = await queue.nack(ids);
+        if (!nacked.ok) return nacked;
+        if (!reused.ok) return reused;
+        const mended = await mendReusedClientId(context, counts, reply.value.clientAcceptedHlc);
+        if (!mended.ok) return mended;
+        // Another loop has some in flight: its reply restamps them all; push nothing meanwhile.
+        if (mended.value.inFlight > 0) return Ok(undefined);
+        continue;
+      }
+    }
     if (!reply.ok || reply.value.error !== null) {
       const nacked = await queue.nack(ids);
       if (!nacked.ok) return nacked;
@@ -143,6 +175,18 @@ export async function pullChanges(
     position.cursor = response.cursor;
     position.epoch = response.gatewayEpoch;
     position.snapshotOffset = response.snapshot && response.hasMore ? response.snapshotNext : 0;
+    // A reused client id (ADR-021): the watermarks are another outbox's; restamp before pushing.
+    const accepted = response.clientAcceptedHlc;
+    if (accepted > context.stamped.hlc) {
+      const reused = await isReusedClientId(context, accepted);
+      if (!reused.ok) return reused;
+      const mended = reused.value ? await mendReusedClientId(context, counts, accepted) : null;
+      if (mended !== null && !mended.ok) return mended;
+      if (mended !== null) {
+        if (!response.hasMore) return Ok(undefined);
+        continue;
+      }
+    }
     const applied = await applyWatermarks(context, response);
     if (!applied.ok) return applied;
     if (!response.hasMore) return Ok(undefined);

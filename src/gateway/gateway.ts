@@ -240,6 +240,20 @@ export class SyncGateway {
     };
   }
 
+  /**
+   * The watermarks every reply to `clientId` carries: the highest of its delta HLCs the gateway
+   * holds, and the highest in the lake (ADR-011). For operators and the simulator; no side effect.
+   */
+  clientWatermarks(clientId: string): {
+    readonly acceptedHlc: HLCTimestamp;
+    readonly durableHlc: HLCTimestamp;
+  } {
+    return {
+      acceptedHlc: this.#buffer.clientAcceptedHlc(clientId),
+      durableHlc: this.#buffer.clientDurableHlc(clientId),
+    };
+  }
+
   /** The current row states (live view, do not mutate). */
   index(): ReadonlyMap<RowKey, RowState> {
     return this.#buffer.index();

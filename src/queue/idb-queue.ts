@@ -25,12 +25,13 @@ import {
   checkHlc,
   checkIds,
   checkLimit,
+  checkRestamps,
   entrySnapshot,
   frozenDeltaCopy,
   hlcSortKey,
   resolveQueueOptions,
 } from './outbox-entry';
-import type { ClaimedBatch, QueueEntry, QueueOptions, SyncQueue } from './types';
+import type { ClaimedBatch, QueueEntry, QueueOptions, Restamp, SyncQueue } from './types';
 
 /** Options of `IdbQueue.open`: the queue bound, and the IndexedDB to use (default: the global one). */
 export type IdbQueueOptions = Partial<QueueOptions> & {
@@ -260,6 +261,67 @@ export class IdbQueue implements SyncQueue {
       const ids = await entries.index('hlc').getAllKeys(atOrBelow);
       await issueAll(ids.map((id) => () => entries.delete(id)));
       return Ok(ids.length);
+    });
+  }
+
+  async restamp(replacements: readonly Restamp[]): Promise<Result<number, LakeSyncError>> {
+    const checked = checkRestamps(replacements);
+    if (!checked.ok) return checked;
+    if (checked.value.length === 0) return Ok(0);
+    const replaced = new Set(checked.value.map(({ id }) => id));
+    return this.#transact('restamp', 'readwrite', async (tx) => {
+      const entries = tx.objectStore('entries');
+      const found = await issueAll(
+        checked.value.map(
+          ({ id }) =>
+            () =>
+              entries.get(id),
+        ),
+      );
+      const clashes = await issueAll(
+        checked.value.map(
+          ({ delta }) =>
+            () =>
+              entries.getKey(delta.deltaId),
+        ),
+      );
+      const stored: StoredEntry[] = [];
+      let lastHlc: HLCTimestamp | null = null;
+      for (const [index, { id, delta }] of checked.value.entries()) {
+        const entry = found[index];
+        if (entry === undefined || entry.status === 'sending') {
+          const state = entry === undefined ? 'not queued' : 'sending';
+          return Err(new QueueError(`cannot restamp ${id}: it is ${state}; nothing changed`));
+        }
+        const clash = clashes[index];
+        if (clash !== undefined && !replaced.has(clash)) {
+          return Err(new QueueError(`cannot restamp to ${delta.deltaId}: it is already queued`));
+        }
+        stored.push({
+          id: delta.deltaId,
+          delta,
+          status: 'pending',
+          seq: entry.seq,
+          retryCount: entry.retryCount,
+          hlcKey: hlcSortKey(delta.hlc),
+        });
+        if (lastHlc === null || delta.hlc > lastHlc) lastHlc = delta.hlc;
+      }
+      const meta = (await tx.objectStore('meta').get(META_KEY)) ?? INITIAL_META;
+      const raised = meta.lastHlc === null || (lastHlc !== null && lastHlc > meta.lastHlc);
+      // Every old record goes before any new one is written: a new record takes an old one's seq.
+      await issueAll(
+        checked.value.map(
+          ({ id }) =>
+            () =>
+              entries.delete(id),
+        ),
+      );
+      await issueAll([
+        ...stored.map((entry) => () => entries.put(entry)),
+        () => tx.objectStore('meta').put(raised ? { ...meta, lastHlc } : meta, META_KEY),
+      ]);
+      return Ok(stored.length);
     });
   }
 

@@ -5,5 +5,6 @@ export {
   type QueueEntry,
   type QueueEntryStatus,
   type QueueOptions,
+  type Restamp,
   type SyncQueue,
 } from './types';

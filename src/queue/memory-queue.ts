@@ -8,12 +8,20 @@ import {
   checkHlc,
   checkIds,
   checkLimit,
+  checkRestamps,
   entrySnapshot,
   frozenDeltaCopy,
   resolveQueueOptions,
 } from './outbox-entry';
 import { SeqList } from './seq-list';
-import type { ClaimedBatch, QueueEntry, QueueEntryStatus, QueueOptions, SyncQueue } from './types';
+import type {
+  ClaimedBatch,
+  QueueEntry,
+  QueueEntryStatus,
+  QueueOptions,
+  Restamp,
+  SyncQueue,
+} from './types';
 
 /** One entry as the queue holds it: mutable inside, handed out only as a frozen snapshot. */
 interface Slot {
@@ -223,6 +231,49 @@ export class MemoryQueue implements SyncQueue {
     this.#accepted.removeWhere(isDurable, bound);
     this.#hlcAscending = this.#heldHlcsAscend();
     return Ok(removed.length);
+  }
+
+  async restamp(replacements: readonly Restamp[]): Promise<Result<number, LakeSyncError>> {
+    const checked = checkRestamps(replacements);
+    if (!checked.ok) return checked;
+    const old: Slot[] = [];
+    for (const { id } of checked.value) {
+      const slot = this.#byId.get(id);
+      if (slot === undefined || slot.status === 'sending') {
+        const state = slot === undefined ? 'not queued' : 'sending';
+        return Err(new QueueError(`cannot restamp ${id}: it is ${state}; nothing changed`));
+      }
+      old.push(slot);
+    }
+    const replaced = new Set(checked.value.map(({ id }) => id));
+    for (const { delta } of checked.value) {
+      if (this.#byId.has(delta.deltaId) && !replaced.has(delta.deltaId)) {
+        return Err(new QueueError(`cannot restamp to ${delta.deltaId}: it is already queued`));
+      }
+    }
+    for (const slot of old) {
+      this.#byId.delete(slot.id);
+      this.#all.remove(slot);
+      if (slot.status === 'pending') this.#pending.remove(slot);
+      else this.#accepted.remove(slot);
+    }
+    for (const [index, { delta }] of checked.value.entries()) {
+      const previous = old[index] as Slot;
+      const slot: Slot = {
+        id: delta.deltaId,
+        delta,
+        seq: previous.seq,
+        status: 'pending',
+        retryCount: previous.retryCount,
+        snapshot: null,
+      };
+      this.#byId.set(slot.id, slot);
+      this.#all.insert(slot);
+      this.#pending.insert(slot);
+      if (this.#lastHlc === null || delta.hlc > this.#lastHlc) this.#lastHlc = delta.hlc;
+    }
+    this.#hlcAscending = this.#heldHlcsAscend();
+    return Ok(old.length);
   }
 
   async entries(): Promise<Result<QueueEntry[], LakeSyncError>> {

@@ -2,7 +2,7 @@ import type { RowDelta } from '../delta/types';
 import type { HLCTimestamp } from '../hlc/types';
 import { QueueError } from '../result/errors';
 import { Err, Ok, type Result } from '../result/result';
-import { DEFAULT_QUEUE_OPTIONS, type QueueEntry, type QueueOptions } from './types';
+import { DEFAULT_QUEUE_OPTIONS, type QueueEntry, type QueueOptions, type Restamp } from './types';
 
 /**
  * What both outbox implementations agree on at their edge: which inputs they accept, how a
@@ -55,6 +55,39 @@ export function checkIds(ids: unknown): Result<string[], QueueError> {
     seen.add(id);
   }
   return Ok([...seen]);
+}
+
+/**
+ * Checks the argument of `SyncQueue.restamp` and copies its deltas: an array of `{id, delta}`
+ * whose ids are distinct strings and whose deltas have the outbox's shape, with distinct new
+ * `deltaId`s. Returns the replacements with frozen copies of their deltas; `QueueError` otherwise.
+ * Whether the ids are queued, and in which state, is the queue's own check.
+ */
+export function checkRestamps(replacements: unknown): Result<Restamp[], QueueError> {
+  if (!Array.isArray(replacements)) {
+    return Err(new QueueError(`replacements must be an array, got ${describe(replacements)}`));
+  }
+  const ids = new Set<string>();
+  const newIds = new Set<string>();
+  const copies: Restamp[] = [];
+  for (const replacement of replacements as unknown[]) {
+    const { id, delta } = (replacement ?? {}) as Partial<Record<keyof Restamp, unknown>>;
+    if (typeof id !== 'string') {
+      return Err(new QueueError(`a replacement's id must be a string, got ${describe(id)}`));
+    }
+    if (ids.has(id)) return Err(new QueueError(`entry ${id} is restamped twice; nothing changed`));
+    ids.add(id);
+    const shape = checkDeltaShape(delta);
+    if (!shape.ok) return shape;
+    if (newIds.has(shape.value.deltaId)) {
+      return Err(new QueueError(`two replacements share deltaId ${shape.value.deltaId}`));
+    }
+    newIds.add(shape.value.deltaId);
+    const copy = frozenDeltaCopy(shape.value);
+    if (!copy.ok) return copy;
+    copies.push({ id, delta: copy.value });
+  }
+  return Ok(copies);
 }
 
 /**

@@ -14,6 +14,8 @@ import type { Result } from '../result/result';
  *                      └──────────── reopen (gateway lost it before flushing) ────────┘
  *
  *   any state ── removeDurable (delta.hlc ≤ the client's durable watermark) ──▶ (removed)
+ *
+ *   pending / accepted ── restamp (a reused client id: new HLC and deltaId, same seq) ──▶ pending
  * ```
  */
 export type QueueEntryStatus = 'pending' | 'sending' | 'accepted';
@@ -40,6 +42,15 @@ export interface ClaimedBatch {
    * empty.
    */
   readonly baseHlc: HLCTimestamp;
+}
+
+/**
+ * One replacement for `SyncQueue.restamp`: the entry `id` is to hold `delta` instead (the same
+ * write stamped again, so a new HLC and, by ADR-009, a new `deltaId`, which becomes its id).
+ */
+export interface Restamp {
+  readonly id: string;
+  readonly delta: RowDelta;
 }
 
 /** The named bound of an outbox. */
@@ -89,6 +100,16 @@ export interface SyncQueue {
   depth(): Promise<Result<number, LakeSyncError>>;
   /** The highest delta HLC ever pushed, kept after removal; `null` for a new queue. */
   lastHlc(): Promise<Result<HLCTimestamp | null, LakeSyncError>>;
+  /**
+   * Replaces the delta of each given entry, all or none, in one atomic step: entry `id` then holds
+   * `delta`, under the id `delta.deltaId`, at the same place in push order (its `seq` is kept), as
+   * `pending` with its `retryCount` kept; `lastHlc` rises to the highest new HLC. For a client that
+   * finds its id was used by another outbox (ADR-013, Risks): its writes are stamped again above
+   * the gateway's watermark. `QueueError`, and nothing changes, when an id is not queued, is given
+   * twice or is `sending` (a loop has it in flight), or a new `deltaId` is already queued on an
+   * entry not being replaced. Returns how many entries were replaced.
+   */
+  restamp(replacements: readonly Restamp[]): Promise<Result<number, LakeSyncError>>;
   /** Removes every entry (the remembered `lastHlc` stays). */
   clear(): Promise<Result<void, LakeSyncError>>;
 }

@@ -97,4 +97,28 @@ describe('IdbQueue', () => {
     expectQueueError(await tabA.push(delta(6, { deltaId: idOf(66) })), /not above/);
     expect(ok(await tabA.depth())).toBe(0);
   });
+
+  it('keeps a restamp across a restart, and a later rising push goes above it', async () => {
+    const factory = new IDBFactory();
+    const first = ok(
+      await IdbQueue.open('restamp', { indexedDB: factory, requireRisingHlc: true }),
+    );
+    opened.push(first);
+    await pushAll(first, [1, 2]);
+    ok(
+      await first.restamp([{ id: idOf(2), delta: delta(2, { hlc: hlc(70), deltaId: idOf(70) }) }]),
+    );
+    first.close();
+    const second = ok(
+      await IdbQueue.open('restamp', { indexedDB: factory, requireRisingHlc: true }),
+    );
+    opened.push(second);
+    expect(await statuses(second)).toEqual([
+      [idOf(1), 'pending'],
+      [idOf(70), 'pending'],
+    ]);
+    expect(ok(await second.lastHlc())).toBe(hlc(70));
+    expectQueueError(await second.push(delta(69)), /not above the outbox's last 70/);
+    expect(ok(await second.push(delta(71))).seq).toBe(3);
+  });
 });

@@ -3,6 +3,7 @@ import type { QueueOptions, SyncQueue } from '../types';
 import { delta, expectQueueError, hlc, idOf, ids, ok, pushAll, statuses } from './fixtures';
 import { defineBatchContract } from './queue-contract-batch';
 import { defineEdgeContract } from './queue-contract-edges';
+import { defineRestampContract } from './queue-contract-restamp';
 
 /** Opens a fresh, empty queue with the given options; the caller's file disposes of it. */
 export type QueueFactory = (options?: Partial<QueueOptions>) => Promise<SyncQueue>;
@@ -17,6 +18,7 @@ export function describeQueueContract(label: string, open: QueueFactory): void {
     defineConcurrencyContract(open);
     defineEdgeContract(open);
     defineBatchContract(open);
+    defineRestampContract(open);
   });
 }
 
