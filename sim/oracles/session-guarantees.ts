@@ -26,9 +26,10 @@ interface ShownVersion {
 interface ShownRow {
   readonly table: string;
   readonly rowId: string;
-  readonly names: string[];
-  readonly hlcs: bigint[];
-  readonly clientIds: string[];
+  /** Replaced, not grown, when columns are added (see `recordNewColumns`). */
+  names: string[];
+  hlcs: bigint[];
+  clientIds: string[];
   tombstoneHlc: bigint | null;
   /** The tombstone's client id; meaningless while `tombstoneHlc` is `null`. */
   tombstoneClientId: string;
@@ -240,18 +241,33 @@ function checkAndRecord(shown: ShownRow, state: RowState | undefined): string | 
     }
   }
   // Every shown column is in `state` now, so it has new ones iff it has more.
-  if (columns !== undefined && columns.size !== names.length) {
-    const known = names.length;
-    for (const [column, { version }] of columns) {
-      if (known > 0 && names.includes(column)) continue;
-      names.push(column);
-      hlcs.push(version.hlc);
-      clientIds.push(version.clientId);
-    }
-  }
+  if (columns !== undefined && columns.size !== names.length) recordNewColumns(shown, columns);
   shown.tombstoneHlc = tombstone === null ? null : tombstone.hlc;
   if (tombstone !== null) shown.tombstoneClientId = tombstone.clientId;
   return regression;
+}
+
+/**
+ * Appends the columns of `columns` that `shown` lacks, in `columns`' order. The three arrays are
+ * replaced by copies of their exact new length rather than grown by `push`: they live as long as
+ * the session (most of a run), and an array grown from empty holds room for 17 items, which made
+ * them the largest state a run keeps (and the collector copies it twice on its way to the old
+ * generation).
+ */
+function recordNewColumns(shown: ShownRow, columns: RowState['columns']): void {
+  const known = shown.names;
+  const names: string[] = [];
+  const hlcs: bigint[] = [];
+  const clientIds: string[] = [];
+  for (const [column, { version }] of columns) {
+    if (known.length > 0 && known.includes(column)) continue;
+    names.push(column);
+    hlcs.push(version.hlc);
+    clientIds.push(version.clientId);
+  }
+  shown.names = known.concat(names);
+  shown.hlcs = shown.hlcs.concat(hlcs);
+  shown.clientIds = shown.clientIds.concat(clientIds);
 }
 
 /**
