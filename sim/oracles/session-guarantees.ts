@@ -1,6 +1,7 @@
 import type { ReplicaEvent } from '../../src/client/replica-event';
-import type { RowState, Version } from '../../src/conflict/types';
+import type { ColumnState, RowState, Version } from '../../src/conflict/types';
 import type { RowDelta } from '../../src/delta/types';
+import { assert } from '../../src/result/assert';
 import type { OracleName } from '../types';
 import { describeHlc } from './describe';
 import { canonicalValue } from './rows-view';
@@ -231,9 +232,9 @@ function checkAndRecord(shown: ShownRow, state: RowState | undefined): string | 
     }
     regression ??= columnRegression(shown, index, version, tombstone);
     if (version === undefined) {
-      names.splice(index, 1);
-      hlcs.splice(index, 1);
-      clientIds.splice(index, 1);
+      removeAt(names, index);
+      removeAt(hlcs, index);
+      removeAt(clientIds, index);
       index--;
     } else {
       hlcs[index] = version.hlc;
@@ -248,26 +249,44 @@ function checkAndRecord(shown: ShownRow, state: RowState | undefined): string | 
 }
 
 /**
- * Appends the columns of `columns` that `shown` lacks, in `columns`' order. The three arrays are
- * replaced by copies of their exact new length rather than grown by `push`: they live as long as
- * the session (most of a run), and an array grown from empty holds room for 17 items, which made
- * them the largest state a run keeps (and the collector copies it twice on its way to the old
- * generation).
+ * Appends the columns of `columns` that `shown` lacks, in `columns`' order; every column `shown`
+ * holds is in `columns` (the caller removed the others). The three arrays are replaced by arrays
+ * of their exact new length rather than grown by `push`: they live as long as the session (most
+ * of a run), and an array grown from empty holds room for 17 items, which made them the largest
+ * state a run keeps (the collector copies it twice on its way to the old generation). The map is
+ * walked by its keys: iterating its entries would build an array per column.
  */
 function recordNewColumns(shown: ShownRow, columns: RowState['columns']): void {
-  const known = shown.names;
-  const names: string[] = [];
-  const hlcs: bigint[] = [];
-  const clientIds: string[] = [];
-  for (const [column, { version }] of columns) {
-    if (known.length > 0 && known.includes(column)) continue;
-    names.push(column);
-    hlcs.push(version.hlc);
-    clientIds.push(version.clientId);
+  const known = shown.names.length;
+  const total = columns.size;
+  const names = new Array<string>(total);
+  const hlcs = new Array<bigint>(total);
+  const clientIds = new Array<string>(total);
+  for (let index = 0; index < known; index++) {
+    names[index] = shown.names[index] as string;
+    hlcs[index] = shown.hlcs[index] as bigint;
+    clientIds[index] = shown.clientIds[index] as string;
   }
-  shown.names = known.concat(names);
-  shown.hlcs = shown.hlcs.concat(hlcs);
-  shown.clientIds = shown.clientIds.concat(clientIds);
+  let next = known;
+  for (const column of columns.keys()) {
+    if (known > 0 && shown.names.includes(column)) continue;
+    const { version } = columns.get(column) as ColumnState;
+    names[next] = column;
+    hlcs[next] = version.hlc;
+    clientIds[next] = version.clientId;
+    next++;
+  }
+  assert(next === total, 'recordNewColumns: a shown column is missing from the state');
+  shown.names = names;
+  shown.hlcs = hlcs;
+  shown.clientIds = clientIds;
+}
+
+/** Removes `array[index]` in place (`splice` would also build an array of what it removed). */
+function removeAt<T>(array: T[], index: number): void {
+  const last = array.length - 1;
+  for (let at = index; at < last; at++) array[at] = array[at + 1] as T;
+  array.length = last;
 }
 
 /**
