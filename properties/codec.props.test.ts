@@ -13,7 +13,11 @@ import {
   encodeSyncPush,
   encodeSyncResponse,
 } from '../src/proto/codec';
-import { INVALID_JSON_VALUE, parseJsonValueBytes } from '../src/proto/json-value';
+import {
+  INVALID_JSON_VALUE,
+  parseJsonValueBytes,
+  parseJsonValueRange,
+} from '../src/proto/json-value';
 import {
   decodeRowDeltaBySchema,
   decodeSyncPullBySchema,
@@ -348,5 +352,101 @@ describe('JSON value bytes', () => {
       }),
       { numRuns: NUM_RUNS },
     );
+  });
+
+  /**
+   * Same value, compared strictly: numbers by `Object.is` (so `-0` counts), arrays element by
+   * element, objects by prototype, then own keys in order, then their values.
+   */
+  function sameJson(a: unknown, b: unknown): boolean {
+    if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null) {
+      return Object.is(a, b);
+    }
+    if (Array.isArray(a) !== Array.isArray(b)) return false;
+    if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return false;
+    const keysA = Object.keys(a);
+    const keysB = Object.keys(b);
+    if (keysA.length !== keysB.length || keysA.some((key, index) => key !== keysB[index])) {
+      return false;
+    }
+    const recordA = a as Record<string, unknown>;
+    const recordB = b as Record<string, unknown>;
+    return keysA.every((key) => sameJson(recordA[key], recordB[key]));
+  }
+
+  /** Small arrays and objects (what the simulator writes), and near misses of their fast path. */
+  const structureTextArb = fc.oneof(
+    fc
+      .jsonValue({ maxDepth: 6 })
+      .filter((value) => typeof value === 'object' && value !== null)
+      .map((value) => JSON.stringify(value)),
+    fc
+      .dictionary(
+        fc.constantFrom('tag', 'n', 'nested', 'ok', '0', '12', '__proto__', 'constructor', ''),
+        fc.oneof(
+          fc.integer({ min: -1_000, max: 1_000 }),
+          fc.double({ noNaN: true, noDefaultInfinity: true }),
+          fc.constantFrom('milk', 'émigré', '日本', '🚀', '', true, false, null, -0),
+          fc.array(fc.oneof(fc.integer(), fc.string({ maxLength: 4 })), { maxLength: 3 }),
+        ),
+        { maxKeys: 4 },
+      )
+      .map((value) => JSON.stringify(value)),
+    fc.constantFrom(
+      '{"tag":"émigré","n":7,"nested":{"ok":true}}',
+      '[3,"🚀",false]',
+      '{"a":1,"a":2}',
+      '{"a":1e400,"a":1}',
+      '{"__proto__":1}',
+      '{"__proto__":{"x":1}}',
+      '{"constructor":1,"toString":2}',
+      '{"1":1,"b":2,"0":3}',
+      '[-0]',
+      '[-0.0,0.5,-12.25]',
+      '[1,]',
+      '[,1]',
+      '{"a":1,}',
+      '{"a" :1}',
+      '{"a": 1}',
+      '[ 1]',
+      '[1 ]',
+      '{"a":[[[[[1]]]]]}',
+      '[[[["deep"]]]]',
+      '{"t":"\\u00e9"}',
+      '{}',
+      '[]',
+      '[{}]',
+      '{"":1}',
+      '[1.5e3]',
+      '[1.]',
+      '[01]',
+      '["a"b]',
+      '{"a":1}x',
+      '[true,false,null]',
+      '[nul]',
+      '[12345678901234567890]',
+      '{"n":9007199254740993}',
+    ),
+  );
+
+  it('builds small arrays and objects exactly as JSON.parse does, valid or mutated', () => {
+    fc.assert(
+      fc.property(structureTextArb, fc.array(mutationArb, { maxLength: 2 }), (text, mutations) => {
+        const bytes =
+          mutations.length === 0 ? encoder.encode(text) : mutate(encoder.encode(text), mutations);
+        const fast = parseJsonValueBytes(bytes);
+        const slow = reference(bytes);
+        expect(sameJson(fast, slow)).toBe(true);
+      }),
+      { numRuns: NUM_RUNS },
+    );
+  });
+
+  it('reads a value in place, never past its end', () => {
+    // The value `[1,2]` followed by bytes that would continue it: read as the range alone.
+    const bytes = encoder.encode('[1,2],3]');
+    expect(parseJsonValueRange(bytes, 0, 5)).toEqual([1, 2]);
+    expect(parseJsonValueRange(bytes, 0, 4)).toBe(INVALID_JSON_VALUE);
+    expect(parseJsonValueRange(encoder.encode('{"a":"b"}"'), 0, 7)).toBe(INVALID_JSON_VALUE);
   });
 });

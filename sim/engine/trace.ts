@@ -5,30 +5,41 @@ import { createHash, type Hash } from 'node:crypto';
  * (with its bytes), storage operation, fault and write, in event order. Two runs of the same plan
  * must produce the same `digest()` on Node and on Bun (the determinism oracle). Nothing that
  * depends on wall time or memory addresses may be recorded.
+ *
+ * What is hashed: each line's text as UTF-8 (a lone surrogate as U+FFFD, as `Hash.update` encodes
+ * a string), then for `recordBytes` a space and the raw bytes, then a newline.
  */
 export class Trace {
   readonly #hash: Hash = createHash('sha256');
   /**
-   * Text not yet handed to the hash. SHA-256 is a stream, so hashing pieces together or apart
-   * gives the same digest; batching saves a native call per piece. Pieces always meet at a space
-   * or a newline, so joining them never pairs surrogates that were apart (same UTF-8 bytes).
+   * Bytes not yet handed to the hash. SHA-256 is a stream, so hashing pieces together or apart
+   * gives the same digest; collecting them here turns two native calls per message (a few
+   * thousand a run, each dearer than copying its bytes) into one call per `PENDING_BYTES_MAX`.
    */
-  #pending = '';
+  readonly #pending = new Uint8Array(PENDING_BYTES_MAX);
+  #pendingUsed = 0;
   #lines = 0;
 
   /** Appends one line of text. */
   record(line: string): void {
-    this.#pending += `${line}\n`;
-    if (this.#pending.length >= PENDING_LENGTH_MAX) this.#flush();
+    this.#text(line);
+    this.#byte(NEWLINE);
     this.#lines++;
   }
 
   /** Appends one line of text followed by raw bytes (a message on the wire, an object stored). */
   recordBytes(line: string, bytes: Uint8Array): void {
-    this.#pending += `${line} `;
-    this.#flush();
-    this.#hash.update(bytes);
-    this.#pending = '\n';
+    this.#text(line);
+    this.#byte(SPACE);
+    if (bytes.length > COPIED_BYTES_MAX) {
+      this.#flush();
+      this.#hash.update(bytes);
+    } else {
+      if (this.#pendingUsed + bytes.length > PENDING_BYTES_MAX) this.#flush();
+      this.#pending.set(bytes, this.#pendingUsed);
+      this.#pendingUsed += bytes.length;
+    }
+    this.#byte(NEWLINE);
     this.#lines++;
   }
 
@@ -43,12 +54,52 @@ export class Trace {
     return this.#hash.digest('hex');
   }
 
+  /**
+   * The UTF-8 of `text`: ASCII (nearly every line) copied code by code, anything else through
+   * `Hash.update` itself, so it is encoded exactly as before; text too long to fit goes the same
+   * way.
+   */
+  #text(text: string): void {
+    const length = text.length;
+    if (length > COPIED_BYTES_MAX) {
+      this.#flush();
+      this.#hash.update(text);
+      return;
+    }
+    if (this.#pendingUsed + length > PENDING_BYTES_MAX) this.#flush();
+    const pending = this.#pending;
+    let used = this.#pendingUsed;
+    for (let index = 0; index < length; index++) {
+      const code = text.charCodeAt(index);
+      if (code > 0x7f) {
+        // Hash what is pending, then the text from here on as a string.
+        this.#pendingUsed = used;
+        this.#flush();
+        this.#hash.update(index === 0 ? text : text.slice(index));
+        return;
+      }
+      pending[used++] = code;
+    }
+    this.#pendingUsed = used;
+  }
+
+  #byte(byte: number): void {
+    if (this.#pendingUsed === PENDING_BYTES_MAX) this.#flush();
+    this.#pending[this.#pendingUsed++] = byte;
+  }
+
   #flush(): void {
-    if (this.#pending.length === 0) return;
-    this.#hash.update(this.#pending);
-    this.#pending = '';
+    if (this.#pendingUsed === 0) return;
+    this.#hash.update(this.#pending.subarray(0, this.#pendingUsed));
+    this.#pendingUsed = 0;
   }
 }
 
-/** Pending text handed to the hash once it reaches this many UTF-16 units. */
-const PENDING_LENGTH_MAX = 4_096;
+const NEWLINE = 0x0a;
+const SPACE = 0x20;
+
+/** Pending bytes handed to the hash once they would overflow this. */
+const PENDING_BYTES_MAX = 64 * 1024;
+
+/** Texts and byte runs longer than this are hashed directly instead of copied. */
+const COPIED_BYTES_MAX = 16 * 1024;

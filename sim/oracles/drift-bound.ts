@@ -1,5 +1,6 @@
 import { HLC } from '../../src/hlc/hlc';
-import { decodeSyncPush, decodeSyncResponse } from '../../src/proto/codec';
+import { decodeSyncPush } from '../../src/proto/codec';
+import type { SyncResponse } from '../../src/proto/types';
 
 /** Shifting an HLC right by this leaves its wall part (ms). */
 const WALL_SHIFT = BigInt(HLC.COUNTER_BITS);
@@ -9,16 +10,16 @@ const WALL_SHIFT = BigInt(HLC.COUNTER_BITS);
  * than `maxDriftMs` ahead of its own wall clock when it accepts it. Checked on every push the
  * gateway answered without an error, from the bytes that crossed the wire. Catches drift checked
  * against the wrong reference (the gateway's last HLC, which one fast client can ratchet forward).
- * Returns a description of the first offending delta, or `null`.
+ * `response` is the reply decoded (`null` if it did not decode). Returns a description of the first
+ * offending delta, or `null`.
  */
 export function driftProblem(
   request: Uint8Array,
-  reply: Uint8Array,
+  response: SyncResponse | null,
   gatewayWallMs: number,
   maxDriftMs: number,
 ): string | null {
-  const response = decodeSyncResponse(reply);
-  if (!response.ok || response.value.error !== null) return null;
+  if (response === null || response.error !== null) return null;
   const push = decodeSyncPush(request);
   if (!push.ok) return null;
   for (const delta of push.value.deltas) {
@@ -53,15 +54,17 @@ export class OwnClockWatch {
     if (previous === undefined || aheadMs > previous) this.#maxAheadMs.set(client, aheadMs);
   }
 
-  /** Checks a push the gateway answered; a message when its drift refusal is not the client's clock. */
-  refusal(client: number, reply: Uint8Array, maxDriftMs: number): string | null {
+  /**
+   * Checks a push the gateway answered (its reply decoded, `null` if it did not decode); a message
+   * when its drift refusal is not the client's clock.
+   */
+  refusal(client: number, response: SyncResponse | null, maxDriftMs: number): string | null {
     const aheadMs = this.#maxAheadMs.get(client) ?? Number.NEGATIVE_INFINITY;
     if (aheadMs > maxDriftMs || this.#reported.has(client)) return null;
-    const response = decodeSyncResponse(reply);
-    if (!response.ok || response.value.error?.code !== 'CLOCK_DRIFT') return null;
+    if (response === null || response.error?.code !== 'CLOCK_DRIFT') return null;
     this.#reported.add(client);
     return (
-      `gateway refused a push of client-${client} for drift (${response.value.error.message}), ` +
+      `gateway refused a push of client-${client} for drift (${response.error.message}), ` +
       `yet its own clock was never more than ${aheadMs} ms ahead of the gateway's when it wrote: ` +
       'a stamp it absorbed from the gateway went past the bound'
     );

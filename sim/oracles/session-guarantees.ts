@@ -1,33 +1,39 @@
 import type { ReplicaEvent } from '../../src/client/replica-event';
-import type { RowState } from '../../src/conflict/types';
+import type { ColumnState, RowState, Version } from '../../src/conflict/types';
 import type { RowDelta } from '../../src/delta/types';
+import { assert } from '../../src/result/assert';
 import type { OracleName } from '../types';
 import { describeHlc } from './describe';
 import { canonicalValue } from './rows-view';
 
-/**
- * A version as the oracle keeps it: `(hlc, clientId)`, compared by `compareShown`. Its own copy,
- * never the replica's object, so code that changed a replica's version in place would still be
- * seen; updated in place when the replica shows a new version, so a check allocates nothing for
- * unchanged or changed columns.
- */
+/** A version as the oracle reports it: `(hlc, clientId)`, compared by `compareParts`. */
 interface ShownVersion {
-  hlc: bigint;
-  clientId: string;
+  readonly hlc: bigint;
+  readonly clientId: string;
 }
 
 /**
- * The versions one replica showed for one row: per column (`names[i]` at `versions[i]`, in the
- * order first shown: a column that vanishes leaves, a new one goes last), and its tombstone.
- * Parallel arrays, not a map: a row has a handful of columns, and scanning them is cheaper than
- * hashing names (this runs for every row of every batch a session merges).
+ * The versions one replica showed for one row: per column, in the order first shown (a column
+ * that vanishes leaves, a new one goes last), `names[i]` at version `(hlcs[i], clientIds[i])`;
+ * and its tombstone's version (`tombstoneHlc` is `null` when there is none).
+ *
+ * The oracle's own copies of the parts, never the replica's version objects, so code that changed
+ * a replica's version in place would still be seen; overwritten in place when the replica shows a
+ * new version, so a check allocates nothing for unchanged or changed columns. Parallel arrays of
+ * parts, not a map of version objects: a row has a handful of columns, and this runs for every
+ * row of every batch a session merges, so every object a check need not reach is a cache miss
+ * saved.
  */
 interface ShownRow {
   readonly table: string;
   readonly rowId: string;
-  readonly names: string[];
-  readonly versions: ShownVersion[];
-  tombstone: ShownVersion | null;
+  /** Replaced, not grown, when columns are added (see `recordNewColumns`). */
+  names: string[];
+  hlcs: bigint[];
+  clientIds: string[];
+  tombstoneHlc: bigint | null;
+  /** The tombstone's client id; meaningless while `tombstoneHlc` is `null`. */
+  tombstoneClientId: string;
   /** The batch (`SessionWatch` serial) that last checked the row: each is checked once per batch. */
   checkedIn: number;
 }
@@ -107,8 +113,7 @@ export class SessionWatch {
   ): void {
     const state = event.replica.state(table, rowId);
     // A copy: recording `state` below updates the shown versions in place.
-    const newestBefore = written === null || known === undefined ? null : newestOf(known);
-    const seen = newestBefore === null ? null : { ...newestBefore };
+    const seen = written === null || known === undefined ? null : newestOf(known);
     const shown = known ?? this.#record(table, rowId);
     shown.checkedIn = serial;
     const regression = checkAndRecord(shown, state);
@@ -119,12 +124,13 @@ export class SessionWatch {
       });
     }
     if (written === null) return;
-    const version = { hlc: written.hlc, clientId: written.clientId };
-    const where = `${this.session} row ${table}:${rowId} at ${atMs} ms`;
-    if (seen !== null && compareShown(version, seen) <= 0) {
+    if (
+      seen !== null &&
+      compareParts(written.hlc, written.clientId, seen.hlc, seen.clientId) <= 0
+    ) {
       problems.push({
         oracle: 'writes-follow-reads',
-        message: `${where}: ${written.op} stamped ${describeVersion(version)}, not above ${describeVersion(seen)} that its replica showed for the row before the write (the edit loses to what its writer had seen)`,
+        message: `${this.#where(table, rowId, atMs)}: ${written.op} stamped ${describeVersion(written)}, not above ${describeVersion(seen)} that its replica showed for the row before the write (the edit loses to what its writer had seen)`,
       });
       return;
     }
@@ -133,9 +139,14 @@ export class SessionWatch {
       const newest = newestOf(shown);
       problems.push({
         oracle: 'read-your-writes',
-        message: `${where}: right after its ${written.op} at ${describeVersion(version)} the replica shows ${stale} (newest version ${newest === null ? 'none' : describeVersion(newest)})`,
+        message: `${this.#where(table, rowId, atMs)}: right after its ${written.op} at ${describeVersion(written)} the replica shows ${stale} (newest version ${newest === null ? 'none' : describeVersion(newest)})`,
       });
     }
+  }
+
+  /** Where a write's problem was seen, for its message (built only when there is one). */
+  #where(table: string, rowId: string, atMs: number): string {
+    return `${this.session} row ${table}:${rowId} at ${atMs} ms`;
   }
 
   /** A row shown for the first time: recorded with no versions yet. */
@@ -149,8 +160,10 @@ export class SessionWatch {
       table,
       rowId,
       names: [],
-      versions: [],
-      tombstone: null,
+      hlcs: [],
+      clientIds: [],
+      tombstoneHlc: null,
+      tombstoneClientId: '',
       checkedIn: 0,
     };
     rows.set(rowId, shown);
@@ -179,84 +192,150 @@ export class SessionWatch {
   }
 }
 
-function compareShown(a: ShownVersion, b: ShownVersion): number {
-  if (a.hlc !== b.hlc) return a.hlc < b.hlc ? -1 : 1;
-  if (a.clientId === b.clientId) return 0;
-  return a.clientId < b.clientId ? -1 : 1;
+/** Compares two versions given as parts: by HLC, ties broken by client id. */
+function compareParts(hlcA: bigint, clientA: string, hlcB: bigint, clientB: string): number {
+  if (hlcA !== hlcB) return hlcA < hlcB ? -1 : 1;
+  if (clientA === clientB) return 0;
+  return clientA < clientB ? -1 : 1;
 }
 
 /**
  * Compares `state` with what the replica showed before (`shown`) and then records it there, in
  * one pass: returns the first column (or the tombstone) whose covering version — its own or the
  * tombstone's, the higher — is lower in `state` than in `shown`, or `null` when none is. `shown`
- * then holds the versions of `state` (allocating only for new columns and a first tombstone:
- * changed versions are overwritten in place; columns keep their order, new ones after).
+ * then holds the versions of `state` (allocating only for new columns: changed versions are
+ * overwritten in place; columns keep their order, new ones after).
  */
 function checkAndRecord(shown: ShownRow, state: RowState | undefined): string | null {
   const tombstone = state?.tombstone ?? null;
-  const before = shown.tombstone;
+  const beforeHlc = shown.tombstoneHlc;
+  const beforeClientId = shown.tombstoneClientId;
   let regression: string | null = null;
-  if (before !== null && (tombstone === null || compareShown(tombstone, before) < 0)) {
-    regression = `tombstone went back from ${describeVersion(before)} to ${tombstone === null ? 'none' : describeVersion(tombstone)}`;
+  if (
+    beforeHlc !== null &&
+    (tombstone === null ||
+      compareParts(tombstone.hlc, tombstone.clientId, beforeHlc, beforeClientId) < 0)
+  ) {
+    regression = `tombstone went back from ${describeParts(beforeHlc, beforeClientId)} to ${tombstone === null ? 'none' : describeVersion(tombstone)}`;
   }
   const columns = state?.columns;
-  const { names, versions } = shown;
+  const { names, hlcs, clientIds } = shown;
   for (let index = 0; index < names.length; index++) {
-    const own = versions[index] as ShownVersion;
     const version = columns?.get(names[index] as string)?.version;
     // Unchanged: not gone back (a tombstone that went back is reported above).
-    if (version !== undefined && sameVersion(own, version)) continue;
-    if (regression === null) {
-      const was = higher(own, before) as ShownVersion;
-      const now = higher(version ?? null, tombstone);
-      if (now === null || compareShown(now, was) < 0) {
-        regression = `column ${JSON.stringify(names[index])} went back from version ${describeVersion(was)} to ${now === null ? 'nothing' : describeVersion(now)}`;
-      }
+    if (
+      version !== undefined &&
+      hlcs[index] === version.hlc &&
+      clientIds[index] === version.clientId
+    ) {
+      continue;
     }
+    regression ??= columnRegression(shown, index, version, tombstone);
     if (version === undefined) {
-      names.splice(index, 1);
-      versions.splice(index, 1);
+      removeAt(names, index);
+      removeAt(hlcs, index);
+      removeAt(clientIds, index);
       index--;
     } else {
-      own.hlc = version.hlc;
-      own.clientId = version.clientId;
+      hlcs[index] = version.hlc;
+      clientIds[index] = version.clientId;
     }
   }
   // Every shown column is in `state` now, so it has new ones iff it has more.
-  if (columns !== undefined && columns.size !== names.length) {
-    const known = names.length;
-    for (const [column, { version }] of columns) {
-      if (known > 0 && names.includes(column)) continue;
-      names.push(column);
-      versions.push({ hlc: version.hlc, clientId: version.clientId });
-    }
-  }
-  if (tombstone === null) shown.tombstone = null;
-  else if (before === null) shown.tombstone = { hlc: tombstone.hlc, clientId: tombstone.clientId };
-  else if (!sameVersion(before, tombstone)) {
-    before.hlc = tombstone.hlc;
-    before.clientId = tombstone.clientId;
-  }
+  if (columns !== undefined && columns.size !== names.length) recordNewColumns(shown, columns);
+  shown.tombstoneHlc = tombstone === null ? null : tombstone.hlc;
+  if (tombstone !== null) shown.tombstoneClientId = tombstone.clientId;
   return regression;
 }
 
-function sameVersion(a: ShownVersion | null, b: ShownVersion): boolean {
-  return a !== null && a.hlc === b.hlc && a.clientId === b.clientId;
+/**
+ * Appends the columns of `columns` that `shown` lacks, in `columns`' order; every column `shown`
+ * holds is in `columns` (the caller removed the others). The three arrays are replaced by arrays
+ * of their exact new length rather than grown by `push`: they live as long as the session (most
+ * of a run), and an array grown from empty holds room for 17 items, which made them the largest
+ * state a run keeps (the collector copies it twice on its way to the old generation). The map is
+ * walked by its keys: iterating its entries would build an array per column.
+ */
+function recordNewColumns(shown: ShownRow, columns: RowState['columns']): void {
+  const known = shown.names.length;
+  const total = columns.size;
+  const names = new Array<string>(total);
+  const hlcs = new Array<bigint>(total);
+  const clientIds = new Array<string>(total);
+  for (let index = 0; index < known; index++) {
+    names[index] = shown.names[index] as string;
+    hlcs[index] = shown.hlcs[index] as bigint;
+    clientIds[index] = shown.clientIds[index] as string;
+  }
+  let next = known;
+  for (const column of columns.keys()) {
+    if (known > 0 && shown.names.includes(column)) continue;
+    const { version } = columns.get(column) as ColumnState;
+    names[next] = column;
+    hlcs[next] = version.hlc;
+    clientIds[next] = version.clientId;
+    next++;
+  }
+  assert(next === total, 'recordNewColumns: a shown column is missing from the state');
+  shown.names = names;
+  shown.hlcs = hlcs;
+  shown.clientIds = clientIds;
+}
+
+/** Removes `array[index]` in place (`splice` would also build an array of what it removed). */
+function removeAt<T>(array: T[], index: number): void {
+  const last = array.length - 1;
+  for (let at = index; at < last; at++) array[at] = array[at + 1] as T;
+  array.length = last;
+}
+
+/**
+ * Whether column `index` of `shown` (before it is recorded again) went back: its covering version
+ * then — its own or the tombstone's, the higher — against the one `state` gives it now (`version`,
+ * or `tombstone`, the higher; nothing when both are absent). A message when it did, else `null`.
+ */
+function columnRegression(
+  shown: ShownRow,
+  index: number,
+  version: Version | undefined,
+  tombstone: Version | null,
+): string | null {
+  let wasHlc = shown.hlcs[index] as bigint;
+  let wasClientId = shown.clientIds[index] as string;
+  const beforeHlc = shown.tombstoneHlc;
+  if (
+    beforeHlc !== null &&
+    compareParts(wasHlc, wasClientId, beforeHlc, shown.tombstoneClientId) < 0
+  ) {
+    wasHlc = beforeHlc;
+    wasClientId = shown.tombstoneClientId;
+  }
+  const now = higher(version ?? null, tombstone);
+  if (now !== null && compareParts(now.hlc, now.clientId, wasHlc, wasClientId) >= 0) return null;
+  return `column ${JSON.stringify(shown.names[index])} went back from version ${describeParts(wasHlc, wasClientId)} to ${now === null ? 'nothing' : describeVersion(now)}`;
 }
 
 /** The higher of two versions, either of which may be absent. */
-function higher(a: ShownVersion | null, b: ShownVersion | null): ShownVersion | null {
+function higher(a: Version | null, b: Version | null): Version | null {
   if (a === null) return b;
   if (b === null) return a;
-  return compareShown(a, b) >= 0 ? a : b;
+  return compareParts(a.hlc, a.clientId, b.hlc, b.clientId) >= 0 ? a : b;
 }
 
+/** A copy of the newest version `row` shows (a column's or the tombstone's), or `null`. */
 function newestOf(row: ShownRow): ShownVersion | null {
-  let newest = row.tombstone;
-  for (const version of row.versions) {
-    if (newest === null || compareShown(version, newest) > 0) newest = version;
+  let hlc = row.tombstoneHlc;
+  let clientId = row.tombstoneClientId;
+  const { hlcs, clientIds } = row;
+  for (let index = 0; index < hlcs.length; index++) {
+    const columnHlc = hlcs[index] as bigint;
+    const columnClientId = clientIds[index] as string;
+    if (hlc === null || compareParts(columnHlc, columnClientId, hlc, clientId) > 0) {
+      hlc = columnHlc;
+      clientId = columnClientId;
+    }
   }
-  return newest;
+  return hlc === null ? null : { hlc, clientId };
 }
 
 /** What the visible row shows that differs from the write, or `null` when it shows the write. */
@@ -276,5 +355,9 @@ function staleRead(written: RowDelta, row: Record<string, unknown> | null): stri
 }
 
 function describeVersion(version: ShownVersion): string {
-  return `${describeHlc(version.hlc)}/${version.clientId}`;
+  return describeParts(version.hlc, version.clientId);
+}
+
+function describeParts(hlc: bigint, clientId: string): string {
+  return `${describeHlc(hlc)}/${clientId}`;
 }

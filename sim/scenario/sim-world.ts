@@ -2,6 +2,7 @@ import { MemoryAdapter } from '../../src/adapter/memory-adapter';
 import type { ReplicaEvent } from '../../src/client/replica-event';
 import { SyncGateway } from '../../src/gateway/gateway';
 import { DEFAULT_GATEWAY_OPTIONS } from '../../src/gateway/options';
+import { decodeSyncResponse } from '../../src/proto/codec';
 import { createPrng } from '../engine/prng';
 import type { VirtualTime } from '../engine/scheduler';
 import { Scheduler } from '../engine/scheduler';
@@ -135,12 +136,18 @@ export class SimWorld {
       onError,
       ...this.reach.networkHooks,
       onAnswered: (kind, request, reply, client) => {
-        this.reach.answered(kind, request, reply, client);
-        if (kind !== 'push') return;
+        if (kind === 'pull') {
+          this.reach.pullAnswered(request, reply, client);
+          return;
+        }
+        // One decoding of the push reply serves the three checks that read it.
+        const decoded = decodeSyncResponse(reply);
+        const response = decoded.ok ? decoded.value : null;
+        this.reach.pushAnswered(client, response);
         const maxDriftMs = SIM_GATEWAY_OPTIONS.maxDriftMs ?? DEFAULT_GATEWAY_OPTIONS.maxDriftMs;
-        const problem = driftProblem(request, reply, gatewayClock.now(), maxDriftMs);
+        const problem = driftProblem(request, response, gatewayClock.now(), maxDriftMs);
         if (problem !== null) this.violation('monotonicity', problem);
-        const refusal = this.ownClocks.refusal(client, reply, maxDriftMs);
+        const refusal = this.ownClocks.refusal(client, response, maxDriftMs);
         if (refusal !== null) this.violation('monotonicity', refusal);
       },
     });

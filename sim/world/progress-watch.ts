@@ -1,5 +1,5 @@
 import { HLC } from '../../src/hlc/hlc';
-import { decodeSyncResponse } from '../../src/proto/codec';
+import type { SyncResponse } from '../../src/proto/types';
 import { CLOCK_MARGIN_MS, type ClientReading, ProgressOracle } from '../oracles/progress';
 import type { SimWorld } from '../scenario/sim-world';
 import type { FaultKind } from './fault-sink';
@@ -41,11 +41,13 @@ export class ProgressWatch {
     if (match !== null) this.oracle.reset(Number(match[1]), now);
   }
 
-  /** A push reply: a refusal other than a sequence gap (backpressure, drift …) touches the client. */
-  pushAnswered(client: number, reply: Uint8Array): void {
-    const response = decodeSyncResponse(reply);
-    if (!response.ok) return;
-    const error = response.value.error;
+  /**
+   * A push reply (decoded; `null` if it did not decode): a refusal other than a sequence gap
+   * (backpressure, drift …) touches the client.
+   */
+  pushAnswered(client: number, response: SyncResponse | null): void {
+    if (response === null) return;
+    const error = response.error;
     if (error !== null && error.code !== 'SEQUENCE_GAP') this.touched(client);
   }
 

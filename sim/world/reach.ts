@@ -2,6 +2,7 @@ import type { GatewayStats, SyncGateway } from '../../src/gateway/gateway';
 import type { GatewayOptions } from '../../src/gateway/options';
 import { DEFAULT_GATEWAY_OPTIONS } from '../../src/gateway/options';
 import { decodeSyncPull, decodeSyncResponse } from '../../src/proto/codec';
+import type { SyncResponse } from '../../src/proto/types';
 import { DOWN_MS_MIN } from '../faults/fault-events';
 import { progressBoundMs } from '../oracles/progress';
 import type { SimWorld } from '../scenario/sim-world';
@@ -158,12 +159,13 @@ export class Reach {
     };
   }
 
-  /** A request the gateway answered: counts snapshots, arms `after-snapshot-page`, feeds progress. */
-  answered(kind: 'push' | 'pull', request: Uint8Array, reply: Uint8Array, client: number): void {
-    if (kind === 'push') {
-      this.progress.pushAnswered(client, reply);
-      return;
-    }
+  /** A push the gateway answered, its reply decoded (`null` if it did not decode): feeds progress. */
+  pushAnswered(client: number, response: SyncResponse | null): void {
+    this.progress.pushAnswered(client, response);
+  }
+
+  /** A pull the gateway answered: counts snapshots, arms `after-snapshot-page`. */
+  pullAnswered(request: Uint8Array, reply: Uint8Array, client: number): void {
     const gateway = this.#world.gateway.gateway;
     if (gateway === null) return;
     // One `stats()` per pull: it is not free (it settles the gateway's pending verification).

@@ -1,5 +1,6 @@
 import { sha256HexOfBytes } from '#sha256';
 import type { DeltaIdFields } from './delta-id';
+import { sortedKeys } from './sorted-keys';
 
 /**
  * `deltaId(fields)` without building `deltaIdInput(fields)` as a string, for the usual delta: its
@@ -7,10 +8,10 @@ import type { DeltaIdFields } from './delta-id';
  * backslash, a control character or a lone surrogate; any other Unicode is fine). The text's
  * UTF-8 is written straight into one reusable buffer and hashed there, so there is no string to
  * concatenate piece by piece, flatten and re-encode — a dozen short-lived strings per delta, most
- * of what hashing a delta allocated. Returns `null` for anything else (an object or array value,
- * whose canonical text would be built as a string anyway and is cheaper to concatenate than to
- * copy, on Node; a character to escape; columns out of order; a value without a JSON form; text
- * beyond the buffer), and the caller takes the string path. When not `null`, it hashed exactly
+ * of what hashing a delta allocated. Small arrays and objects of such values are written the same
+ * way (see `Utf8Writer.value`). Returns `null` for anything else (a character to escape; columns
+ * out of order; a value without a JSON form or with a `toJSON`; nesting too deep; text beyond the
+ * buffer), and the caller takes the string path. When not `null`, it hashed exactly
  * the UTF-8 of `deltaIdInput(fields)` (a property test checks it against the string path).
  */
 export function utf8DeltaId(fields: DeltaIdFields): string | null {
@@ -51,6 +52,10 @@ const COMMA = encoder.encode(',');
 const COLUMN = encoder.encode('{"column":');
 const VALUE = encoder.encode(',"value":');
 const CLOSE = encoder.encode('}');
+const OPEN_BRACE = encoder.encode('{');
+const OPEN_BRACKET = encoder.encode('[');
+const CLOSE_BRACKET = encoder.encode(']');
+const COLON = encoder.encode(':');
 const HLC_OPEN = encoder.encode('],"hlc":"');
 const ROW_ID = encoder.encode('","rowId":');
 const TABLE = encoder.encode(',"table":');
@@ -124,8 +129,11 @@ class Utf8Writer {
     return true;
   }
 
-  /** `canonicalJson(value)` for a primitive; false for anything else (see `utf8DeltaId`). */
-  value(value: unknown): boolean {
+  /**
+   * `canonicalJson(value)` for a primitive, or an array or object of them nested at most
+   * `STRUCTURE_DEPTH_MAX` deep; false for anything else (see `utf8DeltaId`).
+   */
+  value(value: unknown, depth = 0): boolean {
     switch (typeof value) {
       case 'string':
         return this.plainString(value);
@@ -133,13 +141,46 @@ class Utf8Writer {
         return this.utf8(value ? 'true' : 'false');
       case 'number':
         return Number.isFinite(value) && this.utf8(`${value}`);
+      case 'object':
+        if (value === null) return this.utf8('null');
+        return depth < STRUCTURE_DEPTH_MAX && this.#structure(value, depth + 1);
       default:
-        // An object or array: its canonical text would be built as a string anyway, and copying
-        // it here costs more than the string path's concatenation (measured on Node).
-        return value === null && this.utf8('null');
+        return false;
     }
   }
+
+  /**
+   * An array or object written as `canonicalJson` writes it — items in order; keys by
+   * `sortedKeys`, each `"key":value` — straight into the buffer instead of concatenated as a
+   * string and encoded after. Why: about a third of the values a run writes are such (small
+   * objects and arrays), and the string path cost them twice what a primitive costs. A `toJSON`
+   * method, and an item or member with no JSON form (which `canonicalJson` turns into `null` or
+   * drops), leave the value to the string path.
+   */
+  #structure(value: object, depth: number): boolean {
+    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+    if (Array.isArray(value)) {
+      if (!this.constant(OPEN_BRACKET)) return false;
+      for (let index = 0; index < value.length; index++) {
+        if (index > 0 && !this.constant(COMMA)) return false;
+        if (!this.value(value[index], depth)) return false;
+      }
+      return this.constant(CLOSE_BRACKET);
+    }
+    const keys = sortedKeys(value);
+    if (!this.constant(OPEN_BRACE)) return false;
+    for (let index = 0; index < keys.length; index++) {
+      const key = keys[index]!;
+      if (index > 0 && !this.constant(COMMA)) return false;
+      if (!this.plainString(key) || !this.constant(COLON)) return false;
+      if (!this.value((value as Record<string, unknown>)[key], depth)) return false;
+    }
+    return this.constant(CLOSE);
+  }
 }
+
+/** Deepest nesting of a column value the buffer path writes; deeper ones take the string path. */
+const STRUCTURE_DEPTH_MAX = 8;
 
 const scratch = new Utf8Writer();
 

@@ -161,10 +161,13 @@ function columnProblem(
  * An upper bound on `JSON.stringify(value).length` for a JSON-safe value, known without
  * serialising it: a string's JSON is at most its quotes plus 6 characters (`\uXXXX`) per code unit,
  * a finite number's at most 25 (`-0.0000012345678901234567`: sign, `0.`, five zeros, 17 digits),
- * `true`/`false`/`null` at most 5.
- * Objects and arrays give `Infinity`: only serialising them tells.
+ * `true`/`false`/`null` at most 5; an array's, its brackets, commas and items; an object's, its
+ * braces, commas, and per own key the key's JSON, a colon and the value's. Why: a value far under
+ * the limit (nearly all of them, small objects included) is then never serialised just to be
+ * measured. Nesting beyond `LENGTH_BOUND_DEPTH_MAX` (and anything not JSON-safe) gives
+ * `Infinity`: only serialising it tells.
  */
-function jsonLengthBound(value: unknown): number {
+function jsonLengthBound(value: unknown, depth = 0): number {
   switch (typeof value) {
     case 'string':
       return 2 + 6 * value.length;
@@ -172,9 +175,33 @@ function jsonLengthBound(value: unknown): number {
       return NUMBER_JSON_LENGTH_MAX;
     case 'boolean':
       return 5;
+    case 'object':
+      if (value === null) return 4;
+      if (depth >= LENGTH_BOUND_DEPTH_MAX) return Number.POSITIVE_INFINITY;
+      return Array.isArray(value)
+        ? arrayLengthBound(value, depth + 1)
+        : objectLengthBound(value as Record<string, unknown>, depth + 1);
     default:
-      return value === null ? 4 : Number.POSITIVE_INFINITY;
+      return Number.POSITIVE_INFINITY;
   }
+}
+
+/** Nesting `jsonLengthBound` follows before it gives up. */
+const LENGTH_BOUND_DEPTH_MAX = 8;
+
+function arrayLengthBound(array: readonly unknown[], depth: number): number {
+  let bound = 2 + array.length; // the brackets, and a comma between items (one too many is fine)
+  for (let index = 0; index < array.length; index++) {
+    bound += jsonLengthBound(array[index], depth);
+  }
+  return bound;
+}
+
+function objectLengthBound(object: Record<string, unknown>, depth: number): number {
+  const keys = Object.keys(object);
+  let bound = 2 + keys.length; // the braces, and a comma between entries (one too many is fine)
+  for (const key of keys) bound += 3 + 6 * key.length + jsonLengthBound(object[key], depth);
+  return bound;
 }
 
 /**

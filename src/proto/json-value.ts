@@ -1,5 +1,6 @@
 import { numberProblem } from '../delta/json-safe';
 import { assert } from '../result/assert';
+import { FAST_INTEGER_DIGITS_MAX, NOT_SIMPLE, parseSimpleValue } from './json-fast-paths';
 import { utf8Encoder, utf8RangeOrNull, utf8TextOrNull } from './utf8';
 
 /**
@@ -62,8 +63,6 @@ const BACKSLASH = 0x5c;
 const MINUS = 0x2d;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
-/** Integers of at most this many digits are exact in a double and are parsed by hand. */
-const FAST_INTEGER_DIGITS_MAX = 15;
 
 /**
  * Parses UTF-8 JSON bytes into a value, exactly as `JSON.parse` of their strict UTF-8 decoding
@@ -147,100 +146,6 @@ function inexactNumberLiteral(
     if (numberProblem(value) !== null) return { literal, value };
   }
   return null;
-}
-
-const NOT_SIMPLE: unique symbol = Symbol('not a simple value');
-
-/** The fast paths: a plain string, true, false, null, or a short number; else `NOT_SIMPLE`. */
-function parseSimpleValue(bytes: Uint8Array, start: number, end: number): unknown {
-  const length = end - start;
-  if (length === 0) return NOT_SIMPLE;
-  const first = bytes[start]!;
-  if (first === QUOTE) return parsePlainString(bytes, start, end);
-  if (first === MINUS || (first >= DIGIT_0 && first <= DIGIT_9)) {
-    return parseShortNumber(bytes, start, end);
-  }
-  if (
-    length === 4 &&
-    first === 0x74 &&
-    bytes[start + 1] === 0x72 &&
-    bytes[start + 2] === 0x75 &&
-    bytes[start + 3] === 0x65
-  ) {
-    return true;
-  }
-  if (
-    length === 4 &&
-    first === 0x6e &&
-    bytes[start + 1] === 0x75 &&
-    bytes[start + 2] === 0x6c &&
-    bytes[start + 3] === 0x6c
-  ) {
-    return null;
-  }
-  if (
-    length === 5 &&
-    first === 0x66 &&
-    bytes[start + 1] === 0x61 &&
-    bytes[start + 2] === 0x6c &&
-    bytes[start + 3] === 0x73 &&
-    bytes[start + 4] === 0x65
-  ) {
-    return false;
-  }
-  return NOT_SIMPLE;
-}
-
-/** `"…"` with no escapes and no control characters: its content is the value. */
-function parsePlainString(bytes: Uint8Array, start: number, end: number): unknown {
-  const last = end - 1;
-  if (last < start + 1 || bytes[last] !== QUOTE) return NOT_SIMPLE;
-  for (let index = start + 1; index < last; index++) {
-    const byte = bytes[index]!;
-    if (byte === QUOTE || byte === BACKSLASH || byte < 0x20) return NOT_SIMPLE;
-  }
-  const text = utf8RangeOrNull(bytes, start + 1, last);
-  return text === null ? INVALID_JSON_VALUE : text;
-}
-
-/** 10^0 … 10^15, every one exact in a double. */
-const POWERS_OF_TEN: readonly number[] = Array.from({ length: 16 }, (_, power) => 10 ** power);
-
-/**
- * `-?(0|[1-9][0-9]*)(\.[0-9]+)?` of at most 15 digits in all, excluding the integer `-0`:
- * computed without `JSON.parse`. The digits form an integer m < 10^15 and the fraction has f
- * digits, so the value is m / 10^f: both operands are exact doubles and the division is correctly
- * rounded, which gives the double nearest the decimal, as `JSON.parse` does. Below 10^15 in size,
- * such a number is never one `numberProblem` refuses.
- */
-function parseShortNumber(bytes: Uint8Array, start: number, end: number): unknown {
-  const negative = bytes[start] === MINUS;
-  const digitsStart = negative ? start + 1 : start;
-  if (end - digitsStart === 0 || end - digitsStart > FAST_INTEGER_DIGITS_MAX + 1) return NOT_SIMPLE;
-  let magnitude = 0;
-  let index = digitsStart;
-  for (; index < end; index++) {
-    const byte = bytes[index]!;
-    if (byte < DIGIT_0 || byte > DIGIT_9) break;
-    magnitude = magnitude * 10 + (byte - DIGIT_0);
-  }
-  const integerDigits = index - digitsStart;
-  if (integerDigits === 0) return NOT_SIMPLE;
-  if (bytes[digitsStart] === DIGIT_0 && integerDigits > 1) return NOT_SIMPLE;
-  if (index === end) {
-    if (integerDigits > FAST_INTEGER_DIGITS_MAX || (negative && magnitude === 0)) return NOT_SIMPLE;
-    return negative ? -magnitude : magnitude;
-  }
-  if (bytes[index] !== DOT || end - index - 1 === 0) return NOT_SIMPLE;
-  const fractionDigits = end - index - 1;
-  if (integerDigits + fractionDigits > FAST_INTEGER_DIGITS_MAX) return NOT_SIMPLE;
-  for (index++; index < end; index++) {
-    const byte = bytes[index]!;
-    if (byte < DIGIT_0 || byte > DIGIT_9) return NOT_SIMPLE;
-    magnitude = magnitude * 10 + (byte - DIGIT_0);
-  }
-  const value = magnitude / POWERS_OF_TEN[fractionDigits]!;
-  return negative ? -value : value;
 }
 
 /** Says why `parseJsonValueBytes` refused `bytes`, for an error message. */

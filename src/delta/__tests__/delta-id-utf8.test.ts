@@ -46,6 +46,12 @@ const fieldsArb: fc.Arbitrary<DeltaIdFields> = fc.record({
         fc.constant(undefined),
         textArb,
         fc.jsonValue({ maxDepth: 2 }),
+        fc.jsonValue({ maxDepth: 10 }),
+        fc.dictionary(textArb, fc.oneof(fc.integer(), textArb, fc.constant(undefined)), {
+          maxKeys: 4,
+        }),
+        fc.array(fc.oneof(fc.double(), fc.constant(undefined), fc.date()), { maxLength: 3 }),
+        fc.date(),
       ),
     }),
     { maxLength: 5 },
@@ -63,7 +69,7 @@ describe('utf8DeltaId', () => {
     },
   );
 
-  it('answers for a plain delta, and leaves escapes, lone surrogates, objects and unsorted columns to the string path', () => {
+  it('answers for a plain delta, and leaves escapes, lone surrogates, toJSON and unsorted columns to the string path', () => {
     const hlc = HLC.encode(1_700_000_000_000, 3);
     const plain: DeltaIdFields = {
       clientId: 'client-1',
@@ -82,7 +88,26 @@ describe('utf8DeltaId', () => {
       expect(utf8DeltaId(fields)).toBe(sha256Hex(deltaIdInput(fields)));
     }
     expect(utf8DeltaId({ ...plain, rowId: '\ud800' })).toBeNull();
-    expect(utf8DeltaId({ ...plain, columns: [{ column: 'meta', value: { a: 1 } }] })).toBeNull();
+    for (const value of [
+      { tag: 'émigré', n: 7, nested: { ok: true } },
+      { b: 1, a: [1, 'x', null], '': {}, 10: 2, 9: 3 },
+      [3, '🚀', false, [], {}],
+    ]) {
+      const fields = { ...plain, columns: [{ column: 'meta', value }] };
+      expect(utf8DeltaId(fields)).toBe(sha256Hex(deltaIdInput(fields)));
+    }
+    const refused: unknown[] = [
+      new Date(0),
+      { when: new Date(0) },
+      [1, undefined],
+      { gone: undefined },
+      { 'a"b': 1 },
+      [Number.NaN],
+      [[[[[[[[[['deep']]]]]]]]]],
+    ];
+    for (const value of refused) {
+      expect(utf8DeltaId({ ...plain, columns: [{ column: 'meta', value }] })).toBeNull();
+    }
     expect(utf8DeltaId({ ...plain, rowId: 'a\udc00' })).toBeNull();
     expect(utf8DeltaId({ ...plain, rowId: 'a"b' })).toBeNull();
     expect(utf8DeltaId({ ...plain, columns: [...plain.columns].reverse() })).toBeNull();

@@ -131,8 +131,9 @@ describe('validateDelta', () => {
   });
 
   it('measures every value against valueBytesMax as JSON.stringify does, near the limit', () => {
-    // The length check skips serialising primitives whose JSON cannot reach the limit; at and
-    // around each primitive's longest form the outcome must still be JSON.stringify's.
+    // The length check skips serialising values whose JSON cannot reach the limit (primitives,
+    // and arrays and objects by the bound of their parts); at and around each value's longest
+    // form the outcome must still be JSON.stringify's.
     const values: unknown[] = [
       -0.0000012345678901234567,
       -1.2345678901234567e-308,
@@ -148,6 +149,13 @@ describe('validateDelta', () => {
       'émigré',
       [1, 'x'],
       { tag: 'lake' },
+      [],
+      {},
+      [[]],
+      { '': {} },
+      { 'a"\\': ['\u0000', -1.2345678901234567e-308, { nested: [true, null] }] },
+      { tag: '🚀', n: 99, nested: { ok: false } },
+      [[[[[[[[[[['deep']]]]]]]]]]],
     ];
     for (const value of values) {
       const length = JSON.stringify(value).length;

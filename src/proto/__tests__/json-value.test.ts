@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CodecError } from '../../result/errors';
 import { decodeRowDelta, encodeRowDelta } from '../codec';
 import { INVALID_JSON_VALUE, jsonValueProblem, parseJsonValueBytes } from '../json-value';
@@ -96,3 +96,35 @@ function replaceBytes(
   }
   throw new Error('needle not found');
 }
+
+describe('the small-structure fast path', () => {
+  /** Values as the simulator's workload draws them (`sim/workload/values.ts`). */
+  const STRUCTURES: readonly unknown[] = [
+    [3, 'sync', false],
+    { tag: 'émigré', n: 7 },
+    { tag: '🚀', n: 99, nested: { ok: true } },
+    { 12: 'a', b: [1.25, -3, null], 0: {} },
+  ];
+
+  it.each(STRUCTURES)('reads %j without JSON.parse, as JSON.parse would', (value) => {
+    const bytes = bytesOf(JSON.stringify(value));
+    const expected: unknown = JSON.parse(JSON.stringify(value));
+    const parse = vi.spyOn(JSON, 'parse');
+    try {
+      const read = parseJsonValueBytes(bytes);
+      expect(parse).not.toHaveBeenCalled();
+      expect(read).toStrictEqual(expected);
+      expect(Object.keys(read as object)).toEqual(Object.keys(expected as object));
+    } finally {
+      parse.mockRestore();
+    }
+  });
+
+  it('leaves __proto__ keys, whitespace and long numbers to JSON.parse', () => {
+    const proto = parseJsonValueBytes(bytesOf('{"__proto__":{"x":1}}')) as object;
+    expect(Object.getPrototypeOf(proto)).toBe(Object.prototype);
+    expect(Object.hasOwn(proto, '__proto__')).toBe(true);
+    expect(parseJsonValueBytes(bytesOf('[1, 2]'))).toEqual([1, 2]);
+    expect(parseJsonValueBytes(bytesOf('[12345678901234567890]'))).toBe(INVALID_JSON_VALUE);
+  });
+});
