@@ -60,7 +60,7 @@ describe('GitHub Actions seed farm (.github/workflows/soak.yml)', () => {
     );
     expect(field(workflow, 'on', 'schedule', 0, 'cron')).toBeTypeOf('string');
     expect(matrix.shard).toEqual(Array.from({ length: shardCount }, (_, index) => index + 1));
-    expect(matrix.faults).toEqual(['default', 'chaos', 'swarm']);
+    expect(matrix.faults).toEqual(['default', 'chaos', 'swarm', 'trim', 'reincarnation']);
     for (const faults of matrix.faults) expect(FAULT_PROFILE_NAMES).toContain(faults);
     expect(field(shardJob, 'strategy', 'fail-fast')).toBe(false);
   });
