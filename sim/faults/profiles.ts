@@ -123,11 +123,9 @@ const TRIM: FaultRates = Object.freeze({
  */
 const REINCARNATION: FaultRates = Object.freeze({
   ...DEFAULT,
-  // Clock skew and jump events would re-set a reincarnated clock mid-way, so that its writes
-  // before first contact straddle the watermark: the gap ADR-021 leaves open (Risks). Clocks keep
-  // their ordinary start offset and drift.
-  clockSkewsPerRun: 0,
-  clockJumpsPerRun: 0,
+  // Clock skews and jumps stay in: they re-set a reincarnated clock mid-way, so that its writes
+  // before first contact straddle the watermark, which only the first round's pull-first step
+  // catches (ADR-021).
   gatewayRestartsPerRun: 0,
   secondLoopsPerRun: 0,
   reincarnationsPerRun: 3,

@@ -33,6 +33,19 @@ export interface ClientIdReuse {
  */
 export interface StampedBound {
   hlc: HLCTimestamp;
+  /**
+   * The highest watermark already told with nothing to restamp, so that the same `W` is not told
+   * on every reply. It does not settle `W`: another loop over the outbox (a second tab) may still
+   * stamp below it, and those writes must be caught on a later reply.
+   */
+  told: HLCTimestamp;
+  /**
+   * The gateway's accepted watermark for this id in the last reply (`client_accepted_hlc`): a
+   * write never sent that is at or below it would be dropped as a duplicate (see `pushOutbox`).
+   */
+  accepted: HLCTimestamp;
+  /** The newest HLC this client pushed and had acknowledged since it opened. */
+  pushed: HLCTimestamp;
 }
 
 /**
@@ -71,11 +84,13 @@ export async function mendReusedClientId(
   context.hlc.observe(acceptedHlc);
   const restamped = await restampOutbox(context);
   if (!restamped.ok) return restamped;
-  // Nothing unsent to restamp: every later stamp is above `W` now, so this `W` is settled; a
-  // higher one (the other outbox still writing) is told again.
+  // Nothing unsent to restamp: told once per watermark (a higher one, the other outbox still
+  // writing, is told again). The check itself goes on at every reply while `W` is above what the
+  // outbox stamped: this client's own stamps are above `W` now, but another loop's may not be.
   const { restamped: count, inFlight } = restamped.value;
-  if (count === 0 && inFlight === 0 && acceptedHlc > context.stamped.hlc) {
-    context.stamped.hlc = acceptedHlc;
+  if (count === 0 && inFlight === 0) {
+    if (acceptedHlc <= context.stamped.told) return restamped;
+    context.stamped.told = acceptedHlc;
   }
   counts.reuses++;
   counts.restamped += restamped.value.restamped;

@@ -99,10 +99,17 @@ export class SyncClient {
   /** Ids of the outbox batch this client's round is sending now (released by `close`). */
   readonly #claimed = new Set<string>();
   /** The highest HLC this client knows its outbox stamped (a lower bound of `lastHlc`). */
-  readonly #stamped: StampedBound = { hlc: HLC.ZERO };
+  readonly #stamped: StampedBound = {
+    hlc: HLC.ZERO,
+    told: HLC.ZERO,
+    accepted: HLC.ZERO,
+    pushed: HLC.ZERO,
+  };
   #round: Promise<Result<SyncRoundReport, LakeSyncError>> | null = null;
   #timer: TimerHandle | null = null;
   #failures = 0;
+  /** False until a pull has answered since `open` (see `#runRound`). */
+  #pulledSinceOpen = false;
   #running = false;
   #closed = false;
   /** What every round works on: the same objects each time, so built once. */
@@ -329,6 +336,24 @@ export class SyncClient {
     const counts: RoundCounts = { pushed: 0, pulled: 0, requests: 0, reuses: 0, restamped: 0 };
     const context = this.#context;
     this.stats.rounds++;
+    if (!this.#pulledSinceOpen) {
+      // Until a pull has answered, this client does not know the gateway's watermark for its id,
+      // and a push could be half taken for duplicates of another outbox's deltas without any
+      // sign in the reply (a reused id, ADR-021). Pulling first shows the watermark, and the
+      // pull's reply restamps what lies below it before anything is pushed.
+      const first = await pullChanges(context, counts);
+      this.stats.deltasPulled += counts.pulled;
+      this.stats.clientIdReuses += counts.reuses;
+      this.stats.restamped += counts.restamped;
+      if (!first.ok) {
+        this.stats.roundsFailed++;
+        return first;
+      }
+      this.#pulledSinceOpen = true;
+      counts.pulled = 0;
+      counts.reuses = 0;
+      counts.restamped = 0;
+    }
     // Pull even when the push was refused: a client whose oldest write is held back (its clock
     // ran ahead, say) must still receive everyone else's writes.
     const pushed = await pushOutbox(context, counts);

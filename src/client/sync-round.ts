@@ -82,6 +82,21 @@ export async function pushOutbox(
       deltas.push(entry.delta);
       context.claimed.add(entry.id);
     }
+    // A write never sent before, at or below the gateway's last reported watermark for this id,
+    // would be taken for a duplicate and dropped while acknowledged. Only another outbox under
+    // this id puts the watermark there (this outbox's stamps rise in push order, and it sends
+    // oldest first), for instance a reincarnated outbox whose early writes straddle it (ADR-021).
+    // So the batch goes back to pending and is stamped again above the watermark first.
+    const watermark = context.stamped.accepted;
+    if (batch.some((entry) => entry.retryCount === 0 && entry.delta.hlc <= watermark)) {
+      context.claimed.clear();
+      const released = await queue.nack(ids);
+      if (!released.ok) return released;
+      const mended = await mendReusedClientId(context, counts, watermark);
+      if (!mended.ok) return mended;
+      if (mended.value.restamped === 0) return Ok(undefined);
+      continue;
+    }
     // What the client sends is in its outbox: a bound on its stamps that a second loop learns too.
     const newest = deltas[deltas.length - 1] as RowDelta;
     if (newest.hlc > context.stamped.hlc) context.stamped.hlc = newest.hlc;
@@ -123,8 +138,9 @@ export async function pushOutbox(
       const acked = await queue.ack(ids);
       if (!acked.ok) return acked;
       counts.pushed += batch.length;
+      if (newest.hlc > context.stamped.pushed) context.stamped.pushed = newest.hlc;
     }
-    const applied = await applyWatermarks(context, reply.value);
+    const applied = await applyWatermarks(context, counts, reply.value);
     if (!applied.ok) return applied;
     const error = reply.value.error;
     if (error !== null && error.code !== 'SEQUENCE_GAP') {
@@ -187,7 +203,7 @@ export async function pullChanges(
         continue;
       }
     }
-    const applied = await applyWatermarks(context, response);
+    const applied = await applyWatermarks(context, counts, response);
     if (!applied.ok) return applied;
     if (!response.hasMore) return Ok(undefined);
   }
@@ -205,6 +221,7 @@ async function exchange(
   const response = decodeSyncResponse(sent.value);
   if (!response.ok) return response;
   context.hlc.observe(newestStamp(response.value));
+  context.stamped.accepted = response.value.clientAcceptedHlc;
   return response;
 }
 
@@ -214,8 +231,26 @@ async function exchange(
  */
 async function applyWatermarks(
   context: RoundContext,
+  counts: RoundCounts,
   response: SyncResponse,
 ): Promise<Result<void, LakeSyncError>> {
+  // The oldest pending write, if it was never sent, cannot be in the lake nor at the gateway: if
+  // the watermarks cover it, they are another outbox's under this id (a reincarnated outbox whose
+  // early writes straddle them, ADR-021). It is stamped again above them before the durable one
+  // could remove it; with an entry of the range in flight, nothing is applied until a later reply.
+  // Only a watermark above what this client pushed itself can cover such a write, so the usual
+  // reply (its own pushes' watermark) asks the queue nothing.
+  const accepted = response.clientAcceptedHlc;
+  if (accepted > context.stamped.pushed) {
+    const head = await context.queue.peek(1);
+    if (!head.ok) return head;
+    const oldest = head.value[0];
+    if (oldest !== undefined && oldest.retryCount === 0 && oldest.delta.hlc <= accepted) {
+      const mended = await mendReusedClientId(context, counts, accepted);
+      if (!mended.ok) return mended;
+      if (mended.value.restamped === 0) return Ok(undefined);
+    }
+  }
   const removed = await context.queue.removeDurable(response.clientDurableHlc);
   if (!removed.ok) return removed;
   const reopened = await context.queue.reopen(response.clientAcceptedHlc);

@@ -247,7 +247,13 @@ export class IdbQueue implements SyncQueue {
       const lost = (await entries.index('hlc').getAll(above)).filter(
         (entry) => entry.status === 'accepted',
       );
-      await issueAll(lost.map((entry) => () => entries.put({ ...entry, status: 'pending' })));
+      // Each will be sent again: a retry, like a nack (so `retryCount` 0 means never sent).
+      const reopened = lost.map((entry) => ({
+        ...entry,
+        status: 'pending' as const,
+        retryCount: entry.retryCount + 1,
+      }));
+      await issueAll(reopened.map((entry) => () => entries.put(entry)));
       return Ok(lost.length);
     });
   }

@@ -205,6 +205,8 @@ export class MemoryQueue implements SyncQueue {
       ? this.#accepted.popWhile(isLost, checked.value)
       : this.#accepted.removeWhere(isLost, checked.value);
     for (const slot of lost) {
+      // It will be sent again: a retry, like a nack (so `retryCount` 0 means never sent).
+      slot.retryCount++;
       this.#setStatus(slot, 'pending');
       this.#pending.insert(slot);
     }

@@ -11,7 +11,7 @@ import type { Result } from '../result/result';
  *   (new) ─────────▶ pending ─────────────────────▶ sending ─────────────────────▶ accepted
  *                      ▲  ▲                            │                              │
  *                      │  └──── nack (retryCount+1) ───┘                              │
- *                      └──────────── reopen (gateway lost it before flushing) ────────┘
+ *                      └───────── reopen (retryCount+1: the gateway lost it) ─────────┘
  *
  *   any state ── removeDurable (delta.hlc ≤ the client's durable watermark) ──▶ (removed)
  *
@@ -90,7 +90,11 @@ export interface SyncQueue {
   ack(ids: readonly string[]): Promise<Result<void, LakeSyncError>>;
   /** sending → pending with `retryCount + 1`. Unknown ids are ignored. */
   nack(ids: readonly string[]): Promise<Result<void, LakeSyncError>>;
-  /** accepted → pending for entries whose HLC is above `acceptedHlc` (the gateway lost them). */
+  /**
+   * accepted → pending with `retryCount + 1` for entries whose HLC is above `acceptedHlc` (the
+   * gateway lost them). With `nack`, the only way back to pending, so `retryCount` 0 means the
+   * entry was never sent.
+   */
   reopen(acceptedHlc: HLCTimestamp): Promise<Result<number, LakeSyncError>>;
   /** Removes every entry, in any state, whose delta HLC ≤ `durableHlc`; returns how many. */
   removeDurable(durableHlc: HLCTimestamp): Promise<Result<number, LakeSyncError>>;

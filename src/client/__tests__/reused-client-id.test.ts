@@ -73,10 +73,15 @@ async function world() {
   const events: ReplicaEvent[] = [];
   const open = async (
     queue: SyncQueue,
-    options: { offsetMs?: number; transport?: Transport; recoverSending?: boolean } = {},
+    options: {
+      offsetMs?: number;
+      clock?: Clock;
+      transport?: Transport;
+      recoverSending?: boolean;
+    } = {},
   ) => {
     const offsetMs = options.offsetMs ?? 0;
-    const own: Clock = { now: () => clock.now() + offsetMs };
+    const own: Clock = options.clock ?? { now: () => clock.now() + offsetMs };
     return unwrapOrThrow(
       await SyncClient.open({
         clientId: 'alice',
@@ -114,6 +119,56 @@ function titles(deltas: readonly RowDelta[]): unknown[] {
 }
 
 describe('a reused client id', () => {
+  it('never pushes an unsent write at or below the watermark: a slower second loop’s write is stamped again', async () => {
+    const w = await world();
+    const queue = new MemoryQueue();
+    const loopA = await w.open(queue);
+    const loopB = await w.open(queue, { offsetMs: -30_000, recoverSending: false });
+    unwrapOrThrow(await loopA.insert('todos', 'x', { title: 'x' }));
+    unwrapOrThrow(await loopA.syncOnce());
+    // Loop B's clock is behind and it has heard nothing since it opened: its write sorts below
+    // loop A's, which the gateway holds, so pushed as it is it would be dropped as a duplicate.
+    const late = unwrapOrThrow(await loopB.insert('todos', 'y', { title: 'y' }));
+    const watermark = w.logged()[0]!.hlc;
+    expect(late.hlc < watermark).toBe(true);
+
+    unwrapOrThrow(await loopA.syncOnce());
+
+    expect(titles(w.logged())).toEqual(['x', 'y']);
+    expect(w.logged()[1]!.hlc > watermark).toBe(true);
+    expect(loopA.stats.restamped).toBe(1);
+  });
+
+  it('writes straddling the watermark before first contact: the one below is stamped again, none lost', async () => {
+    const w = await world();
+    const watermark = await w.earlier();
+    const queue = new MemoryQueue();
+    // The fresh outbox's clock starts a minute behind, then is set right (NTP) before it syncs:
+    // its newest stamp is above the watermark, so comparing the watermark with it sees nothing.
+    const offset = { ms: -60_000 };
+    const fresh = await w.open(queue, { clock: { now: () => w.clock.now() + offset.ms } });
+    const below = unwrapOrThrow(await fresh.insert('todos', 'd', { title: 'd' }));
+    offset.ms = 2_000;
+    const above = unwrapOrThrow(await fresh.insert('todos', 'e', { title: 'e' }));
+    expect(below.hlc < watermark && above.hlc > watermark).toBe(true);
+
+    unwrapOrThrow(await fresh.syncOnce());
+
+    // The first round pulled first, saw the oldest unsent write under the watermark, and stamped
+    // both again (push order kept) before pushing; the lake's durable watermark removed nothing.
+    expect(titles(w.logged())).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(
+      w
+        .logged()
+        .slice(3)
+        .every((delta) => delta.hlc > watermark),
+    ).toBe(true);
+    expect(fresh.stats.restamped).toBe(2);
+    unwrapOrThrow(await w.gateway.flush());
+    unwrapOrThrow(await fresh.syncOnce());
+    expect(ok(await queue.entries())).toEqual([]);
+  });
+
   it('on a push reply: restamps the swallowed batch above the watermark and pushes it again', async () => {
     const w = await world();
     const watermark = await w.earlier();
@@ -154,12 +209,13 @@ describe('a reused client id', () => {
 
     const round = unwrapOrThrow(await fresh.syncOnce());
 
-    expect(round.pushed).toBe(0);
+    // The first round pulls before it pushes: that pull's reply restamps, then the push sends.
+    expect(round.pushed).toBe(1);
     expect(written).not.toBeNull();
     const entries = ok(await queue.entries());
     // Not removed by the other outbox's durable watermark (which covers the old stamp)…
     expect(entries).toHaveLength(1);
-    // …and stamped again above the accepted one, ready to push.
+    // …and stamped again above the accepted one before it was pushed.
     expect(entries[0]?.delta.hlc !== undefined && entries[0].delta.hlc > watermark).toBe(true);
     expect(entries[0]?.id).not.toBe((written as unknown as RowDelta).deltaId);
     expect(fresh.stats.restamped).toBe(1);
@@ -196,15 +252,20 @@ describe('a reused client id', () => {
 
   it('skips the restamp while another loop has an entry in flight, and that loop mends it', async () => {
     const w = await world();
-    const watermark = await w.earlier();
     const queue = new MemoryQueue();
     const heldTransport = new HeldTransport(createInProcessTransport(w.handler));
-    const loopA = await w.open(queue, { offsetMs: -60_000 });
     const loopB = await w.open(queue, {
       offsetMs: -60_000,
       transport: heldTransport,
       recoverSending: false,
     });
+    // Loop B's first round pulls before it pushes, while the id has no watermark yet: from its
+    // second round on, a round starts with its push, which is what this test holds in flight, and
+    // B has no reason to doubt the writes it sends.
+    unwrapOrThrow(await loopB.syncOnce());
+    const watermark = await w.earlier();
+    const loopA = await w.open(queue, { offsetMs: -60_000 });
+    const noticesBefore = w.reuses.length;
     unwrapOrThrow(await loopA.insert('todos', 'd', { title: 'd' }));
     unwrapOrThrow(await loopA.insert('todos', 'e', { title: 'e' }));
     heldTransport.hold = true;
@@ -217,8 +278,9 @@ describe('a reused client id', () => {
 
     expect(loopA.stats.clientIdReuses).toBeGreaterThanOrEqual(1);
     expect(loopA.stats.restamped).toBe(0);
-    expect(w.reuses[0]?.inFlight).toBe(2);
-    expect(w.reuses[0]?.message).toMatch(/in flight/);
+    const notice = w.reuses[noticesBefore];
+    expect(notice?.inFlight).toBe(2);
+    expect(notice?.message).toMatch(/in flight/);
     expect(ok(await queue.entries()).map((entry) => [entry.delta.rowId, entry.status])).toEqual([
       ['d', 'sending'],
       ['e', 'sending'],
@@ -253,8 +315,12 @@ describe('a reused client id', () => {
   it('changes nothing when the watermark is its own: no restamp, no queue reads, no notice', async () => {
     const w = await world();
     const inner = new MemoryQueue();
-    const calls = { lastHlc: 0, entries: 0, restamp: 0 };
+    const calls = { lastHlc: 0, entries: 0, restamp: 0, peek: 0 };
     const queue: SyncQueue = Object.assign(Object.create(inner) as SyncQueue, {
+      peek: (limit: number) => {
+        calls.peek++;
+        return inner.peek(limit);
+      },
       lastHlc: () => {
         calls.lastHlc++;
         return inner.lastHlc();
@@ -274,7 +340,7 @@ describe('a reused client id', () => {
           (inner as unknown as Record<string, (...a: never[]) => unknown>)[method]?.(...args),
       });
     const client = await w.open(queue);
-    expect(calls).toEqual({ lastHlc: 1, entries: 1, restamp: 0 });
+    expect(calls).toEqual({ lastHlc: 1, entries: 1, restamp: 0, peek: 0 });
     for (let round = 0; round < 4; round++) {
       unwrapOrThrow(await client.insert('todos', `t${round}`, { title: `${round}` }));
       unwrapOrThrow(await client.syncOnce());
@@ -282,7 +348,7 @@ describe('a reused client id', () => {
       w.clock.advance(500);
     }
     unwrapOrThrow(await client.syncOnce());
-    expect(calls).toEqual({ lastHlc: 1, entries: 1, restamp: 0 });
+    expect(calls).toEqual({ lastHlc: 1, entries: 1, restamp: 0, peek: 0 });
     expect(client.stats).toMatchObject({ clientIdReuses: 0, restamped: 0, deltasPushed: 4 });
     expect(w.reuses).toEqual([]);
     expect(w.events.some((event) => event.source === 'restamp')).toBe(false);

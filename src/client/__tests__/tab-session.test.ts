@@ -114,6 +114,9 @@ describe('TabSession: several tabs, one outbox', () => {
   it('loses nothing when the syncing tab dies mid-round: another tab re-opens and pushes its batch', async () => {
     const { world, tabs } = await setUp(2);
     const [a, b] = [tabs[0]!, tabs[1]!];
+    // A client's first round pulls before it pushes (ADR-021); from the second on, a round
+    // starts with its push, which is what this test catches in flight.
+    ok(await a.session.syncNow());
     for (let index = 0; index < 3; index++) {
       ok(await a.session.insert('todos', `t${index}`, { n: index }));
     }
@@ -134,6 +137,7 @@ describe('TabSession: several tabs, one outbox', () => {
   it('loses nothing when the syncing tab closes mid-round, and a late copy is dropped', async () => {
     const { world, tabs } = await setUp(2);
     const [a, b] = [tabs[0]!, tabs[1]!];
+    ok(await a.session.syncNow()); // the first round's pull first (ADR-021), out of the way
     ok(await a.session.insert('todos', 'only', { n: 1 }));
     a.transport.hold = true;
     const abandoned = a.session.syncNow();

@@ -107,7 +107,10 @@ class Model {
         const lost = this.entries.filter(
           (e) => e.status === 'accepted' && e.hlc > BigInt(op.watermark),
         );
-        for (const entry of lost) entry.status = 'pending';
+        for (const entry of lost) {
+          entry.status = 'pending';
+          entry.retryCount++;
+        }
         return lost.length;
       }
       case 'removeDurable': {
