@@ -164,12 +164,12 @@ const CORE_BUGS: readonly PlantedBug[] = [
   },
   {
     id: 'reused-client-id-not-restamped',
-    title: 'a reused client id goes unnoticed, so nothing is restamped',
+    title: 'a reused client id is noticed, but the restamped writes never reach the outbox',
     consequence:
-      'a fresh outbox under an old client id stamps writes below the watermark its earlier outbox left; the gateway acknowledges them as duplicates and they vanish',
+      'a fresh outbox under an old client id keeps its writes stamped below the watermark its earlier outbox left; the gateway acknowledges them as duplicates and they vanish',
     file: 'src/client/reused-client-id.ts',
-    find: '  return Ok(acceptedHlc > stampedHlc);',
-    replace: '  return Ok(false);',
+    find: '  const swapped = await context.queue.restamp(replacements);',
+    replace: '  const swapped: Result<number, LakeSyncError> = Ok(replacements.length);',
     faults: 'reincarnation',
     expected: ['durability', 'convergence'],
   },
