@@ -334,42 +334,38 @@ export class SyncClient {
 
   async #runRound(): Promise<Result<SyncRoundReport, LakeSyncError>> {
     const counts: RoundCounts = { pushed: 0, pulled: 0, requests: 0, reuses: 0, restamped: 0 };
-    const context = this.#context;
     this.stats.rounds++;
+    const done = await this.#roundSteps(counts);
+    this.stats.deltasPushed += counts.pushed;
+    this.stats.deltasPulled += counts.pulled;
+    this.stats.clientIdReuses += counts.reuses;
+    this.stats.restamped += counts.restamped;
+    if (!done.ok) {
+      this.stats.roundsFailed++;
+      return done;
+    }
+    const depth = await this.#deps.queue.depth();
+    if (!depth.ok) return depth;
+    return Ok({ pushed: counts.pushed, pulled: counts.pulled, outboxDepth: depth.value });
+  }
+
+  /** A round's requests: (the first time) pull, then push, then pull. */
+  async #roundSteps(counts: RoundCounts): Promise<Result<void, LakeSyncError>> {
+    const context = this.#context;
     if (!this.#pulledSinceOpen) {
       // Until a pull has answered, this client does not know the gateway's watermark for its id,
       // and a push could be half taken for duplicates of another outbox's deltas without any
       // sign in the reply (a reused id, ADR-021). Pulling first shows the watermark, and the
       // pull's reply restamps what lies below it before anything is pushed.
       const first = await pullChanges(context, counts);
-      this.stats.deltasPulled += counts.pulled;
-      this.stats.clientIdReuses += counts.reuses;
-      this.stats.restamped += counts.restamped;
-      if (!first.ok) {
-        this.stats.roundsFailed++;
-        return first;
-      }
+      if (!first.ok) return first;
       this.#pulledSinceOpen = true;
-      counts.pulled = 0;
-      counts.reuses = 0;
-      counts.restamped = 0;
     }
     // Pull even when the push was refused: a client whose oldest write is held back (its clock
     // ran ahead, say) must still receive everyone else's writes.
     const pushed = await pushOutbox(context, counts);
-    this.stats.deltasPushed += counts.pushed;
     const pulled = this.#closed ? pushed : await pullChanges(context, counts);
-    this.stats.deltasPulled += counts.pulled;
-    this.stats.clientIdReuses += counts.reuses;
-    this.stats.restamped += counts.restamped;
-    const failed = !pushed.ok ? pushed : !pulled.ok ? pulled : null;
-    if (failed !== null) {
-      this.stats.roundsFailed++;
-      return failed;
-    }
-    const depth = await this.#deps.queue.depth();
-    if (!depth.ok) return depth;
-    return Ok({ pushed: counts.pushed, pulled: counts.pulled, outboxDepth: depth.value });
+    return pushed.ok ? pulled : pushed;
   }
 
   #schedule(delayMs: number): void {
