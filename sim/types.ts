@@ -44,6 +44,11 @@ export interface FaultRates {
   readonly reincarnationsPerRun?: number;
   /** Expected second sync loops over the fault phase (absent: as many as `clientRestartsPerRun`). */
   readonly secondLoopsPerRun?: number;
+  /**
+   * Per call on a client's outbox: fails without effect, as an aborted IndexedDB transaction does
+   * (a full disk, say). Absent in older plans and in the profiles that do not set it: never.
+   */
+  readonly outboxFailProbability?: number;
 }
 
 /** Named fault profiles for `--faults`. `swarm` draws each rate per seed. */

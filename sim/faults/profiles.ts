@@ -95,6 +95,7 @@ const CHAOS: FaultRates = Object.freeze({
   offlinePeriodsPerRun: 10,
   clockSkewMsMax: 10_000,
   clockDriftPpmMax: 5_000,
+  outboxFailProbability: 0.05,
 });
 
 /**
@@ -183,5 +184,7 @@ function drawSwarmRates(prng: Prng): FaultRates {
     offlinePeriodsPerRun: count(CHAOS.offlinePeriodsPerRun),
     clockSkewMsMax: prng.between(0, CHAOS.clockSkewMsMax),
     clockDriftPpmMax: prng.between(0, CHAOS.clockDriftPpmMax),
+    // Drawn last, so that every earlier rate of a seed stays what it was before this knob existed.
+    outboxFailProbability: probability(CHAOS.outboxFailProbability ?? 0),
   });
 }

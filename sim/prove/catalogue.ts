@@ -163,6 +163,28 @@ const CORE_BUGS: readonly PlantedBug[] = [
     expected: ['liveness', 'durability'],
   },
   {
+    id: 'unsettled-batch-forgotten',
+    title: 'a batch whose ack or nack the outbox failed to record is forgotten',
+    consequence:
+      'after one failed IndexedDB write the batch stays "sending" with no loop to send it; every later write of the client waits behind it and never reaches the gateway',
+    file: 'src/client/sync-round.ts',
+    find: '  if (context.claimed.size === 0) return Ok(undefined);',
+    replace: '  if (context.claimed.size >= 0) return Ok(undefined);',
+    faults: 'chaos',
+    expected: ['liveness', 'durability', 'convergence'],
+  },
+  {
+    id: 'orphans-never-released',
+    title: 'the loop left after another one ended ignores what that one left "sending"',
+    consequence:
+      'a tab that closed while its outbox failed (or crashed mid-round) leaves its batch "sending"; until the app restarts, the other tab sends nothing',
+    file: 'src/client/sync-client.ts',
+    find: '  releaseOrphans(): void {\n    this.#releaseOrphans = true;\n  }',
+    replace: '  releaseOrphans(): void {}',
+    faults: 'chaos',
+    expected: ['liveness', 'durability', 'convergence'],
+  },
+  {
     id: 'reused-client-id-not-restamped',
     title: 'a reused client id is noticed, but the restamped writes never reach the outbox',
     consequence:

@@ -1,4 +1,4 @@
-import { FAULT_RATE_KEYS } from '../shrink/fault-rate-keys';
+import { SHRINKABLE_RATE_KEYS } from '../shrink/fault-rate-keys';
 import { describePlanSize, type PlanSize } from '../shrink/plan-size';
 import type { OracleName, RunResult, Violation } from '../types';
 import { escapeHtml } from './escape';
@@ -43,7 +43,10 @@ export function parametersSection(result: RunResult): string {
     ['fault profile', config.faultProfile],
     ['plan events', groupDigits(events.length)],
   ];
-  const rates = FAULT_RATE_KEYS.map((key): [string, string] => [key, String(config.faults[key])]);
+  const rates = SHRINKABLE_RATE_KEYS.map((key): [string, string] => [
+    key,
+    String(config.faults[key] ?? 0),
+  ]);
   return (
     `<section id="parameters"><h2>Parameters</h2><div class="columns">` +
     `<div>${keyValueTable(parameters)}</div>` +

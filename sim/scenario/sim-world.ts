@@ -164,6 +164,17 @@ export class SimWorld {
           onLifecycle: (client, event, detail) => this.lifecycle(`client-${client}`, event, detail),
           session: (name) => this.#sessionListener(name, index),
           onClaimProblem: (message) => this.violation('outbox-claims', message),
+          outboxFaults:
+            (config.faults.outboxFailProbability ?? 0) > 0
+              ? {
+                  prng: createPrng(plan.seed, `outbox/client-${index}`),
+                  failProbability: config.faults.outboxFailProbability ?? 0,
+                  lane: `client-${index}`,
+                  onFault,
+                  faultsApply: () =>
+                    this.phase === 'fault' && this.reach.faultsApply(index, scheduler.nowMs),
+                }
+              : null,
         }),
       );
     }

@@ -31,6 +31,7 @@ const KEYS: Record<RequiredRateKey, true> = {
 const OPTIONAL_KEYS: Record<OptionalRateKey, true> = {
   reincarnationsPerRun: true,
   secondLoopsPerRun: true,
+  outboxFailProbability: true,
 };
 
 /**
@@ -41,9 +42,24 @@ const OPTIONAL_KEYS: Record<OptionalRateKey, true> = {
 export const FAULT_RATE_KEYS: readonly RequiredRateKey[] = Object.keys(KEYS) as RequiredRateKey[];
 
 /**
- * The optional fields of `FaultRates` (counts that only some profiles set; they shape the plan's
- * events, which a plan file lists explicitly, so the shrinker leaves them be).
+ * The optional fields of `FaultRates`: counts that only some profiles set (they shape the plan's
+ * events, which a plan file lists explicitly, so the shrinker leaves them be), and per-call
+ * probabilities newer than the oldest plans (`OPTIONAL_PROBABILITY_KEYS`).
  */
 export const OPTIONAL_FAULT_RATE_KEYS: readonly OptionalRateKey[] = Object.keys(
   OPTIONAL_KEYS,
 ) as OptionalRateKey[];
+
+/** The optional per-call probabilities: absent means 0; the shrinker zeroes them like the rest. */
+export const OPTIONAL_PROBABILITY_KEYS = [
+  'outboxFailProbability',
+] as const satisfies readonly OptionalRateKey[];
+
+/** A rate the shrinker may set to zero. */
+export type ShrinkableRateKey = RequiredRateKey | (typeof OPTIONAL_PROBABILITY_KEYS)[number];
+
+/** Every rate the shrinker tries to zero, in a fixed order. */
+export const SHRINKABLE_RATE_KEYS: readonly ShrinkableRateKey[] = [
+  ...FAULT_RATE_KEYS,
+  ...OPTIONAL_PROBABILITY_KEYS,
+];

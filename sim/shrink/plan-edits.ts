@@ -1,5 +1,5 @@
 import type { FaultRates, Plan, PlanEvent, ReachConfig, SimConfig } from '../types';
-import type { RequiredRateKey } from './fault-rate-keys';
+import type { RequiredRateKey, ShrinkableRateKey } from './fault-rate-keys';
 
 /**
  * Pure edits of a plan, each returning a new plan and leaving its input untouched. They keep the
@@ -106,7 +106,7 @@ export function withHealMs(plan: Plan, healMs: number): Plan {
  * Sets one fault rate to zero. A `...Max` bound taken below its `...Min` pulls the minimum down
  * with it, so latency ranges stay well formed.
  */
-export function withRateZero(plan: Plan, key: RequiredRateKey): Plan {
+export function withRateZero(plan: Plan, key: ShrinkableRateKey): Plan {
   const faults: { -readonly [K in keyof FaultRates]: FaultRates[K] } = {
     ...plan.config.faults,
     [key]: 0,

@@ -1,5 +1,5 @@
 import type { Plan } from '../types';
-import { FAULT_RATE_KEYS } from './fault-rate-keys';
+import { SHRINKABLE_RATE_KEYS } from './fault-rate-keys';
 
 /** How big a plan is, on the axes the shrinker reduces. */
 export interface PlanSize {
@@ -23,7 +23,7 @@ export function planSize(plan: Plan): PlanSize {
     faultEvents: plan.events.length - writes,
     durationMs: plan.config.durationMs,
     healMs: plan.config.healMs,
-    faultRates: FAULT_RATE_KEYS.filter((key) => plan.config.faults[key] !== 0).length,
+    faultRates: SHRINKABLE_RATE_KEYS.filter((key) => (plan.config.faults[key] ?? 0) !== 0).length,
   };
 }
 

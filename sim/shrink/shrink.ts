@@ -1,6 +1,6 @@
 import type { Plan } from '../types';
 import { ddmin } from './ddmin';
-import { FAULT_RATE_KEYS } from './fault-rate-keys';
+import { SHRINKABLE_RATE_KEYS } from './fault-rate-keys';
 import { keepClients, keepEvents, withDurationMs, withHealMs, withRateZero } from './plan-edits';
 import { type PlanSize, planSize } from './plan-size';
 import { Probe, type StillFails } from './probe';
@@ -216,13 +216,13 @@ async function shortenHeal(plan: Plan, probe: Probe, options: ShrinkOptions): Pr
 /** Every non-zero fault rate to zero at once (one run), else one at a time. */
 async function zeroFaultRates(plan: Plan, probe: Probe): Promise<Plan> {
   let current = plan;
-  const nonZero = FAULT_RATE_KEYS.filter((key) => current.config.faults[key] !== 0);
+  const nonZero = SHRINKABLE_RATE_KEYS.filter((key) => (current.config.faults[key] ?? 0) !== 0);
   if (nonZero.length > 1) {
     const allZero = nonZero.reduce(withRateZero, current);
     if (await probe.fails(allZero)) return allZero;
   }
-  for (const key of FAULT_RATE_KEYS) {
-    if (current.config.faults[key] === 0 || probe.exhausted) continue;
+  for (const key of SHRINKABLE_RATE_KEYS) {
+    if ((current.config.faults[key] ?? 0) === 0 || probe.exhausted) continue;
     const candidate = withRateZero(current, key);
     if (await probe.fails(candidate)) current = candidate;
   }

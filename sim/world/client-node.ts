@@ -7,6 +7,7 @@ import type { Scheduler } from '../engine/scheduler';
 import type { VirtualClock } from '../engine/virtual-clock';
 import { type CallbackErrorSink, VirtualTimers } from '../engine/virtual-timers';
 import { ClaimWatchQueue } from '../oracles/outbox-claims';
+import { FaultyOutbox, type FaultyOutboxDeps } from './faulty-outbox';
 import type { ClientLink, SimNetwork } from './network';
 
 /** What happened to a client process, for the timeline. */
@@ -34,6 +35,8 @@ export interface ClientNodeDeps {
   readonly session: (name: string) => (event: ReplicaEvent) => void;
   /** The outbox broke its contract under concurrent loops (outbox-claims oracle). */
   readonly onClaimProblem: (message: string) => void;
+  /** How the outbox's storage fails (`FaultyOutbox`); `null`: it never does. */
+  readonly outboxFaults: FaultyOutboxDeps | null;
 }
 
 /** A second sync loop over the node's outbox (a second tab): its own client, link and timers. */
@@ -81,7 +84,7 @@ export class ClientNode {
     this.index = deps.index;
     this.clientId = `client-${deps.index}`;
     this.clock = deps.clock;
-    this.#sharedQueue = new ClaimWatchQueue(this.#queue, deps.onClaimProblem);
+    this.#sharedQueue = this.#loopsQueue(this.#queue);
   }
 
   /** The node's outbox now. */
@@ -105,6 +108,16 @@ export class ClientNode {
     };
   }
 
+  /**
+   * The outbox as every sync loop sees it: behind the outbox-claims oracle, and behind injected
+   * storage failures when the profile has them (the oracle sees only calls that went through).
+   */
+  #loopsQueue(queue: MemoryQueue): ClaimWatchQueue {
+    const faults = this.#deps.outboxFaults;
+    const stored = faults === null ? queue : new FaultyOutbox(queue, faults);
+    return new ClaimWatchQueue(stored, this.#deps.onClaimProblem);
+  }
+
   /** Starts opening a new client now; on success its sync loop starts. */
   open(): void {
     const { index, scheduler, network, clock, options, onError, onLifecycle } = this.#deps;
@@ -114,6 +127,7 @@ export class ClientNode {
     const link = network.connect(index);
     this.#timers = timers;
     this.#link = link;
+    const recoverSending = this.#second === null;
     let opening: ReturnType<typeof SyncClient.open>;
     try {
       opening = SyncClient.open({
@@ -126,7 +140,7 @@ export class ClientNode {
         onApplied: this.#deps.session(`${this.clientId}#${generation}`),
         onClientIdReused: (reuse) => onLifecycle(index, 'client-id-reused', reuse.message),
         // A second loop still running (it outlives a failed open) owns its batch in flight.
-        recoverSending: this.#second === null,
+        recoverSending,
       });
     } catch (error) {
       onError(error, `SyncClient.open for ${this.clientId}`);
@@ -142,6 +156,8 @@ export class ClientNode {
           return;
         }
         this.#client = result.value;
+        // The second loop ended while this one opened: what it left `sending` is this one's now.
+        if (!recoverSending && this.#second === null) result.value.releaseOrphans();
         onLifecycle(index, 'opened', `outbox kept, replica rebuilt`);
         try {
           result.value.start();
@@ -188,7 +204,7 @@ export class ClientNode {
     this.crash();
     const wiped = this.#queue;
     this.#queue = new MemoryQueue();
-    this.#sharedQueue = new ClaimWatchQueue(this.#queue, this.#deps.onClaimProblem);
+    this.#sharedQueue = this.#loopsQueue(this.#queue);
     this.#pendingOpen = this.#deps.scheduler.after(downMs, () => this.open());
     return wiped;
   }
@@ -251,6 +267,9 @@ export class ClientNode {
     second.timers.discardAll();
     second.link.kill();
     if (second.client !== null) this.#addTotals(second.client.stats);
+    // As an app does when one of its loops ends: the one left releases what it left `sending`
+    // (its close may have met a failing outbox). A loop still opening does so once open.
+    this.#client?.releaseOrphans();
     this.#deps.onLifecycle(this.index, 'second-loop-ended', 'second loop closed');
   }
 

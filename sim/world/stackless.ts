@@ -18,7 +18,7 @@ export function simAdapterError(message: string): AdapterError {
 }
 
 /** Runs `build` with stack capture off, restoring the runtime's limit whatever happens. */
-function withoutStack<E extends Error>(build: () => E): E {
+export function withoutStack<E extends Error>(build: () => E): E {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 0;
   try {

@@ -21,6 +21,7 @@ import {
   type RoundContext,
   type RoundCounts,
 } from './sync-round';
+import { resetOrphans } from './tab-orphans';
 
 /** What a client is built from. Every outside effect comes in through these ports. */
 export interface ClientDeps {
@@ -110,6 +111,8 @@ export class SyncClient {
   #failures = 0;
   /** False until a pull has answered since `open` (see `#runRound`). */
   #pulledSinceOpen = false;
+  /** Set by `releaseOrphans`: the next round first releases other loops' `sending` entries. */
+  #releaseOrphans = false;
   #running = false;
   #closed = false;
   /** What every round works on: the same objects each time, so built once. */
@@ -258,6 +261,18 @@ export class SyncClient {
     return Ok(merged.length);
   }
 
+  /**
+   * Tells this client that every other sync loop over its outbox has ended (closed, or crashed
+   * mid-round): at the start of its next round it moves the entries they left `sending` back to
+   * pending. Without it they stay `sending` until the next `open` over the outbox, and every later
+   * write waits behind them — a loop that crashed releases nothing, and one whose `close` met a
+   * failing outbox (a full disk) could not. Call it only when no other loop is left; `TabSession`
+   * does the same for tabs, under its sync lock.
+   */
+  releaseOrphans(): void {
+    this.#releaseOrphans = true;
+  }
+
   /** One round: push the outbox, then pull until caught up. Concurrent calls join one round. */
   syncOnce(): Promise<Result<SyncRoundReport, LakeSyncError>> {
     if (this.#round !== null) return this.#round;
@@ -352,6 +367,14 @@ export class SyncClient {
   /** A round's requests: (the first time) pull, then push, then pull. */
   async #roundSteps(counts: RoundCounts): Promise<Result<void, LakeSyncError>> {
     const context = this.#context;
+    if (this.#releaseOrphans) {
+      this.#releaseOrphans = false;
+      const released = await resetOrphans(this.#deps.queue, this.#claimed);
+      if (!released.ok) {
+        this.#releaseOrphans = true; // the outbox's storage failed: again next round
+        return released;
+      }
+    }
     if (!this.#pulledSinceOpen) {
       // Until a pull has answered, this client does not know the gateway's watermark for its id,
       // and a push could be half taken for duplicates of another outbox's deltas without any

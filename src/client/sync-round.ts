@@ -67,6 +67,8 @@ export async function pushOutbox(
 ): Promise<Result<void, LakeSyncError>> {
   const { queue, options } = context;
   while (counts.requests < options.roundRequestsMax) {
+    const released = await releaseUnsettled(context);
+    if (!released.ok) return released;
     // The batch is cut at the first entry that is not pending — one that another loop over the
     // same outbox is sending (a second tab). Pushing past it would leave a hole: the gateway would
     // accept the later entries, raise this client's watermark above the hole, and drop the missing
@@ -89,8 +91,7 @@ export async function pushOutbox(
     // So the batch goes back to pending and is stamped again above the watermark first.
     const watermark = context.stamped.accepted;
     if (batch.some((entry) => entry.retryCount === 0 && entry.delta.hlc <= watermark)) {
-      context.claimed.clear();
-      const released = await queue.nack(ids);
+      const released = await settle(context, 'nack', ids);
       if (!released.ok) return released;
       const mended = await mendReusedClientId(context, counts, watermark);
       if (!mended.ok) return mended;
@@ -112,14 +113,13 @@ export async function pushOutbox(
       }),
     );
     if (context.isClosed()) return Err(CLOSED);
-    context.claimed.clear();
     // A reused client id (ADR-021) is settled before the reply acks anything: the gateway took
     // this batch for duplicates of another outbox's deltas, and that outbox's watermarks must not
     // remove ours. The batch goes back to pending and is stamped again above the watermark.
     if (reply.ok && reply.value.clientAcceptedHlc > context.stamped.hlc) {
       const reused = await isReusedClientId(context, reply.value.clientAcceptedHlc);
       if (!reused.ok || reused.value) {
-        const nacked = await queue.nack(ids);
+        const nacked = await settle(context, 'nack', ids);
         if (!nacked.ok) return nacked;
         if (!reused.ok) return reused;
         const mended = await mendReusedClientId(context, counts, reply.value.clientAcceptedHlc);
@@ -130,12 +130,12 @@ export async function pushOutbox(
       }
     }
     if (!reply.ok || reply.value.error !== null) {
-      const nacked = await queue.nack(ids);
+      const nacked = await settle(context, 'nack', ids);
       if (!nacked.ok) return nacked;
       if (!reply.ok) return reply;
     }
     if (reply.value.error === null) {
-      const acked = await queue.ack(ids);
+      const acked = await settle(context, 'ack', ids);
       if (!acked.ok) return acked;
       counts.pushed += batch.length;
       if (newest.hlc > context.stamped.pushed) context.stamped.pushed = newest.hlc;
@@ -148,6 +148,33 @@ export async function pushOutbox(
     }
   }
   return Ok(undefined);
+}
+
+/**
+ * Settles the claimed batch: `ack` (the gateway accepted it) or `nack` (back to pending). The ids
+ * leave `context.claimed` only once the outbox has recorded it, so a batch whose settling failed
+ * (the outbox's storage refused the write: a full disk, an aborted IndexedDB transaction) is not
+ * forgotten in `sending`, where no claim would ever take it again and every later write would
+ * wait behind it: `releaseUnsettled` puts it back at the start of the next push.
+ */
+async function settle(
+  context: RoundContext,
+  how: 'ack' | 'nack',
+  ids: readonly string[],
+): Promise<Result<void, LakeSyncError>> {
+  const settled = how === 'ack' ? await context.queue.ack(ids) : await context.queue.nack(ids);
+  if (settled.ok) context.claimed.clear();
+  return settled;
+}
+
+/**
+ * Puts a batch whose settling failed in an earlier exchange back to pending, before anything new
+ * is claimed. `nack` even if the gateway had accepted it: pushed again, it is acknowledged as a
+ * duplicate (ADR-011), and its `retryCount` says it was sent (ADR-021 decision 5).
+ */
+async function releaseUnsettled(context: RoundContext): Promise<Result<void, LakeSyncError>> {
+  if (context.claimed.size === 0) return Ok(undefined);
+  return settle(context, 'nack', [...context.claimed]);
 }
 
 /** Pulls pages after the cursor until the gateway has no more, merging each into the replica. */
