@@ -78,11 +78,12 @@ export class DeltaBuffer {
       }
       return;
     }
-    this.#passes ??= new ChunkPasses();
+    const passes = (this.#passes ??= new ChunkPasses());
     for (let start = 0; start < deltas.length; start += STAGED_APPEND_CHUNK) {
       const end = Math.min(deltas.length, start + STAGED_APPEND_CHUNK);
-      this.#appendChunkInPasses(this.#passes, deltas, ingestHlcs, sizes, start, end);
+      this.#appendChunkInPasses(passes, deltas, ingestHlcs, sizes, start, end);
     }
+    passes.release(Math.min(deltas.length, STAGED_APPEND_CHUNK));
   }
 
   /**
@@ -325,11 +326,22 @@ const STAGED_APPEND_CHUNK = 256;
 
 /** Scratch arrays of `#appendChunkInPasses`, one slot per delta of a chunk, reused. */
 class ChunkPasses {
-  readonly states: RowState[] = new Array(STAGED_APPEND_CHUNK);
-  readonly columnMaps: Map<string, ColumnState>[] = new Array(STAGED_APPEND_CHUNK);
+  readonly states: (RowState | undefined)[] = new Array(STAGED_APPEND_CHUNK);
+  readonly columnMaps: (Map<string, ColumnState> | undefined)[] = new Array(STAGED_APPEND_CHUNK);
   readonly stored: (ColumnState | undefined)[] = new Array(STAGED_APPEND_CHUNK);
   readonly versions: (Version | undefined)[] = new Array(STAGED_APPEND_CHUNK);
   readonly newer: boolean[] = new Array(STAGED_APPEND_CHUNK);
+
+  /**
+   * Drops what the first `used` slots point at, once a run is appended, so that the scratch does
+   * not keep column states the merges replaced (and their values) alive until the next run.
+   */
+  release(used: number): void {
+    this.states.fill(undefined, 0, used);
+    this.columnMaps.fill(undefined, 0, used);
+    this.stored.fill(undefined, 0, used);
+    this.versions.fill(undefined, 0, used);
+  }
 }
 
 /**
