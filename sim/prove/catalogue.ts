@@ -174,6 +174,18 @@ const CORE_BUGS: readonly PlantedBug[] = [
     expected: ['liveness', 'durability', 'convergence'],
   },
   {
+    id: 'refused-write-shown',
+    title: 'a write the outbox refused is shown anyway',
+    consequence:
+      'the app is told the write failed, yet the user sees it on this device, and only here, until the replica is rebuilt',
+    file: 'src/client/sync-client.ts',
+    find: '    const queued = await this.#deps.queue.push(delta);\n    if (!queued.ok) return queued;',
+    replace:
+      '    const queued = await this.#deps.queue.push(delta);\n    if (!queued.ok) {\n      this.#replica.merge(delta);\n      return queued;\n    }',
+    faults: 'chaos',
+    expected: ['convergence', 'model-agreement'],
+  },
+  {
     id: 'orphans-never-released',
     title: 'the loop left after another one ended ignores what that one left "sending"',
     consequence:
