@@ -49,6 +49,11 @@ export interface FaultRates {
    * (a full disk, say). Absent in older plans and in the profiles that do not set it: never.
    */
   readonly outboxFailProbability?: number;
+  /**
+   * Longest time one call on a client's outbox takes, drawn per call (an IndexedDB transaction
+   * under load); calls still complete in the order they were made. Absent: every call at once.
+   */
+  readonly outboxLatencyMsMax?: number;
 }
 
 /** Named fault profiles for `--faults`. `swarm` draws each rate per seed. */

@@ -96,6 +96,7 @@ const CHAOS: FaultRates = Object.freeze({
   clockSkewMsMax: 10_000,
   clockDriftPpmMax: 5_000,
   outboxFailProbability: 0.05,
+  outboxLatencyMsMax: 40,
 });
 
 /**
@@ -186,5 +187,6 @@ function drawSwarmRates(prng: Prng): FaultRates {
     clockDriftPpmMax: prng.between(0, CHAOS.clockDriftPpmMax),
     // Drawn last, so that every earlier rate of a seed stays what it was before this knob existed.
     outboxFailProbability: probability(CHAOS.outboxFailProbability ?? 0),
+    outboxLatencyMsMax: prng.chance(0.5) ? 0 : prng.between(0, CHAOS.outboxLatencyMsMax ?? 0),
   });
 }

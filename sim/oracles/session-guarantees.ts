@@ -48,12 +48,13 @@ export interface SessionProblem {
  * The session-guarantee oracles of one client session (one `SyncClient` instance: a restart or a
  * second sync loop is a new session), fed every batch merged into its replica (`onApplied`):
  *
- * - **writes follow reads**: a write's version exceeds every version the replica held for the
- *   row just before it (else the write loses to what its writer had already seen: an edit
- *   reverted);
+ * - **writes follow reads**: a write's version exceeds every version the replica showed for the
+ *   row when the write was issued (else the write loses to what its writer had already seen: an
+ *   edit reverted). The simulator tells `writeIssued`; a write shows only once the outbox has it,
+ *   and a version pulled in between is concurrent with it, not seen by its writer;
  * - **read your writes**: right after a write the replica shows exactly the written values (the
- *   row gone, for a delete); afterwards only a higher version may replace them, which monotonic
- *   reads checks;
+ *   row gone, for a delete), unless a higher version arrived while the write was in flight;
+ *   afterwards only a higher version may replace them, which monotonic reads checks;
  * - **monotonic reads**: the version covering each column the replica showed (its own or the
  *   row's tombstone) never goes down, snapshots after a gateway restart included;
  * - **redelivery**: within one gateway epoch, no delta arrives twice by the log path (bound 0;
@@ -75,9 +76,48 @@ export class SessionWatch {
   #serial = 0;
   #epoch: bigint | null = null;
   readonly #delivered = new Set<string>();
+  /**
+   * Per row, oldest first, the newest version the replica showed when each write still in flight
+   * was issued (`null`: none). A write stamps when it is issued and shows once the outbox has it,
+   * which takes time; what arrives in between is concurrent with it, not something its writer saw.
+   */
+  readonly #issued = new Map<string, Map<string, (ShownVersion | null)[]>>();
 
   constructor(session: string) {
     this.session = session;
+  }
+
+  /** The app issued a write for the row (it shows, or is refused, later). */
+  writeIssued(table: string, rowId: string): void {
+    const known = this.#shown.get(table)?.get(rowId);
+    let rows = this.#issued.get(table);
+    if (rows === undefined) {
+      rows = new Map();
+      this.#issued.set(table, rows);
+    }
+    const bounds = rows.get(rowId);
+    const bound = known === undefined ? null : newestOf(known);
+    if (bounds === undefined) rows.set(rowId, [bound]);
+    else bounds.push(bound);
+  }
+
+  /** A write issued for the row ended without showing (refused, or nothing to write). */
+  writeAbandoned(table: string, rowId: string): void {
+    this.#takeIssued(table, rowId);
+  }
+
+  /**
+   * The bound recorded when the oldest write in flight for the row was issued; `undefined` when
+   * none was recorded (a write the simulator's plan did not issue), so the caller uses what the
+   * replica shows now.
+   */
+  #takeIssued(table: string, rowId: string): ShownVersion | null | undefined {
+    const rows = this.#issued.get(table);
+    const bounds = rows?.get(rowId);
+    if (bounds === undefined) return undefined;
+    const bound = bounds.shift();
+    if (bounds.length === 0) rows?.delete(rowId);
+    return bound;
   }
 
   /** Checks one merged batch; returns the problems found (usually none). */
@@ -112,8 +152,10 @@ export class SessionWatch {
     problems: SessionProblem[],
   ): void {
     const state = event.replica.state(table, rowId);
-    // A copy: recording `state` below updates the shown versions in place.
-    const seen = written === null || known === undefined ? null : newestOf(known);
+    // Copies: recording `state` below updates the shown versions in place.
+    const shownNow = written === null || known === undefined ? null : newestOf(known);
+    const issued = written === null ? undefined : this.#takeIssued(table, rowId);
+    const seen = issued === undefined ? shownNow : issued;
     const shown = known ?? this.#record(table, rowId);
     shown.checkedIn = serial;
     const regression = checkAndRecord(shown, state);
@@ -134,7 +176,12 @@ export class SessionWatch {
       });
       return;
     }
-    const stale = staleRead(written, event.replica.get(table, rowId));
+    // A newer version shown while the write was in flight (a concurrent edit pulled meanwhile)
+    // rightly wins over it; monotonic reads has checked the replica did not go back.
+    const overtaken =
+      shownNow !== null &&
+      compareParts(shownNow.hlc, shownNow.clientId, written.hlc, written.clientId) > 0;
+    const stale = overtaken ? null : staleRead(written, event.replica.get(table, rowId));
     if (stale !== null) {
       const newest = newestOf(shown);
       problems.push({

@@ -194,6 +194,8 @@ const CORE_BUGS: readonly PlantedBug[] = [
     find: '  releaseOrphans(): void {\n    this.#releaseOrphans = true;\n  }',
     replace: '  releaseOrphans(): void {}',
     faults: 'chaos',
+    // Aimed: many second loops, and outboxes that fail often enough for a close to meet one.
+    rates: { outboxFailProbability: 0.2, secondLoopsPerRun: 20 },
     expected: ['liveness', 'durability', 'convergence'],
   },
   {

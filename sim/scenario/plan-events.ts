@@ -183,6 +183,9 @@ function issueWrite(world: SimWorld, event: WriteEvent): void {
     return;
   }
   world.ownClocks.noteWrite(event.client, node.clock.now() - world.gatewayClock.now());
+  // What the writer saw is what its replica showed now, not when the outbox has taken the write.
+  const session = world.sessions.get(node.sessionName);
+  session?.writeIssued(event.table, event.rowId);
   let pending: Promise<Result<RowDelta | null, LakeSyncError>>;
   try {
     if (event.op === 'insert')
@@ -196,11 +199,13 @@ function issueWrite(world: SimWorld, event: WriteEvent): void {
           : client.update(event.table, event.rowId, copyValues(event.values));
     else pending = client.delete(event.table, event.rowId);
   } catch (error) {
+    session?.writeAbandoned(event.table, event.rowId);
     world.exception(error, `SyncClient.${event.op} on ${lane}`);
     return;
   }
   pending.then(
     (result) => {
+      if (!result.ok || result.value === null) session?.writeAbandoned(event.table, event.rowId);
       if (!result.ok) {
         world.ledger.refused(result.error.code);
         world.trace.record(`${now} write-refused ${lane} ${result.error.code}`);

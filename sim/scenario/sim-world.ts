@@ -13,7 +13,8 @@ import { type SessionProblem, SessionWatch } from '../oracles/session-guarantees
 import { firstLine, ViolationLog } from '../oracles/violation-log';
 import type { OracleName, Plan } from '../types';
 import { ClientNode } from '../world/client-node';
-import type { FaultKind } from '../world/fault-sink';
+import type { FaultKind, FaultSink } from '../world/fault-sink';
+import type { FaultyOutboxDeps } from '../world/faulty-outbox';
 import { type GatewayFactory, GatewayNode } from '../world/gateway-node';
 import { SimNetwork } from '../world/network';
 import {
@@ -164,20 +165,28 @@ export class SimWorld {
           onLifecycle: (client, event, detail) => this.lifecycle(`client-${client}`, event, detail),
           session: (name) => this.#sessionListener(name, index),
           onClaimProblem: (message) => this.violation('outbox-claims', message),
-          outboxFaults:
-            (config.faults.outboxFailProbability ?? 0) > 0
-              ? {
-                  prng: createPrng(plan.seed, `outbox/client-${index}`),
-                  failProbability: config.faults.outboxFailProbability ?? 0,
-                  lane: `client-${index}`,
-                  onFault,
-                  faultsApply: () =>
-                    this.phase === 'fault' && this.reach.faultsApply(index, scheduler.nowMs),
-                }
-              : null,
+          outboxFaults: this.#outboxFaults(index, onFault),
         }),
       );
     }
+  }
+
+  /** How client `index`'s outbox fails and lags, or `null` when the profile leaves it be. */
+  #outboxFaults(index: number, onFault: FaultSink): FaultyOutboxDeps | null {
+    const { seed, config } = this.plan;
+    const failProbability = config.faults.outboxFailProbability ?? 0;
+    const latencyMsMax = config.faults.outboxLatencyMsMax ?? 0;
+    if (failProbability === 0 && latencyMsMax === 0) return null;
+    return {
+      prng: createPrng(seed, `outbox/client-${index}`),
+      failProbability,
+      latencyMsMax,
+      scheduler: this.scheduler,
+      lane: `client-${index}`,
+      onFault,
+      faultsApply: () =>
+        this.phase === 'fault' && this.reach.faultsApply(index, this.scheduler.nowMs),
+    };
   }
 
   /** Virtual time at which the run ends: fault phase plus heal phase. */

@@ -32,6 +32,7 @@ const OPTIONAL_KEYS: Record<OptionalRateKey, true> = {
   reincarnationsPerRun: true,
   secondLoopsPerRun: true,
   outboxFailProbability: true,
+  outboxLatencyMsMax: true,
 };
 
 /**
@@ -50,9 +51,10 @@ export const OPTIONAL_FAULT_RATE_KEYS: readonly OptionalRateKey[] = Object.keys(
   OPTIONAL_KEYS,
 ) as OptionalRateKey[];
 
-/** The optional per-call probabilities: absent means 0; the shrinker zeroes them like the rest. */
+/** The optional per-call rates: absent means 0; the shrinker zeroes them like the rest. */
 export const OPTIONAL_PROBABILITY_KEYS = [
   'outboxFailProbability',
+  'outboxLatencyMsMax',
 ] as const satisfies readonly OptionalRateKey[];
 
 /** A rate the shrinker may set to zero. */

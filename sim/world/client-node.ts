@@ -68,6 +68,8 @@ export class ClientNode {
   /** The durable outbox: the same object across restarts (a reincarnation replaces it). */
   #queue = new MemoryQueue();
   readonly clock: VirtualClock;
+  /** The outbox's failing, slow storage in front of `#queue`, when the profile has one. */
+  #faulty: FaultyOutbox | null = null;
   /** What every sync loop of this node uses: the outbox behind the outbox-claims oracle. */
   #sharedQueue: ClaimWatchQueue;
   #second: SecondLoop | null = null;
@@ -92,6 +94,11 @@ export class ClientNode {
     return this.#queue;
   }
 
+  /** The session name of the live client (its session-guarantee oracles), while there is one. */
+  get sessionName(): string {
+    return `${this.clientId}#${this.#generation}`;
+  }
+
   /** The live client, or `null` while down or opening. */
   get client(): SyncClient | null {
     return this.#client;
@@ -114,8 +121,8 @@ export class ClientNode {
    */
   #loopsQueue(queue: MemoryQueue): ClaimWatchQueue {
     const faults = this.#deps.outboxFaults;
-    const stored = faults === null ? queue : new FaultyOutbox(queue, faults);
-    return new ClaimWatchQueue(stored, this.#deps.onClaimProblem);
+    this.#faulty = faults === null ? null : new FaultyOutbox(queue, faults);
+    return new ClaimWatchQueue(this.#faulty ?? queue, this.#deps.onClaimProblem);
   }
 
   /** Starts opening a new client now; on success its sync loop starts. */
@@ -180,6 +187,7 @@ export class ClientNode {
     this.#link?.kill();
     this.#killSecondLoop();
     this.#sharedQueue.abandonAll();
+    this.#faulty?.abandon();
     this.#client = null;
     this.#timers = null;
     this.#link = null;

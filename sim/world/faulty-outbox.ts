@@ -4,6 +4,7 @@ import type { ClaimedBatch, QueueEntry, Restamp, SyncQueue } from '../../src/que
 import { type LakeSyncError, QueueError } from '../../src/result/errors';
 import { Err, type Result } from '../../src/result/result';
 import type { Prng } from '../engine/prng';
+import type { Scheduler } from '../engine/scheduler';
 import type { FaultSink } from './fault-sink';
 import { withoutStack } from './stackless';
 
@@ -17,6 +18,12 @@ export interface FaultyOutboxDeps {
   readonly onFault: FaultSink;
   /** Whether drawn failures may happen now (the fault phase, a window focus); absent: always. */
   readonly faultsApply?: () => boolean;
+  readonly scheduler: Scheduler;
+  /**
+   * Longest time a call takes (`FaultRates.outboxLatencyMsMax`), drawn uniformly per call; 0: every
+   * call completes at once, as `MemoryQueue` does. Latency applies in every phase.
+   */
+  readonly latencyMsMax: number;
 }
 
 /**
@@ -30,76 +37,116 @@ export interface FaultyOutboxDeps {
 export class FaultyOutbox implements SyncQueue {
   readonly #inner: SyncQueue;
   readonly #deps: FaultyOutboxDeps;
+  /** When the last call issued takes effect: calls take effect in the order they were made. */
+  #busyUntilMs = 0;
+  /** Calls scheduled and not yet taken effect: while any is, a new call waits its turn. */
+  #waiting = 0;
+  /** Bumped by `abandon`: a call issued before it never takes effect nor answers. */
+  #generation = 0;
 
   constructor(inner: SyncQueue, deps: FaultyOutboxDeps) {
     this.#inner = inner;
     this.#deps = deps;
   }
 
+  /**
+   * The process died: calls still in flight never take effect and never answer, as a page killed
+   * mid-transaction leaves IndexedDB as it was before the transaction.
+   */
+  abandon(): void {
+    this.#generation++;
+    this.#waiting = 0;
+    this.#busyUntilMs = 0;
+  }
+
   push(delta: RowDelta): Promise<Result<QueueEntry, LakeSyncError>> {
-    return this.#fails('push') ?? this.#inner.push(delta);
+    return this.#call('push', () => this.#inner.push(delta));
   }
 
   peek(limit: number): Promise<Result<QueueEntry[], LakeSyncError>> {
-    return this.#fails('peek') ?? this.#inner.peek(limit);
+    return this.#call('peek', () => this.#inner.peek(limit));
   }
 
   markSending(ids: readonly string[]): Promise<Result<void, LakeSyncError>> {
-    return this.#fails('markSending') ?? this.#inner.markSending(ids);
+    return this.#call('markSending', () => this.#inner.markSending(ids));
   }
 
   claim(limit: number): Promise<Result<QueueEntry[], LakeSyncError>> {
-    return this.#fails('claim') ?? this.#inner.claim(limit);
+    return this.#call('claim', () => this.#inner.claim(limit));
   }
 
   claimBatch(limit: number): Promise<Result<ClaimedBatch, LakeSyncError>> {
-    return this.#fails('claimBatch') ?? this.#inner.claimBatch(limit);
+    return this.#call('claimBatch', () => this.#inner.claimBatch(limit));
   }
 
   ack(ids: readonly string[]): Promise<Result<void, LakeSyncError>> {
-    return this.#fails('ack') ?? this.#inner.ack(ids);
+    return this.#call('ack', () => this.#inner.ack(ids));
   }
 
   nack(ids: readonly string[]): Promise<Result<void, LakeSyncError>> {
-    return this.#fails('nack') ?? this.#inner.nack(ids);
+    return this.#call('nack', () => this.#inner.nack(ids));
   }
 
   reopen(acceptedHlc: HLCTimestamp): Promise<Result<number, LakeSyncError>> {
-    return this.#fails('reopen') ?? this.#inner.reopen(acceptedHlc);
+    return this.#call('reopen', () => this.#inner.reopen(acceptedHlc));
   }
 
   removeDurable(durableHlc: HLCTimestamp): Promise<Result<number, LakeSyncError>> {
-    return this.#fails('removeDurable') ?? this.#inner.removeDurable(durableHlc);
+    return this.#call('removeDurable', () => this.#inner.removeDurable(durableHlc));
   }
 
   entries(): Promise<Result<QueueEntry[], LakeSyncError>> {
-    return this.#fails('entries') ?? this.#inner.entries();
+    return this.#call('entries', () => this.#inner.entries());
   }
 
   depth(): Promise<Result<number, LakeSyncError>> {
-    return this.#fails('depth') ?? this.#inner.depth();
+    return this.#call('depth', () => this.#inner.depth());
   }
 
   lastHlc(): Promise<Result<HLCTimestamp | null, LakeSyncError>> {
-    return this.#fails('lastHlc') ?? this.#inner.lastHlc();
+    return this.#call('lastHlc', () => this.#inner.lastHlc());
   }
 
   restamp(replacements: readonly Restamp[]): Promise<Result<number, LakeSyncError>> {
-    return this.#fails('restamp') ?? this.#inner.restamp(replacements);
+    return this.#call('restamp', () => this.#inner.restamp(replacements));
   }
 
   clear(): Promise<Result<void, LakeSyncError>> {
-    return this.#fails('clear') ?? this.#inner.clear();
+    return this.#call('clear', () => this.#inner.clear());
   }
 
-  /** A failed call's result when this call is drawn to fail, else `null` (the call goes through). */
-  #fails(call: string): Promise<Result<never, LakeSyncError>> | null {
-    const { prng, failProbability, faultsApply, lane, onFault } = this.#deps;
-    if (failProbability <= 0 || !(faultsApply?.() ?? true) || !prng.chance(failProbability)) {
-      return null;
-    }
-    onFault('outbox-fail', lane, call);
-    const message = `outbox storage failed during ${call} (injected); nothing changed`;
-    return Promise.resolve(Err(withoutStack(() => new QueueError(message))));
+  /**
+   * Runs one call: drawn to fail (no effect, a `QueueError`) or not, then completed after its drawn
+   * latency, and never before the calls made earlier (an outbox's transactions complete in the
+   * order they were made, as IndexedDB's read-write transactions on one store do).
+   */
+  #call<T>(
+    call: string,
+    run: () => Promise<Result<T, LakeSyncError>>,
+  ): Promise<Result<T, LakeSyncError>> {
+    const { prng, failProbability, faultsApply, lane, onFault, scheduler, latencyMsMax } =
+      this.#deps;
+    const fails = failProbability > 0 && (faultsApply?.() ?? true) && prng.chance(failProbability);
+    const outcome = (): Promise<Result<T, LakeSyncError>> => {
+      if (!fails) return run();
+      onFault('outbox-fail', lane, call);
+      const message = `outbox storage failed during ${call} (injected); nothing changed`;
+      return Promise.resolve(Err(withoutStack(() => new QueueError(message))));
+    };
+    const nowMs = scheduler.nowMs;
+    const latencyMs = latencyMsMax > 0 ? prng.between(0, latencyMsMax) : 0;
+    if (latencyMs === 0 && this.#waiting === 0) return outcome();
+    // Events at one instant run in the order they were scheduled, so equal times keep call order.
+    const atMs = Math.max(nowMs, this.#busyUntilMs) + latencyMs;
+    this.#busyUntilMs = atMs;
+    this.#waiting++;
+    const generation = this.#generation;
+    return new Promise((resolve) => {
+      scheduler.at(atMs, () => {
+        if (generation !== this.#generation) return;
+        this.#waiting--;
+        void outcome().then(resolve);
+      });
+    });
   }
 }
