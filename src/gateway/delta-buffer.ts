@@ -78,7 +78,8 @@ export class DeltaBuffer {
       }
       return;
     }
-    const passes = (this.#passes ??= new ChunkPasses());
+    this.#passes ??= new ChunkPasses();
+    const passes = this.#passes;
     for (let start = 0; start < deltas.length; start += STAGED_APPEND_CHUNK) {
       const end = Math.min(deltas.length, start + STAGED_APPEND_CHUNK);
       this.#appendChunkInPasses(passes, deltas, ingestHlcs, sizes, start, end);
