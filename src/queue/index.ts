@@ -6,5 +6,6 @@ export {
   type QueueEntryStatus,
   type QueueOptions,
   type Restamp,
+  type RestampOptions,
   type SyncQueue,
 } from './types';

@@ -8,6 +8,7 @@ import {
   checkHlc,
   checkIds,
   checkLimit,
+  checkRestampOptions,
   checkRestamps,
   entrySnapshot,
   frozenDeltaCopy,
@@ -20,6 +21,7 @@ import type {
   QueueEntryStatus,
   QueueOptions,
   Restamp,
+  RestampOptions,
   SyncQueue,
 } from './types';
 
@@ -235,9 +237,14 @@ export class MemoryQueue implements SyncQueue {
     return Ok(removed.length);
   }
 
-  async restamp(replacements: readonly Restamp[]): Promise<Result<number, LakeSyncError>> {
+  async restamp(
+    replacements: readonly Restamp[],
+    options?: RestampOptions,
+  ): Promise<Result<number, LakeSyncError>> {
     const checked = checkRestamps(replacements);
     if (!checked.ok) return checked;
+    const extra = checkRestampOptions(options, checked.value);
+    if (!extra.ok) return extra;
     const old: Slot[] = [];
     for (const { id } of checked.value) {
       const slot = this.#byId.get(id);
@@ -247,11 +254,28 @@ export class MemoryQueue implements SyncQueue {
       }
       old.push(slot);
     }
+    const held: Slot[] = [];
+    for (const id of extra.value.held) {
+      const slot = this.#byId.get(id);
+      if (slot === undefined || slot.status === 'sending') {
+        const state = slot === undefined ? 'not queued' : 'sending';
+        return Err(
+          new QueueError(`cannot hold ${id} as accepted: it is ${state}; nothing changed`),
+        );
+      }
+      held.push(slot);
+    }
     const replaced = new Set(checked.value.map(({ id }) => id));
     for (const { delta } of checked.value) {
       if (this.#byId.has(delta.deltaId) && !replaced.has(delta.deltaId)) {
         return Err(new QueueError(`cannot restamp to ${delta.deltaId}: it is already queued`));
       }
+    }
+    for (const slot of held) {
+      if (slot.status !== 'pending') continue;
+      this.#pending.remove(slot);
+      this.#setStatus(slot, 'accepted');
+      this.#accepted.insert(slot);
     }
     for (const slot of old) {
       this.#byId.delete(slot.id);
@@ -274,7 +298,9 @@ export class MemoryQueue implements SyncQueue {
       this.#pending.insert(slot);
       if (this.#lastHlc === null || delta.hlc > this.#lastHlc) this.#lastHlc = delta.hlc;
     }
-    this.#hlcAscending = this.#heldHlcsAscend();
+    const floor = extra.value.lastHlcMin;
+    if (floor !== null && (this.#lastHlc === null || floor > this.#lastHlc)) this.#lastHlc = floor;
+    if (old.length > 0) this.#hlcAscending = this.#heldHlcsAscend();
     return Ok(old.length);
   }
 
