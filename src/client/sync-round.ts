@@ -8,6 +8,7 @@ import type { SyncQueue } from '../queue/types';
 import { LakeSyncError } from '../result/errors';
 import { Err, Ok, type Result } from '../result/result';
 import type { ClientOptions } from './options';
+import type { OwnEchoes } from './own-echoes';
 import type { Replica } from './replica';
 import type { ReplicaEvent } from './replica-event';
 import {
@@ -40,6 +41,8 @@ export interface RoundContext {
   readonly onApplied?: ((event: ReplicaEvent) => void) | undefined;
   /** The highest HLC the client knows its outbox stamped (see `settleReusedClientId`). */
   readonly stamped: StampedBound;
+  /** The outbox entries found at open whose delta came back in a pull (see `OwnEchoes`). */
+  readonly echoes: OwnEchoes;
   readonly onClientIdReused?: ((reuse: ClientIdReuse) => void) | undefined;
 }
 
@@ -52,6 +55,8 @@ export interface RoundCounts {
   reuses: number;
   /** Outbox entries stamped again above a reused id's watermark. */
   restamped: number;
+  /** Outbox entries a restamp kept as they were: their delta came back in a pull. */
+  kept: number;
 }
 
 const CLOSED = new LakeSyncError('CLIENT_CLOSED', 'client closed during a sync round');
@@ -94,7 +99,7 @@ export async function pushOutbox(
       if (!released.ok) return released;
       const mended = await mendReusedClientId(context, counts, watermark);
       if (!mended.ok) return mended;
-      if (mended.value.restamped === 0) return Ok(undefined);
+      if (mended.value.restamped === 0 && mended.value.kept === 0) return Ok(undefined);
       continue;
     }
     // What the client sends is in its outbox: a bound on its stamps that a second loop learns too.
@@ -125,7 +130,8 @@ export async function pushOutbox(
         const mended = await mendReusedClientId(context, counts, reply.value.clientAcceptedHlc);
         if (!mended.ok) return mended;
         // Another loop has some in flight: its reply restamps them all; push nothing meanwhile.
-        if (mended.value.inFlight > 0) return Ok(undefined);
+        // Likewise while a paged pull has not reached the log's head (an echo may be to come).
+        if (mended.value.inFlight > 0 || mended.value.waiting) return Ok(undefined);
         continue;
       }
     }
@@ -178,6 +184,7 @@ export async function pullChanges(
       );
     }
     for (const delta of response.deltas) context.replica.merge(delta);
+    context.echoes.notePage(response.deltas, response.snapshot, response.hasMore);
     if (response.deltas.length > 0) {
       const source = response.snapshot ? 'snapshot' : 'pull';
       context.onApplied?.({
@@ -191,7 +198,8 @@ export async function pullChanges(
     position.cursor = response.cursor;
     position.epoch = response.gatewayEpoch;
     position.snapshotOffset = response.snapshot && response.hasMore ? response.snapshotNext : 0;
-    // A reused client id (ADR-021): the watermarks are another outbox's; restamp before pushing.
+    // A reused client id (ADR-021): the watermarks are another outbox's; restamp before pushing,
+    // once the pull has reached the log's head (an own delta on a later page was accepted).
     const accepted = response.clientAcceptedHlc;
     if (accepted > context.stamped.hlc) {
       const reused = await isReusedClientId(context, accepted);
@@ -248,11 +256,12 @@ async function applyWatermarks(
     if (oldest !== undefined && oldest.retryCount === 0 && oldest.delta.hlc <= accepted) {
       const mended = await mendReusedClientId(context, counts, accepted);
       if (!mended.ok) return mended;
-      if (mended.value.restamped === 0) return Ok(undefined);
+      if (mended.value.restamped === 0 && mended.value.kept === 0) return Ok(undefined);
     }
   }
   const removed = await context.queue.removeDurable(response.clientDurableHlc);
   if (!removed.ok) return removed;
+  context.echoes.forgetDurable(response.clientDurableHlc);
   const reopened = await context.queue.reopen(response.clientAcceptedHlc);
   return reopened.ok ? Ok(undefined) : reopened;
 }

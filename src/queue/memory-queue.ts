@@ -14,6 +14,7 @@ import {
   frozenDeltaCopy,
   resolveQueueOptions,
 } from './outbox-entry';
+import { checkCheckpoint, type QueueCheckpoint } from './queue-checkpoint';
 import { SeqList } from './seq-list';
 import type {
   ClaimedBatch,
@@ -99,6 +100,44 @@ export class MemoryQueue implements SyncQueue {
   /** The bound this queue enforces. */
   get options(): QueueOptions {
     return this.#options;
+  }
+
+  /**
+   * An outbox restored from `checkpoint` (a restore from backup, ADR-021): exactly the entries,
+   * statuses, retry counts, seqs and `lastHlc` it holds, whatever the checkpointed queue did
+   * since. `QueueError` when it is not a checkpoint a queue with these options could have taken.
+   */
+  static restore(
+    checkpoint: QueueCheckpoint,
+    options?: Partial<QueueOptions>,
+  ): Result<MemoryQueue, QueueError> {
+    const resolved = resolveQueueOptions(options);
+    if (!resolved.ok) return resolved;
+    const checked = checkCheckpoint(checkpoint, resolved.value.entriesMax);
+    if (!checked.ok) return checked;
+    const slots: Slot[] = [];
+    for (const entry of checkpoint.entries) {
+      const copy = frozenDeltaCopy(entry.delta);
+      if (!copy.ok) return copy;
+      const { id, seq, status, retryCount } = entry;
+      slots.push({ id, delta: copy.value, seq, status, retryCount, snapshot: null });
+    }
+    const queue = new MemoryQueue(resolved.value);
+    queue.#load(slots, checkpoint);
+    return Ok(queue);
+  }
+
+  /**
+   * A copy of this outbox's durable state now — every entry with its status, the remembered
+   * `lastHlc`, the next seq — as a backup of the device taken at this moment holds it. Synchronous,
+   * so it is one instant between any two other calls; `MemoryQueue.restore` brings it back.
+   */
+  checkpoint(): QueueCheckpoint {
+    return Object.freeze({
+      entries: Object.freeze(this.#all.toArray().map((slot) => this.#snapshot(slot))),
+      lastHlc: this.#lastHlc,
+      nextSeq: this.#nextSeq,
+    });
   }
 
   async push(delta: RowDelta): Promise<Result<QueueEntry, LakeSyncError>> {
@@ -323,6 +362,19 @@ export class MemoryQueue implements SyncQueue {
     this.#accepted.clear();
     this.#hlcAscending = true;
     return Ok(undefined);
+  }
+
+  /** Fills an empty queue with checked slots in push order (see `restore`). */
+  #load(slots: readonly Slot[], checkpoint: QueueCheckpoint): void {
+    for (const slot of slots) {
+      this.#byId.set(slot.id, slot);
+      this.#all.insert(slot);
+      if (slot.status === 'pending') this.#pending.insert(slot);
+      if (slot.status === 'accepted') this.#accepted.insert(slot);
+    }
+    this.#lastHlc = checkpoint.lastHlc;
+    this.#nextSeq = checkpoint.nextSeq;
+    this.#hlcAscending = this.#heldHlcsAscend();
   }
 
   /** The held slots among `ids` that are in `status`; other and unknown ids are skipped. */
