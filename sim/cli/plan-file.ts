@@ -150,6 +150,9 @@ function checkEvent(event: unknown, clients: number): string | null {
     case 'client-restart':
       if (!client(event.client)) return `client must be an index below ${clients}`;
       return isNonNegative(event.downMs) ? null : 'downMs must be a non-negative number';
+    case 'second-loop':
+      if (!client(event.client)) return `client must be an index below ${clients}`;
+      return isCount(event.durationMs) ? null : 'durationMs must be a non-negative integer';
     case 'reincarnation':
       if (!client(event.client)) return `client must be an index below ${clients}`;
       return isNonNegative(event.downMs) &&
