@@ -155,7 +155,8 @@ const NOTHING: RestampOutcome = Object.freeze({
  * entry after it, is stamped again with a fresh HLC from the client's HLC (above everything it
  * issued or absorbed, the watermark included) and so a new `deltaId` (ADR-009), the same write
  * otherwise. The queue does both in one atomic step, keeping push order, and raises its
- * `lastHlc` (to the watermark at least: the outbox answers for it now). The new deltas are merged
+ * `lastHlc` (to the watermark at least, even with nothing else to do: the outbox answers for it
+ * now, so the same watermark is not taken for a reuse again, after a restart neither). The new deltas are merged
  * into the replica (the same values at a newer version) and reported to `onApplied` as a
  * `restamp` batch. Does nothing when an entry in that range is `sending` (another loop has it in
  * flight; its reply carries the same watermark and retries).
@@ -170,7 +171,12 @@ export async function restampOutbox(
   const inFlight = range.filter((entry) => entry.status === 'sending').length;
   if (inFlight > 0) return Ok({ ...NOTHING, inFlight });
   const { held, stale } = splitForRestamp(range, context.echoes, acceptedHlc);
-  if (held.length === 0 && stale.length === 0) return Ok(NOTHING);
+  // With nothing to hold or stamp again, the outbox still answers for the watermark now (its
+  // entries are all accepted, or it has none): raising `lastHlc` to it settles the reuse, so the
+  // watermarks are applied from the next reply on and the accepted entries drain.
+  if (held.length === 0 && stale.length === 0 && acceptedHlc <= context.stamped.hlc) {
+    return Ok(NOTHING);
+  }
   const replacements: Restamp[] = [];
   const replaced: RowDelta[] = [];
   for (const entry of stale) {

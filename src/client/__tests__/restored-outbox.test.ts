@@ -137,6 +137,32 @@ describe('an outbox restored from a backup', () => {
     expect(w.reuses).toHaveLength(1);
   });
 
+  it('a backup whose entries were all accepted: nothing stamped again, and the outbox drains', async () => {
+    const w = await world();
+    const backup = await lostDevice(w, async (device, takeBackup) => {
+      ok(await device.insert('todos', 'r', { title: 'v1' }));
+      ok(await device.syncOnce());
+      takeBackup(); // v1 accepted, not yet durable
+      w.clock.advance(500);
+      ok(await device.update('todos', 'r', { title: 'v2' }));
+      ok(await device.syncOnce());
+    });
+    const queue = ok(MemoryQueue.restore(backup));
+    const restored = await w.open(queue);
+    ok(await restored.syncOnce());
+    expect(w.reuses.map((reuse) => reuse.message)).toEqual([
+      expect.stringMatching(/nothing unsent to stamp again/),
+    ]);
+    // The outbox answers for the watermark now (lastHlc raised to it), so the next replies apply
+    // the watermarks: once the lake has v1, the accepted entry leaves the outbox.
+    expect(ok(await queue.lastHlc())).toBe(w.gateway.log()[1]?.delta.hlc);
+    ok(await w.gateway.flush());
+    ok(await restored.syncOnce());
+    expect(ok(await queue.entries())).toEqual([]);
+    expect(w.logged()).toEqual(['r=v1', 'r=v2']);
+    expect(w.reuses).toHaveLength(1);
+  });
+
   it('a mix: the accepted entry is kept, the unsent one goes out as it is, once', async () => {
     const w = await world();
     const backup = await lostDevice(
