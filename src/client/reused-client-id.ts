@@ -59,6 +59,12 @@ export interface StampedBound {
   accepted: HLCTimestamp;
   /** The newest HLC this client pushed and had acknowledged since it opened. */
   pushed: HLCTimestamp;
+  /**
+   * The HLC of the first write this client stamped since it opened (0 until it writes): every
+   * write it stamped since is at or above it. When a watermark covers it, a write this client
+   * never sent may lie under the watermark behind entries that were sent (see `applyWatermarks`).
+   */
+  firstSinceOpen: HLCTimestamp;
 }
 
 /**

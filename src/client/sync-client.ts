@@ -113,6 +113,7 @@ export class SyncClient {
     told: HLC.ZERO,
     accepted: HLC.ZERO,
     pushed: HLC.ZERO,
+    firstSinceOpen: HLC.ZERO,
   };
   #round: Promise<Result<SyncRoundReport, LakeSyncError>> | null = null;
   #timer: TimerHandle | null = null;
@@ -329,6 +330,7 @@ export class SyncClient {
     const queued = await this.#deps.queue.push(delta);
     if (!queued.ok) return queued;
     if (delta.hlc > this.#stamped.hlc) this.#stamped.hlc = delta.hlc;
+    if (this.#stamped.firstSinceOpen === HLC.ZERO) this.#stamped.firstSinceOpen = delta.hlc;
     this.#replica.merge(delta);
     this.#deps.onApplied?.({
       source: 'write',

@@ -242,18 +242,18 @@ async function applyWatermarks(
   counts: RoundCounts,
   response: SyncResponse,
 ): Promise<Result<void, LakeSyncError>> {
-  // The oldest pending write, if it was never sent, cannot be in the lake nor at the gateway: if
-  // the watermarks cover it, they are another outbox's under this id (a reincarnated outbox whose
-  // early writes straddle them, ADR-021). It is stamped again above them before the durable one
-  // could remove it; with an entry of the range in flight, nothing is applied until a later reply.
-  // Only a watermark above what this client pushed itself can cover such a write, so the usual
-  // reply (its own pushes' watermark) asks the queue nothing.
+  // A pending write never sent cannot be in the lake nor at the gateway: if the watermarks cover
+  // it, they are not about it (another outbox's under this id, a reincarnated outbox whose early
+  // writes straddle them, or a restored one whose clock re-issued a stamp the lost process had
+  // used, ADR-021). It is stamped again above them before the durable one could remove it; with
+  // an entry of the range in flight, nothing is applied until a later reply. Only a watermark
+  // above what this client pushed itself can cover such a write, so the usual reply (its own
+  // pushes' watermark) asks the queue nothing.
   const accepted = response.clientAcceptedHlc;
   if (accepted > context.stamped.pushed) {
-    const head = await context.queue.peek(1);
-    if (!head.ok) return head;
-    const oldest = head.value[0];
-    if (oldest !== undefined && oldest.retryCount === 0 && oldest.delta.hlc <= accepted) {
+    const unsent = await unsentUnder(context, accepted);
+    if (!unsent.ok) return unsent;
+    if (unsent.value) {
       const mended = await mendReusedClientId(context, counts, accepted);
       if (!mended.ok) return mended;
       if (mended.value.restamped === 0 && mended.value.kept === 0) return Ok(undefined);
@@ -265,6 +265,38 @@ async function applyWatermarks(
   const reopened = await context.queue.reopen(response.clientAcceptedHlc);
   return reopened.ok ? Ok(undefined) : reopened;
 }
+
+/**
+ * Whether the outbox holds a pending write never sent at or below `accepted`. The oldest pending
+ * entry is enough while this client's own stamps since open are above the watermark: entries
+ * from before it opened rise in push order with the sends, so a never-sent one under the
+ * watermark would be the oldest. When this client itself stamped at or below the watermark since
+ * it opened (its clock behind, or a restored outbox's HLC re-issuing the lost process's stamps),
+ * such a write may sit behind entries that were sent, and the whole outbox is read.
+ */
+async function unsentUnder(
+  context: RoundContext,
+  accepted: HLCTimestamp,
+): Promise<Result<boolean, LakeSyncError>> {
+  const head = await context.queue.peek(1);
+  if (!head.ok) return head;
+  const oldest = head.value[0];
+  if (oldest === undefined) return Ok(false);
+  if (oldest.retryCount === 0 && oldest.delta.hlc <= accepted) return Ok(true);
+  const first = context.stamped.firstSinceOpen;
+  if (first === HLC_NONE || first > accepted) return Ok(false);
+  const listed = await context.queue.entries();
+  if (!listed.ok) return listed;
+  return Ok(
+    listed.value.some(
+      (entry) =>
+        entry.status === 'pending' && entry.retryCount === 0 && entry.delta.hlc <= accepted,
+    ),
+  );
+}
+
+/** No stamp yet (`StampedBound.firstSinceOpen` before the first write). */
+const HLC_NONE = 0n as HLCTimestamp;
 
 /**
  * The newest HLC a response carries: its server HLC and every delta's stamp. The client absorbs

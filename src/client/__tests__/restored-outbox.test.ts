@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryAdapter } from '../../adapter/memory-adapter';
+import type { RowDelta } from '../../delta/types';
 import { SyncGateway } from '../../gateway/gateway';
 import { createInProcessTransport } from '../../gateway/in-process-transport';
 import type { GatewayOptions } from '../../gateway/options';
@@ -72,7 +73,7 @@ async function world(gatewayOptions: Partial<GatewayOptions> = {}) {
 async function lostDevice(
   w: Awaited<ReturnType<typeof world>>,
   story: (device: SyncClient, takeBackup: () => void) => Promise<void>,
-  options: { transport?: Transport; client?: Partial<ClientOptions> } = {},
+  options: { transport?: Transport; client?: Partial<ClientOptions>; offsetMs?: number } = {},
 ): Promise<QueueCheckpoint> {
   const queue = new MemoryQueue();
   const device = await w.open(queue, options);
@@ -84,6 +85,20 @@ async function lostDevice(
   w.clock.advance(1_000);
   if (checkpoint === null) throw new Error('the story took no backup');
   return checkpoint;
+}
+
+/** A transport that fails every request while `down` is set. */
+function switchable(inner: Transport): Transport & { down: boolean } {
+  const failed = () => Promise.resolve(Err(new TransportError('network down')));
+  return {
+    down: false,
+    pull(request) {
+      return this.down ? failed() : inner.pull(request);
+    },
+    push(request) {
+      return this.down ? failed() : inner.push(request);
+    },
+  };
 }
 
 /** A transport that lets `pushes` pushes through, then fails every push (pulls pass). */
@@ -210,6 +225,39 @@ describe('an outbox restored from a backup', () => {
     expect(w.reuses[0]?.message).toMatch(
       /1 unsent write\(s\) stamped again.*1 write\(s\) the gateway/,
     );
+  });
+
+  it('a restored clock re-issues a stamp the lost process used: the new write is not removed as durable', async () => {
+    const w = await world();
+    const link = switchable(w.transport);
+    let later: RowDelta | null = null;
+    const backup = await lostDevice(
+      w,
+      async (device, takeBackup) => {
+        ok(await device.syncOnce());
+        link.down = true;
+        ok(await device.insert('todos', 'a', { title: 'a1' }));
+        expect((await device.syncOnce()).ok).toBe(false); // a was tried: retryCount 1
+        takeBackup();
+        later = ok(await device.insert('todos', 'b', { title: 'b1' }));
+        link.down = false;
+        ok(await device.syncOnce());
+      },
+      { transport: link, offsetMs: -60_000 },
+    );
+    ok(await w.gateway.flush());
+    // The restored device's clock is as far behind: from the backup's lastHlc its next stamp is
+    // exactly the one the lost process gave b. The gateway's watermarks cover it, though it was
+    // never sent, behind the backup's entry that was.
+    const queue = ok(MemoryQueue.restore(backup));
+    const restored = await w.open(queue, { offsetMs: -60_000 });
+    const offline = ok(await restored.insert('todos', 'c', { title: 'c1' }));
+    expect(offline.hlc).toBe((later as unknown as RowDelta).hlc);
+
+    ok(await restored.syncOnce());
+
+    expect(w.logged()).toEqual(['a=a1', 'b=b1', 'c=c1']);
+    expect(restored.stats).toMatchObject({ restamped: 1, keptEchoed: 1 });
   });
 
   it('waits for a paged pull to reach the head: the echo on a later page still counts', async () => {
