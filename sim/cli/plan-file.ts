@@ -160,6 +160,13 @@ function checkEvent(event: unknown, clients: number): string | null {
         isNonNegative(event.offlineMs)
         ? null
         : 'downMs, clockBackMs and offlineMs must be non-negative numbers';
+    case 'backup-restore':
+      if (!client(event.client)) return `client must be an index below ${clients}`;
+      return isCount(event.restoreAfterMs) &&
+        isNonNegative(event.downMs) &&
+        isNonNegative(event.offlineMs)
+        ? null
+        : 'restoreAfterMs must be a non-negative integer, downMs and offlineMs non-negative numbers';
     default:
       return `unknown event kind ${JSON.stringify(event.kind)}`;
   }

@@ -173,6 +173,17 @@ const CORE_BUGS: readonly PlantedBug[] = [
     faults: 'reincarnation',
     expected: ['durability', 'convergence'],
   },
+  {
+    id: 'restored-outbox-ignores-echoes',
+    title: 'a restored outbox never notices its own writes coming back in pulls',
+    consequence:
+      'a device restored from a backup stamps again the writes the gateway accepted after the backup, and applies them a second time over the edits made since: values go back in time',
+    file: 'src/client/own-echoes.ts',
+    find: '      if (delta.clientId !== this.#clientId) continue;',
+    replace: '      continue;',
+    faults: 'reincarnation',
+    expected: ['applied-once'],
+  },
 ];
 
 /** The catalogue `npm run sim:prove` runs. Every entry must be caught. */

@@ -31,6 +31,7 @@ const KEYS: Record<RequiredRateKey, true> = {
 const OPTIONAL_KEYS: Record<OptionalRateKey, true> = {
   reincarnationsPerRun: true,
   secondLoopsPerRun: true,
+  backupRestoresPerRun: true,
 };
 
 /**

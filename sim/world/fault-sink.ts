@@ -18,6 +18,7 @@ export const FAULT_KINDS = [
   'slow-storage',
   'second-loop',
   'reincarnation',
+  'backup-restore',
 ] as const;
 
 /** One of `FAULT_KINDS`. */
