@@ -162,10 +162,10 @@ const NOTHING: RestampOutcome = Object.freeze({
  * issued or absorbed, the watermark included) and so a new `deltaId` (ADR-009), the same write
  * otherwise. The queue does both in one atomic step, keeping push order, and raises its
  * `lastHlc` (to the watermark at least, even with nothing else to do: the outbox answers for it
- * now, so the same watermark is not taken for a reuse again, after a restart neither). The new deltas are merged
- * into the replica (the same values at a newer version) and reported to `onApplied` as a
- * `restamp` batch. Does nothing when an entry in that range is `sending` (another loop has it in
- * flight; its reply carries the same watermark and retries).
+ * now, so the same watermark is not taken for a reuse again, after a restart neither). The new
+ * deltas are merged into the replica (the same values at a newer version) and reported to
+ * `onApplied` as a `restamp` batch. Does nothing when an entry in that range is `sending`
+ * (another loop has it in flight; its reply carries the same watermark and retries).
  */
 export async function restampOutbox(
   context: RoundContext,
@@ -274,7 +274,7 @@ function reuseNotice(
   const where =
     acceptedHlc > stampedHlc
       ? `the gateway holds its writes up to ${describeStamp(acceptedHlc)}, above the ${describeStamp(stampedHlc)} this outbox ever stamped`
-      : `the gateway's watermark for it, ${describeStamp(acceptedHlc)}, covers writes this outbox had never sent`;
+      : `the gateway's watermark for it, ${describeStamp(acceptedHlc)}, covers writes this outbox had not seen accepted`;
   return {
     clientId,
     acceptedHlc,

@@ -104,7 +104,7 @@ export class MemoryQueue implements SyncQueue {
 
   /**
    * An outbox restored from `checkpoint` (a restore from backup, ADR-021): exactly the entries,
-   * statuses, retry counts, seqs and `lastHlc` it holds, whatever the checkpointed queue did
+   * statuses, retry counts, seq numbers and `lastHlc` it holds, whatever the original queue did
    * since. `QueueError` when it is not a checkpoint a queue with these options could have taken.
    */
   static restore(

@@ -1,3 +1,5 @@
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { MemoryAdapter } from '../../adapter/memory-adapter';
 import type { RowDelta } from '../../delta/types';
@@ -8,8 +10,10 @@ import { createWireHandler } from '../../gateway/wire-handler';
 import type { Clock } from '../../ports/clock';
 import { ManualClock, ManualTimers } from '../../ports/manual';
 import type { Transport } from '../../ports/transport';
+import { IdbQueue } from '../../queue/idb-queue';
 import { MemoryQueue } from '../../queue/memory-queue';
 import type { QueueCheckpoint } from '../../queue/queue-checkpoint';
+import type { SyncQueue } from '../../queue/types';
 import { TransportError } from '../../result/errors';
 import { Err, unwrapOrThrow } from '../../result/result';
 import type { ClientOptions } from '../options';
@@ -41,7 +45,7 @@ async function world(gatewayOptions: Partial<GatewayOptions> = {}) {
   const transport = createInProcessTransport(createWireHandler(gateway));
   const reuses: ClientIdReuse[] = [];
   const open = async (
-    queue: MemoryQueue,
+    queue: SyncQueue,
     options: {
       clientId?: string;
       offsetMs?: number;
@@ -125,32 +129,55 @@ async function pushedThenEdited(device: SyncClient, takeBackup: () => void, w: W
 
 type World = Awaited<ReturnType<typeof world>>;
 
+/**
+ * The backup restored into a fresh outbox of either kind. An IndexedDB backup is a copy of the
+ * database; here its entries, all pending, are pushed into a new one, which holds the same.
+ */
+const restorers: Array<[string, (backup: QueueCheckpoint) => Promise<SyncQueue>]> = [
+  ['MemoryQueue', async (backup) => ok(MemoryQueue.restore(backup))],
+  [
+    'IdbQueue',
+    async (backup) => {
+      const queue = ok(await IdbQueue.open('restored', { indexedDB: new IDBFactory() }));
+      for (const entry of backup.entries) {
+        expect(entry.status).toBe('pending');
+        ok(await queue.push(entry.delta));
+      }
+      expect(ok(await queue.lastHlc())).toBe(backup.lastHlc);
+      return queue;
+    },
+  ],
+];
+
 describe('an outbox restored from a backup', () => {
-  it('keeps the backup’s pending write the gateway accepted since: the later edit stays', async () => {
-    const w = await world();
-    const backup = await lostDevice(w, (device, takeBackup) =>
-      pushedThenEdited(device, takeBackup, w),
-    );
-    expect(w.logged()).toEqual(['r=v1', 'r=v2']);
+  it.each(restorers)(
+    'keeps the backup’s pending write the gateway accepted since: the later edit stays (%s)',
+    async (_, restore) => {
+      const w = await world();
+      const backup = await lostDevice(w, (device, takeBackup) =>
+        pushedThenEdited(device, takeBackup, w),
+      );
+      expect(w.logged()).toEqual(['r=v1', 'r=v2']);
 
-    const queue = ok(MemoryQueue.restore(backup));
-    const restored = await w.open(queue);
-    ok(await restored.syncOnce());
-    ok(await restored.syncOnce());
+      const queue = await restore(backup);
+      const restored = await w.open(queue);
+      ok(await restored.syncOnce());
+      ok(await restored.syncOnce());
 
-    // v1 came back in the first pull, so the gateway holds it: kept, not applied again over v2.
-    expect(w.logged()).toEqual(['r=v1', 'r=v2']);
-    expect(restored.get('todos', 'r')).toEqual({ title: 'v2' });
-    expect(restored.stats).toMatchObject({ clientIdReuses: 1, restamped: 0, keptEchoed: 1 });
-    expect(ok(await queue.entries()).map((entry) => entry.status)).toEqual(['accepted']);
-    expect(w.reuses[0]).toMatchObject({ kept: 1, restamped: 0, exact: true });
-    expect(w.reuses[0]?.message).toMatch(/1 write\(s\) the gateway already holds/);
-    // The outbox answers for the watermark now: no notice on later replies, and it drains.
-    ok(await w.gateway.flush());
-    ok(await restored.syncOnce());
-    expect(ok(await queue.entries())).toEqual([]);
-    expect(w.reuses).toHaveLength(1);
-  });
+      // v1 came back in the first pull, so the gateway holds it: kept, not applied again over v2.
+      expect(w.logged()).toEqual(['r=v1', 'r=v2']);
+      expect(restored.get('todos', 'r')).toEqual({ title: 'v2' });
+      expect(restored.stats).toMatchObject({ clientIdReuses: 1, restamped: 0, keptEchoed: 1 });
+      expect(ok(await queue.entries()).map((entry) => entry.status)).toEqual(['accepted']);
+      expect(w.reuses[0]).toMatchObject({ kept: 1, restamped: 0, exact: true });
+      expect(w.reuses[0]?.message).toMatch(/1 write\(s\) the gateway already holds/);
+      // The outbox answers for the watermark now: no notice on later replies, and it drains.
+      ok(await w.gateway.flush());
+      ok(await restored.syncOnce());
+      expect(ok(await queue.entries())).toEqual([]);
+      expect(w.reuses).toHaveLength(1);
+    },
+  );
 
   it('a backup whose entries were all accepted: nothing stamped again, and the outbox drains', async () => {
     const w = await world();
