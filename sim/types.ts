@@ -181,9 +181,10 @@ export type PlanEvent =
       /**
        * A restore from backup (ADR-021): at `atMs` the client's durable state — its outbox with
        * every entry's status and retry count, and the outbox's `lastHlc` (the client persists
-       * nothing else: its replica and cursor are rebuilt by pulls) — is checkpointed; the client
-       * goes on working and syncing; `restoreAfterMs` later it dies and comes back `downMs` after
-       * that, restored from the checkpoint, under the same id, offline for `offlineMs` more.
+       * nothing else: its replica and cursor are rebuilt by pulls) — is saved in a checkpoint;
+       * the client goes on working and syncing; `restoreAfterMs` later it dies and comes back
+       * `downMs` after that, restored from the checkpoint, under the same id, offline for
+       * `offlineMs` more.
        * Writes made after the checkpoint that the gateway had not accepted by the crash are lost
        * by definition; everything else must reach the lake, each write once.
        */

@@ -168,7 +168,7 @@ const CORE_BUGS: readonly PlantedBug[] = [
     consequence:
       'a fresh outbox under an old client id keeps its writes stamped below the watermark its earlier outbox left; the gateway acknowledges them as duplicates and they vanish',
     file: 'src/client/reused-client-id.ts',
-    find: '  const swapped = await context.queue.restamp(replacements);',
+    find: '  const swapped = await context.queue.restamp(replacements, {\n    held: heldPending,\n    lastHlcMin: acceptedHlc,\n  });',
     replace: '  const swapped: Result<number, LakeSyncError> = Ok(replacements.length);',
     faults: 'reincarnation',
     expected: ['durability', 'convergence'],

@@ -163,7 +163,7 @@ type BackupRestore = Extract<PlanEvent, { kind: 'backup-restore' }>;
 /**
  * A restore from backup (ADR-021), first half: the client's durable state — its outbox, with
  * every entry's status and retry count and the outbox's `lastHlc`; the client persists nothing
- * else — is checkpointed now, and the client goes on working and syncing. `restoreAfterMs` later
+ * else — is saved in a checkpoint now, and the client goes on working and syncing. `restoreAfterMs` later
  * it dies and comes back from the checkpoint (`restoreFromBackup`).
  */
 function takeBackup(world: SimWorld, event: BackupRestore): void {
@@ -175,7 +175,7 @@ function takeBackup(world: SimWorld, event: BackupRestore): void {
   world.lifecycle(
     node.clientId,
     'backup-taken',
-    `outbox checkpointed: ${checkpoint.entries.length} entries, ${unaccepted} not yet accepted; restored in ${event.restoreAfterMs} ms`,
+    `outbox saved in a checkpoint: ${checkpoint.entries.length} entries, ${unaccepted} not yet accepted; restored in ${event.restoreAfterMs} ms`,
   );
   world.scheduler.after(event.restoreAfterMs, () =>
     restoreFromBackup(world, event, outbox, checkpoint),
