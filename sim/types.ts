@@ -54,6 +54,12 @@ export interface FaultRates {
    * under load); calls still complete in the order they were made. Absent: every call at once.
    */
   readonly outboxLatencyMsMax?: number;
+  /**
+   * Expected restores from backup over the fault phase (ADR-021): a client checkpoints its
+   * outbox, works on, then dies and comes back restored from the checkpoint under the same id.
+   * Only the `reincarnation` profile sets it (absent: none).
+   */
+  readonly backupRestoresPerRun?: number;
 }
 
 /** Named fault profiles for `--faults`. `swarm` draws each rate per seed. */
@@ -180,6 +186,24 @@ export type PlanEvent =
       readonly downMs: number;
       readonly clockBackMs: number;
       readonly offlineMs: number;
+    }
+  | {
+      /**
+       * A restore from backup (ADR-021): at `atMs` the client's durable state — its outbox with
+       * every entry's status and retry count, and the outbox's `lastHlc` (the client persists
+       * nothing else: its replica and cursor are rebuilt by pulls) — is saved in a checkpoint;
+       * the client goes on working and syncing; `restoreAfterMs` later it dies and comes back
+       * `downMs` after that, restored from the checkpoint, under the same id, offline for
+       * `offlineMs` more.
+       * Writes made after the checkpoint that the gateway had not accepted by the crash are lost
+       * by definition; everything else must reach the lake, each write once.
+       */
+      readonly kind: 'backup-restore';
+      readonly atMs: number;
+      readonly client: number;
+      readonly restoreAfterMs: number;
+      readonly downMs: number;
+      readonly offlineMs: number;
     };
 
 /** A complete, replayable scenario. Written to `reports/<seed>-min.json` after shrinking. */
@@ -206,7 +230,8 @@ export type OracleName =
   | 'read-your-writes'
   | 'monotonic-reads'
   | 'outbox-claims'
-  | 'redelivery';
+  | 'redelivery'
+  | 'applied-once';
 
 /** A broken oracle: which, and what it saw (short, human readable, with ids). */
 export interface Violation {

@@ -40,6 +40,16 @@ function plan(): Plan {
       { kind: 'clock-jump', atMs: 30, client: 1, jumpMs: -100 },
       { kind: 'gateway-restart', atMs: 40, downMs: 10 },
       { kind: 'client-restart', atMs: 50, client: 0, downMs: 10 },
+      { kind: 'second-loop', atMs: 55, client: 1, durationMs: 10 },
+      { kind: 'reincarnation', atMs: 60, client: 1, downMs: 10, clockBackMs: 60_000, offlineMs: 5 },
+      {
+        kind: 'backup-restore',
+        atMs: 70,
+        client: 0,
+        restoreAfterMs: 100,
+        downMs: 10,
+        offlineMs: 0,
+      },
     ],
   };
 }
@@ -100,6 +110,11 @@ describe('plan files', () => {
       'events[1]: clients',
     ],
     ['a bad write op', (json: PlanJson) => (json.events[0]!.op = 'upsert'), 'events[0]: op'],
+    [
+      'a restore with a fractional delay',
+      (json: PlanJson) => (json.events[9]!.restoreAfterMs = 1.5),
+      'events[9]: restoreAfterMs',
+    ],
   ];
 
   it.each(malformed)('rejects %s', (_, edit, message) => {

@@ -31,7 +31,8 @@ shaping the scenario (not with --replay: the plan fixes them):
   --duration SECONDS    virtual length of the fault phase, up to ${DURATION_SECONDS_MAX} (default: the engine's)
   --faults PROFILE      ${FAULT_PROFILE_NAMES.join(' | ')}
                         (default: the engine's); reincarnation: clients come back with their
-                        outbox wiped but their id kept, their clock behind what they had stamped
+                        outbox wiped but their id kept, their clock behind what they had stamped,
+                        or restored from a backup of their outbox taken while writes were unsent
 
 many seeds:
   --jobs N              worker threads, 1..${JOBS_MAX} (default: the machine's cores)
@@ -56,8 +57,8 @@ lake round trip (one seed or --replay, after every oracle holds):
 
   --help, -h            this text
 
-The last line on stdout is the verdict, e.g. "seed 42: every oracle holds (14 of 14)" or
-"seed 7: FAIL convergence at 20,000 ms, 1 of 14 oracles broken → <the command that replays it>".
+The last line on stdout is the verdict, e.g. "seed 42: every oracle holds (15 of 15)" or
+"seed 7: FAIL convergence at 20,000 ms, 1 of 15 oracles broken → <the command that replays it>".
 
 exit status:
   0  every oracle holds (on every seed run or merged)

@@ -150,6 +150,9 @@ function checkEvent(event: unknown, clients: number): string | null {
     case 'client-restart':
       if (!client(event.client)) return `client must be an index below ${clients}`;
       return isNonNegative(event.downMs) ? null : 'downMs must be a non-negative number';
+    case 'second-loop':
+      if (!client(event.client)) return `client must be an index below ${clients}`;
+      return isCount(event.durationMs) ? null : 'durationMs must be a non-negative integer';
     case 'reincarnation':
       if (!client(event.client)) return `client must be an index below ${clients}`;
       return isNonNegative(event.downMs) &&
@@ -157,6 +160,13 @@ function checkEvent(event: unknown, clients: number): string | null {
         isNonNegative(event.offlineMs)
         ? null
         : 'downMs, clockBackMs and offlineMs must be non-negative numbers';
+    case 'backup-restore':
+      if (!client(event.client)) return `client must be an index below ${clients}`;
+      return isCount(event.restoreAfterMs) &&
+        isNonNegative(event.downMs) &&
+        isNonNegative(event.offlineMs)
+        ? null
+        : 'restoreAfterMs must be a non-negative integer, downMs and offlineMs non-negative numbers';
     default:
       return `unknown event kind ${JSON.stringify(event.kind)}`;
   }

@@ -18,6 +18,15 @@ export const REINCARNATION_CLOCK_BACK_MS_MIN = 60_000;
 export const REINCARNATION_CLOCK_BACK_MS_MAX = 90_000;
 export const REINCARNATION_OFFLINE_MS_MIN = 1_000;
 export const REINCARNATION_OFFLINE_MS_MAX = 8_000;
+/**
+ * How long after its checkpoint a restored client dies (long enough, usually, for it to push what
+ * the backup holds as pending and make later edits), and how long it stays offline once back (its
+ * writes meanwhile are stamped before it hears the gateway's watermark). A restore is clipped to
+ * die inside the fault phase.
+ */
+export const RESTORE_AFTER_MS_MIN = 1_000;
+export const RESTORE_AFTER_MS_MAX = 20_000;
+export const RESTORE_OFFLINE_MS_MAX = 6_000;
 
 /**
  * A count with mean `expected`, drawn as a binomial of `4 × ceil(expected) + 4` trials (Poisson-ish
@@ -106,6 +115,29 @@ export function drawFaultEvents(config: SimConfig, prng: Prng): PlanEvent[] {
     });
   }
   for (const event of drawReincarnations(draw, config)) events.push(event);
+  for (const event of drawBackupRestores(draw, config)) events.push(event);
+  return events;
+}
+
+/**
+ * Restores from backup (ADR-021), drawn after everything else so that profiles without them draw
+ * exactly as before: a checkpoint at `atMs`, the crash `restoreAfterMs` later (inside the fault
+ * phase), back after `downMs`, then offline for `offlineMs` (ending inside the fault phase).
+ */
+function drawBackupRestores(draw: Draw, config: SimConfig): PlanEvent[] {
+  const { prng } = draw;
+  const events: PlanEvent[] = [];
+  for (let n = drawCount(prng, config.faults.backupRestoresPerRun ?? 0); n > 0; n--) {
+    const atMs = draw.startMs();
+    const client = draw.client();
+    const afterDrawnMs = prng.between(RESTORE_AFTER_MS_MIN, RESTORE_AFTER_MS_MAX);
+    const restoreAfterMs = Math.max(0, Math.min(afterDrawnMs, config.durationMs - atMs - 1));
+    const downMs = prng.between(DOWN_MS_MIN, DOWN_MS_MAX);
+    const offlineDrawnMs = prng.between(0, RESTORE_OFFLINE_MS_MAX);
+    const backMs = atMs + restoreAfterMs + downMs;
+    const offlineMs = Math.max(0, Math.min(offlineDrawnMs, config.durationMs - backMs));
+    events.push({ kind: 'backup-restore', atMs, client, restoreAfterMs, downMs, offlineMs });
+  }
   return events;
 }
 

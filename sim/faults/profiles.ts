@@ -116,12 +116,15 @@ const TRIM: FaultRates = Object.freeze({
 });
 
 /**
- * The everyday faults plus reincarnations (ADR-021): clients that come back with their outbox
- * wiped but their id kept, their clock behind the watermark their earlier outbox left. Two
- * faults are left out, because with a wiped outbox they lose data legitimately and the oracles
- * could not tell it from a bug: gateway restarts (a wiped write the gateway had accepted but not
- * flushed is gone, though other replicas pulled it) and second loops (a second loop restamping
- * while the first one writes is a race ADR-021 leaves open).
+ * The everyday faults plus the two ways a client id outlives its outbox (ADR-021):
+ * reincarnations — clients that come back with their outbox wiped but their id kept, their clock
+ * behind the watermark their earlier outbox left — and restores from backup — clients that come
+ * back with their outbox rolled back to a checkpoint taken while some of its writes were unsent,
+ * which the lost process had pushed since. Two faults are left out, because with a wiped or
+ * rolled-back outbox they lose data legitimately and the oracles could not tell it from a bug:
+ * gateway restarts (a write the gateway had accepted but not flushed is gone, though other
+ * replicas pulled it) and second loops (a second loop restamping while the first one writes is a
+ * race ADR-021 leaves open).
  */
 const REINCARNATION: FaultRates = Object.freeze({
   ...DEFAULT,
@@ -131,6 +134,7 @@ const REINCARNATION: FaultRates = Object.freeze({
   gatewayRestartsPerRun: 0,
   secondLoopsPerRun: 0,
   reincarnationsPerRun: 3,
+  backupRestoresPerRun: 3,
 });
 
 /**

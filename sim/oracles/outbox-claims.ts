@@ -1,6 +1,12 @@
 import type { RowDelta } from '../../src/delta/types';
 import type { HLCTimestamp } from '../../src/hlc/types';
-import type { ClaimedBatch, QueueEntry, Restamp, SyncQueue } from '../../src/queue/types';
+import type {
+  ClaimedBatch,
+  QueueEntry,
+  Restamp,
+  RestampOptions,
+  SyncQueue,
+} from '../../src/queue/types';
 import type { LakeSyncError } from '../../src/result/errors';
 import type { Result } from '../../src/result/result';
 
@@ -79,9 +85,12 @@ export class ClaimWatchQueue implements SyncQueue {
     return this.#inner.removeDurable(durableHlc);
   }
 
-  /** Entries in flight are never restamped (the queue refuses them), so no claim changes. */
-  restamp(replacements: readonly Restamp[]): Promise<Result<number, LakeSyncError>> {
-    return this.#inner.restamp(replacements);
+  /** Entries in flight are never restamped nor held (the queue refuses them): no claim changes. */
+  restamp(
+    replacements: readonly Restamp[],
+    options?: RestampOptions,
+  ): Promise<Result<number, LakeSyncError>> {
+    return this.#inner.restamp(replacements, options);
   }
 
   entries(): Promise<Result<QueueEntry[], LakeSyncError>> {

@@ -204,10 +204,21 @@ const CORE_BUGS: readonly PlantedBug[] = [
     consequence:
       'a fresh outbox under an old client id keeps its writes stamped below the watermark its earlier outbox left; the gateway acknowledges them as duplicates and they vanish',
     file: 'src/client/reused-client-id.ts',
-    find: '  const swapped = await context.queue.restamp(replacements);',
+    find: '  const swapped = await context.queue.restamp(replacements, {\n    held: heldPending,\n    lastHlcMin: acceptedHlc,\n  });',
     replace: '  const swapped: Result<number, LakeSyncError> = Ok(replacements.length);',
     faults: 'reincarnation',
     expected: ['durability', 'convergence'],
+  },
+  {
+    id: 'restored-outbox-ignores-echoes',
+    title: 'a restored outbox never notices its own writes coming back in pulls',
+    consequence:
+      'a device restored from a backup stamps again the writes the gateway accepted after the backup, and applies them a second time over the edits made since: values go back in time',
+    file: 'src/client/own-echoes.ts',
+    find: '      if (delta.clientId !== this.#clientId) continue;',
+    replace: '      continue;',
+    faults: 'reincarnation',
+    expected: ['applied-once'],
   },
 ];
 

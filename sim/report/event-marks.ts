@@ -74,6 +74,7 @@ const KNOWN: readonly (readonly [string, MarkGroup, MarkShape, number])[] = [
   ['slow-storage', 'storage', 'hexagon', 1],
   ['gateway-restart', 'node lifecycle', 'star', 0],
   ['client-restart', 'node lifecycle', 'star', 1],
+  ['backup-restore', 'node lifecycle', 'star', 2],
   ['crashed', 'node lifecycle', 'cross', 2],
   ['opened', 'node lifecycle', 'triangle', 0],
   ['open-failed', 'node lifecycle', 'triangle-down', 2],

@@ -22,6 +22,8 @@ export const ORACLE_DESCRIPTIONS: Readonly<Partial<Record<OracleName, string>>> 
   'monotonic-reads': 'the version of each column a replica shows never goes down',
   'outbox-claims': 'a claim never hands out an outbox entry already being sent (two sync loops)',
   redelivery: 'within one gateway epoch no delta reaches a client twice by the log path',
+  'applied-once':
+    'no user write is in the lake under two stampings (a restamp of a write the gateway held)',
 };
 
 /** The oracle that only runs when the lake is written to a real S3 server. */

@@ -184,6 +184,17 @@ export function faultBands(
           title: `${at} ms client ${event.client} clock jump ${event.jumpMs} ms`,
         });
         break;
+      case 'backup-restore': {
+        const crashMs = at + event.restoreAfterMs;
+        bands.push({
+          kind: 'restart',
+          fromMs: crashMs,
+          toMs: crashMs + event.downMs,
+          lanes: ['faults', `client-${event.client}`],
+          title: `${crashMs} ms client ${event.client} restored from its backup of ${at} ms, down ${event.downMs} ms`,
+        });
+        break;
+      }
     }
   }
   return bands;

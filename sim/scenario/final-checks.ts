@@ -1,4 +1,5 @@
 import type { RowDelta } from '../../src/delta/types';
+import { checkAppliedOnce } from '../oracles/applied-once';
 import { checkConvergence, type NamedView } from '../oracles/convergence';
 import { checkDurability } from '../oracles/durability';
 import { checkIdempotency } from '../oracles/idempotency';
@@ -16,7 +17,8 @@ import type { SimWorld } from './sim-world';
 
 /**
  * The oracles checked once the heal phase is over: convergence (1), idempotency (2), durability
- * (3), model agreement (4), the gateway log's order (5) and liveness (6). The lake is read from
+ * (3), applied-once (no user write in the lake under two stampings), model agreement (4), the
+ * gateway log's order (5) and liveness (6). The lake is read from
  * the store underneath the simulated faults, so the check itself cannot fail by injection.
  * Returns what the lake held, for the result.
  */
@@ -80,10 +82,16 @@ export async function checkAfterHeal(
     world.violation('convergence', message);
   for (const message of checkIdempotency(logDeltas, lake.envelopes))
     world.violation('idempotency', message);
-  // Writes in an outbox that was wiped (a reincarnation) may be lost: exempt exactly those.
+  // A stamping replaced by a restamp that is in the lake anyway was applied: it counts as
+  // written, and the applied-once oracle below judges whether the write landed twice.
+  world.ledger.settleSuperseded(deltasInLake);
+  // Writes in an outbox that was wiped (a reincarnation) or rolled back (a restore from backup)
+  // may be lost: exempt exactly those.
   world.ledger.settleWiped(deltasInLake);
   for (const message of checkDurability(world.ledger.issued, deltasInLake))
     world.violation('durability', message);
+  for (const message of checkAppliedOnce([...deltasInLake, ...logDeltas], world.ledger))
+    world.violation('applied-once', message);
   // The model's view is built only when the model does not show exactly the reference's rows.
   const model = world.ledger.model;
   if (!model.shows(gatewayBaseline ?? lakeBaseline)) {

@@ -1,6 +1,8 @@
 import type { Row, RowDelta } from '../../src/delta/types';
 import { HLC } from '../../src/hlc/hlc';
 import type { HLCTimestamp } from '../../src/hlc/types';
+import type { MemoryQueue } from '../../src/queue/memory-queue';
+import type { QueueCheckpoint } from '../../src/queue/queue-checkpoint';
 import { unreachable } from '../../src/result/assert';
 import type { LakeSyncError } from '../../src/result/errors';
 import type { Result } from '../../src/result/result';
@@ -114,6 +116,9 @@ export function applyPlanEvent(world: SimWorld, event: PlanEvent): void {
     case 'reincarnation':
       reincarnate(world, event);
       return;
+    case 'backup-restore':
+      takeBackup(world, event);
+      return;
     default:
       unreachable(event, 'unknown plan event');
   }
@@ -151,6 +156,85 @@ function reincarnate(world: SimWorld, event: Extract<PlanEvent, { kind: 'reincar
     },
     (error: unknown) => world.exception(error, 'MemoryQueue.entries (rejected)'),
   );
+}
+
+type BackupRestore = Extract<PlanEvent, { kind: 'backup-restore' }>;
+
+/**
+ * A restore from backup (ADR-021), first half: the client's durable state — its outbox, with
+ * every entry's status and retry count and the outbox's `lastHlc`; the client persists nothing
+ * else — is saved in a checkpoint now, and the client goes on working and syncing. `restoreAfterMs` later
+ * it dies and comes back from the checkpoint (`restoreFromBackup`).
+ */
+function takeBackup(world: SimWorld, event: BackupRestore): void {
+  const node = world.clients[event.client];
+  if (node === undefined) return;
+  const outbox = node.queue;
+  const checkpoint = outbox.checkpoint();
+  const unaccepted = checkpoint.entries.filter((entry) => entry.status !== 'accepted').length;
+  world.lifecycle(
+    node.clientId,
+    'backup-taken',
+    `outbox saved in a checkpoint: ${checkpoint.entries.length} entries, ${unaccepted} not yet accepted; restored in ${event.restoreAfterMs} ms`,
+  );
+  world.scheduler.after(event.restoreAfterMs, () =>
+    restoreFromBackup(world, event, outbox, checkpoint),
+  );
+}
+
+/**
+ * A restore from backup, second half: the client dies now and comes back `downMs` later with its
+ * outbox rebuilt from the checkpoint, under the same id, offline for `offlineMs` more. The ledger
+ * learns which writes the rollback may lose legitimately: those made since the checkpoint that
+ * the gateway does not hold now. Skipped (and said so on the timeline) when the outbox was
+ * replaced since the checkpoint (a reincarnation), or when one of the checkpoint's entries was
+ * stamped again since: the restored outbox would hold a stamping that is no longer the write's,
+ * a case ADR-021 leaves open.
+ */
+function restoreFromBackup(
+  world: SimWorld,
+  event: BackupRestore,
+  outbox: MemoryQueue,
+  checkpoint: QueueCheckpoint,
+): void {
+  const node = world.clients[event.client];
+  if (node === undefined) return;
+  if (node.queue !== outbox || world.ledger.stampedAgain(checkpoint.entries)) {
+    const why =
+      node.queue !== outbox
+        ? 'its outbox was wiped since the backup'
+        : 'an entry of the backup was stamped again since (left open by ADR-021)';
+    world.lifecycle(node.clientId, 'backup-restore-skipped', why);
+    return;
+  }
+  const now = world.scheduler.nowMs;
+  const lost = outbox.checkpoint().entries;
+  const gone = world.ledger.restored(
+    event.client,
+    checkpoint.entries,
+    lost,
+    heldByGateway(world, node.clientId),
+  );
+  world.network.setOffline(event.client, now + event.downMs + event.offlineMs);
+  world.fault(
+    'backup-restore',
+    node.clientId,
+    `restored from its backup of ${now - event.restoreAfterMs} ms (${checkpoint.entries.length} entries); back in ${event.downMs} ms, offline ${event.offlineMs} ms more; ${gone} later write(s) the gateway never had are lost with the rollback`,
+    'major',
+  );
+  node.restoreFrom(checkpoint, event.downMs);
+}
+
+/**
+ * The deltaIds of `clientId` the gateway's log holds now. A delta it accepted and trimmed from
+ * the log since is in the lake, where the durability oracle finds it anyway.
+ */
+function heldByGateway(world: SimWorld, clientId: string): Set<string> {
+  const held = new Set<string>();
+  for (const { delta } of world.gateway.gateway?.log() ?? []) {
+    if (delta.clientId === clientId) held.add(delta.deltaId);
+  }
+  return held;
 }
 
 function noteSkew(world: SimWorld, offsetMs: number): void {

@@ -166,6 +166,11 @@ export class SimWorld {
           session: (name) => this.#sessionListener(name, index),
           onClaimProblem: (message) => this.violation('outbox-claims', message),
           outboxFaults: this.#outboxFaults(index, onFault),
+          // A restamp the client could not make exact (a snapshot since open): its writes may be
+          // in the lake twice, the limit ADR-021 leaves open; the applied-once oracle exempts them.
+          onReuse: (client, reuse) => {
+            if (reuse.restamped > 0 && !reuse.exact) this.ledger.restampInexact(client);
+          },
         }),
       );
     }
@@ -248,7 +253,12 @@ export class SimWorld {
     return (event) => {
       // A restamp (a reused client id, ADR-021): the ledger learns each write's new identity.
       if (event.replaced !== undefined) {
-        const problem = this.ledger.restamped(client, event.replaced, event.deltas);
+        const problem = this.ledger.restamped(
+          client,
+          event.replaced,
+          event.deltas,
+          this.scheduler.nowMs,
+        );
         if (problem !== null) this.violation('monotonicity', problem);
         this.timeline.add(
           'major',

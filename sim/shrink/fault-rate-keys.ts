@@ -33,6 +33,7 @@ const OPTIONAL_KEYS: Record<OptionalRateKey, true> = {
   secondLoopsPerRun: true,
   outboxFailProbability: true,
   outboxLatencyMsMax: true,
+  backupRestoresPerRun: true,
 };
 
 /**

@@ -17,6 +17,7 @@ export function eventClient(event: PlanEvent): number | null {
     case 'client-restart':
     case 'second-loop':
     case 'reincarnation':
+    case 'backup-restore':
       return event.client;
     case 'partition':
     case 'gateway-restart':

@@ -1,7 +1,10 @@
 import type { ReplicaEvent } from '../../src/client/replica-event';
+import type { ClientIdReuse } from '../../src/client/reused-client-id';
 import type { ClientDeps } from '../../src/client/sync-client';
 import { SyncClient } from '../../src/client/sync-client';
 import { MemoryQueue } from '../../src/queue/memory-queue';
+import type { QueueCheckpoint } from '../../src/queue/queue-checkpoint';
+import { assert } from '../../src/result/assert';
 import type { ScheduledEvent } from '../engine/event-queue';
 import type { Scheduler } from '../engine/scheduler';
 import type { VirtualClock } from '../engine/virtual-clock';
@@ -37,6 +40,8 @@ export interface ClientNodeDeps {
   readonly onClaimProblem: (message: string) => void;
   /** How the outbox's storage fails (`FaultyOutbox`); `null`: it never does. */
   readonly outboxFaults: FaultyOutboxDeps | null;
+  /** A sync loop of this node told its client id was reused (ADR-021), with the full notice. */
+  readonly onReuse: (client: number, reuse: ClientIdReuse) => void;
 }
 
 /** A second sync loop over the node's outbox (a second tab): its own client, link and timers. */
@@ -65,7 +70,7 @@ export interface ClientTotals {
 export class ClientNode {
   readonly index: number;
   readonly clientId: string;
-  /** The durable outbox: the same object across restarts (a reincarnation replaces it). */
+  /** The durable outbox: the same object across restarts (a reincarnation or restore replaces it). */
   #queue = new MemoryQueue();
   readonly clock: VirtualClock;
   /** The outbox's failing, slow storage in front of `#queue`, when the profile has one. */
@@ -145,7 +150,10 @@ export class ClientNode {
         queue: this.#sharedQueue,
         options,
         onApplied: this.#deps.session(`${this.clientId}#${generation}`),
-        onClientIdReused: (reuse) => onLifecycle(index, 'client-id-reused', reuse.message),
+        onClientIdReused: (reuse) => {
+          onLifecycle(index, 'client-id-reused', reuse.message);
+          this.#deps.onReuse(index, reuse);
+        },
         // A second loop still running (it outlives a failed open) owns its batch in flight.
         recoverSending,
       });
@@ -218,6 +226,23 @@ export class ClientNode {
   }
 
   /**
+   * Crashes now and comes back `downMs` later restored from a backup (ADR-021): its outbox — the
+   * only state a client persists — replaced by one rebuilt from `checkpoint`, under the same
+   * client id. Returns the outbox that was lost, for the ledger.
+   */
+  restoreFrom(checkpoint: QueueCheckpoint, downMs: number): MemoryQueue {
+    const restored = MemoryQueue.restore(checkpoint);
+    // The checkpoint came from this node's own MemoryQueue, so it is valid by construction.
+    if (!restored.ok) assert(false, `restore of ${this.clientId}: ${restored.error.message}`);
+    this.crash();
+    const lost = this.#queue;
+    this.#queue = restored.value;
+    this.#sharedQueue = this.#loopsQueue(this.#queue);
+    this.#pendingOpen = this.#deps.scheduler.after(downMs, () => this.open());
+    return lost;
+  }
+
+  /**
    * Starts a second sync loop over the same outbox for `durationMs` (two tabs, or an app that
    * starts a round while another is in flight): a second `SyncClient` with the same id, its own
    * link, timers and replica, syncing until it is closed. Ignored (false) while the process is down
@@ -240,8 +265,10 @@ export class ClientNode {
       queue: this.#sharedQueue,
       options,
       onApplied: this.#deps.session(`${this.clientId}#${generation}/loop-2`),
-      onClientIdReused: (reuse) =>
-        this.#deps.onLifecycle(index, 'client-id-reused', `loop 2: ${reuse.message}`),
+      onClientIdReused: (reuse) => {
+        this.#deps.onLifecycle(index, 'client-id-reused', `loop 2: ${reuse.message}`);
+        this.#deps.onReuse(index, reuse);
+      },
       recoverSending: false,
     }).then(
       (result) => {

@@ -19,6 +19,7 @@ export const FAULT_KINDS = [
   'second-loop',
   'reincarnation',
   'outbox-fail',
+  'backup-restore',
 ] as const;
 
 /** One of `FAULT_KINDS`. */

@@ -10,6 +10,7 @@ import type { SyncQueue } from '../queue/types';
 import { type LakeSyncError, SchemaError } from '../result/errors';
 import { Err, Ok, type Result } from '../result/result';
 import { type ClientOptions, resolveClientOptions } from './options';
+import { OwnEchoes } from './own-echoes';
 import { Replica } from './replica';
 import type { ReplicaEvent } from './replica-event';
 import type { ClientIdReuse, StampedBound } from './reused-client-id';
@@ -73,6 +74,11 @@ export interface ClientStats {
   clientIdReuses: number;
   /** Outbox entries stamped again above a reused id's watermark and pushed again. */
   restamped: number;
+  /**
+   * Outbox entries a restamp kept as they were because their delta came back in a pull (the
+   * gateway holds them: an outbox restored from a backup, ADR-021).
+   */
+  keptEchoed: number;
 }
 
 /**
@@ -91,6 +97,7 @@ export class SyncClient {
     deltasPulled: 0,
     clientIdReuses: 0,
     restamped: 0,
+    keptEchoed: 0,
   };
   readonly #deps: ClientDeps;
   readonly #options: ClientOptions;
@@ -99,12 +106,15 @@ export class SyncClient {
   readonly #position: PullPosition = { cursor: HLC.ZERO, epoch: HLC.ZERO, snapshotOffset: 0 };
   /** Ids of the outbox batch this client's round is sending now (released by `close`). */
   readonly #claimed = new Set<string>();
+  /** The outbox entries found at open, and which of them came back in a pull. */
+  readonly #echoes: OwnEchoes;
   /** The highest HLC this client knows its outbox stamped (a lower bound of `lastHlc`). */
   readonly #stamped: StampedBound = {
     hlc: HLC.ZERO,
     told: HLC.ZERO,
     accepted: HLC.ZERO,
     pushed: HLC.ZERO,
+    firstSinceOpen: HLC.ZERO,
   };
   #round: Promise<Result<SyncRoundReport, LakeSyncError>> | null = null;
   #timer: TimerHandle | null = null;
@@ -123,6 +133,7 @@ export class SyncClient {
     this.#deps = deps;
     this.#options = options;
     this.#hlc = new HLC(deps.clock, { maxDriftMs: options.maxDriftMs });
+    this.#echoes = new OwnEchoes(deps.clientId);
     this.#context = {
       clientId: this.clientId,
       transport: deps.transport,
@@ -135,6 +146,7 @@ export class SyncClient {
       isClosed: () => this.#closed,
       onApplied: deps.onApplied,
       stamped: this.#stamped,
+      echoes: this.#echoes,
       onClientIdReused: deps.onClientIdReused,
     };
   }
@@ -167,6 +179,9 @@ export class SyncClient {
       if (!reset.ok) return reset;
     }
     for (const entry of entries.value) client.#replica.merge(entry.delta);
+    // Entries whose fate this client cannot know from its own replies (a restored backup's may
+    // have been pushed since): a pull that brings one back shows the gateway holds it.
+    client.#echoes.watch(entries.value);
     if (entries.value.length > 0) {
       const deltas = entries.value.map((entry) => entry.delta);
       deps.onApplied?.({
@@ -330,6 +345,7 @@ export class SyncClient {
     const queued = await this.#deps.queue.push(delta);
     if (!queued.ok) return queued;
     if (delta.hlc > this.#stamped.hlc) this.#stamped.hlc = delta.hlc;
+    if (this.#stamped.firstSinceOpen === HLC.ZERO) this.#stamped.firstSinceOpen = delta.hlc;
     this.#replica.merge(delta);
     this.#deps.onApplied?.({
       source: 'write',
@@ -348,13 +364,21 @@ export class SyncClient {
   }
 
   async #runRound(): Promise<Result<SyncRoundReport, LakeSyncError>> {
-    const counts: RoundCounts = { pushed: 0, pulled: 0, requests: 0, reuses: 0, restamped: 0 };
+    const counts: RoundCounts = {
+      pushed: 0,
+      pulled: 0,
+      requests: 0,
+      reuses: 0,
+      restamped: 0,
+      kept: 0,
+    };
     this.stats.rounds++;
     const done = await this.#roundSteps(counts);
     this.stats.deltasPushed += counts.pushed;
     this.stats.deltasPulled += counts.pulled;
     this.stats.clientIdReuses += counts.reuses;
     this.stats.restamped += counts.restamped;
+    this.stats.keptEchoed += counts.kept;
     if (!done.ok) {
       this.stats.roundsFailed++;
       return done;

@@ -8,6 +8,7 @@ import type { SyncQueue } from '../queue/types';
 import { LakeSyncError } from '../result/errors';
 import { Err, Ok, type Result } from '../result/result';
 import type { ClientOptions } from './options';
+import type { OwnEchoes } from './own-echoes';
 import type { Replica } from './replica';
 import type { ReplicaEvent } from './replica-event';
 import {
@@ -40,6 +41,8 @@ export interface RoundContext {
   readonly onApplied?: ((event: ReplicaEvent) => void) | undefined;
   /** The highest HLC the client knows its outbox stamped (see `settleReusedClientId`). */
   readonly stamped: StampedBound;
+  /** The outbox entries found at open whose delta came back in a pull (see `OwnEchoes`). */
+  readonly echoes: OwnEchoes;
   readonly onClientIdReused?: ((reuse: ClientIdReuse) => void) | undefined;
 }
 
@@ -52,6 +55,8 @@ export interface RoundCounts {
   reuses: number;
   /** Outbox entries stamped again above a reused id's watermark. */
   restamped: number;
+  /** Outbox entries a restamp kept as they were: their delta came back in a pull. */
+  kept: number;
 }
 
 const CLOSED = new LakeSyncError('CLIENT_CLOSED', 'client closed during a sync round');
@@ -95,7 +100,7 @@ export async function pushOutbox(
       if (!released.ok) return released;
       const mended = await mendReusedClientId(context, counts, watermark);
       if (!mended.ok) return mended;
-      if (mended.value.restamped === 0) return Ok(undefined);
+      if (mended.value.restamped === 0 && mended.value.kept === 0) return Ok(undefined);
       continue;
     }
     // What the client sends is in its outbox: a bound on its stamps that a second loop learns too.
@@ -125,7 +130,8 @@ export async function pushOutbox(
         const mended = await mendReusedClientId(context, counts, reply.value.clientAcceptedHlc);
         if (!mended.ok) return mended;
         // Another loop has some in flight: its reply restamps them all; push nothing meanwhile.
-        if (mended.value.inFlight > 0) return Ok(undefined);
+        // Likewise while a paged pull has not reached the log's head (an echo may be to come).
+        if (mended.value.inFlight > 0 || mended.value.waiting) return Ok(undefined);
         continue;
       }
     }
@@ -205,6 +211,7 @@ export async function pullChanges(
       );
     }
     for (const delta of response.deltas) context.replica.merge(delta);
+    context.echoes.notePage(response.deltas, response.snapshot, response.hasMore);
     if (response.deltas.length > 0) {
       const source = response.snapshot ? 'snapshot' : 'pull';
       context.onApplied?.({
@@ -218,7 +225,8 @@ export async function pullChanges(
     position.cursor = response.cursor;
     position.epoch = response.gatewayEpoch;
     position.snapshotOffset = response.snapshot && response.hasMore ? response.snapshotNext : 0;
-    // A reused client id (ADR-021): the watermarks are another outbox's; restamp before pushing.
+    // A reused client id (ADR-021): the watermarks are another outbox's; restamp before pushing,
+    // once the pull has reached the log's head (an own delta on a later page was accepted).
     const accepted = response.clientAcceptedHlc;
     if (accepted > context.stamped.hlc) {
       const reused = await isReusedClientId(context, accepted);
@@ -261,28 +269,61 @@ async function applyWatermarks(
   counts: RoundCounts,
   response: SyncResponse,
 ): Promise<Result<void, LakeSyncError>> {
-  // The oldest pending write, if it was never sent, cannot be in the lake nor at the gateway: if
-  // the watermarks cover it, they are another outbox's under this id (a reincarnated outbox whose
-  // early writes straddle them, ADR-021). It is stamped again above them before the durable one
-  // could remove it; with an entry of the range in flight, nothing is applied until a later reply.
-  // Only a watermark above what this client pushed itself can cover such a write, so the usual
-  // reply (its own pushes' watermark) asks the queue nothing.
+  // A pending write never sent cannot be in the lake nor at the gateway: if the watermarks cover
+  // it, they are not about it (another outbox's under this id, a reincarnated outbox whose early
+  // writes straddle them, or a restored one whose clock re-issued a stamp the lost process had
+  // used, ADR-021). It is stamped again above them before the durable one could remove it; with
+  // an entry of the range in flight, nothing is applied until a later reply. Only a watermark
+  // above what this client pushed itself can cover such a write, so the usual reply (its own
+  // pushes' watermark) asks the queue nothing.
   const accepted = response.clientAcceptedHlc;
   if (accepted > context.stamped.pushed) {
-    const head = await context.queue.peek(1);
-    if (!head.ok) return head;
-    const oldest = head.value[0];
-    if (oldest !== undefined && oldest.retryCount === 0 && oldest.delta.hlc <= accepted) {
+    const unsent = await unsentUnder(context, accepted);
+    if (!unsent.ok) return unsent;
+    if (unsent.value) {
       const mended = await mendReusedClientId(context, counts, accepted);
       if (!mended.ok) return mended;
-      if (mended.value.restamped === 0) return Ok(undefined);
+      if (mended.value.restamped === 0 && mended.value.kept === 0) return Ok(undefined);
     }
   }
   const removed = await context.queue.removeDurable(response.clientDurableHlc);
   if (!removed.ok) return removed;
+  context.echoes.forgetDurable(response.clientDurableHlc);
   const reopened = await context.queue.reopen(response.clientAcceptedHlc);
   return reopened.ok ? Ok(undefined) : reopened;
 }
+
+/**
+ * Whether the outbox holds a pending write never sent at or below `accepted`. The oldest pending
+ * entry is enough while this client's own stamps since open are above the watermark: entries
+ * from before it opened rise in push order with the sends, so a never-sent one under the
+ * watermark would be the oldest. When this client itself stamped at or below the watermark since
+ * it opened (its clock behind, or a restored outbox's HLC re-issuing the lost process's stamps),
+ * such a write may sit behind entries that were sent, and the whole outbox is read.
+ */
+async function unsentUnder(
+  context: RoundContext,
+  accepted: HLCTimestamp,
+): Promise<Result<boolean, LakeSyncError>> {
+  const head = await context.queue.peek(1);
+  if (!head.ok) return head;
+  const oldest = head.value[0];
+  if (oldest === undefined) return Ok(false);
+  if (oldest.retryCount === 0 && oldest.delta.hlc <= accepted) return Ok(true);
+  const first = context.stamped.firstSinceOpen;
+  if (first === HLC_NONE || first > accepted) return Ok(false);
+  const listed = await context.queue.entries();
+  if (!listed.ok) return listed;
+  return Ok(
+    listed.value.some(
+      (entry) =>
+        entry.status === 'pending' && entry.retryCount === 0 && entry.delta.hlc <= accepted,
+    ),
+  );
+}
+
+/** No stamp yet (`StampedBound.firstSinceOpen` before the first write). */
+const HLC_NONE = 0n as HLCTimestamp;
 
 /**
  * The newest HLC a response carries: its server HLC and every delta's stamp. The client absorbs

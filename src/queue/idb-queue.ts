@@ -25,13 +25,21 @@ import {
   checkHlc,
   checkIds,
   checkLimit,
+  checkRestampOptions,
   checkRestamps,
   entrySnapshot,
   frozenDeltaCopy,
   hlcSortKey,
   resolveQueueOptions,
 } from './outbox-entry';
-import type { ClaimedBatch, QueueEntry, QueueOptions, Restamp, SyncQueue } from './types';
+import type {
+  ClaimedBatch,
+  QueueEntry,
+  QueueOptions,
+  Restamp,
+  RestampOptions,
+  SyncQueue,
+} from './types';
 
 /** Options of `IdbQueue.open`: the queue bound, and the IndexedDB to use (default: the global one). */
 export type IdbQueueOptions = Partial<QueueOptions> & {
@@ -270,10 +278,16 @@ export class IdbQueue implements SyncQueue {
     });
   }
 
-  async restamp(replacements: readonly Restamp[]): Promise<Result<number, LakeSyncError>> {
+  async restamp(
+    replacements: readonly Restamp[],
+    options?: RestampOptions,
+  ): Promise<Result<number, LakeSyncError>> {
     const checked = checkRestamps(replacements);
     if (!checked.ok) return checked;
-    if (checked.value.length === 0) return Ok(0);
+    const extra = checkRestampOptions(options, checked.value);
+    if (!extra.ok) return extra;
+    const { held, lastHlcMin } = extra.value;
+    if (checked.value.length === 0 && held.length === 0 && lastHlcMin === null) return Ok(0);
     const replaced = new Set(checked.value.map(({ id }) => id));
     return this.#transact('restamp', 'readwrite', async (tx) => {
       const entries = tx.objectStore('entries');
@@ -291,8 +305,9 @@ export class IdbQueue implements SyncQueue {
               entries.getKey(delta.deltaId),
         ),
       );
+      const heldFound = await issueAll(held.map((id) => () => entries.get(id)));
       const stored: StoredEntry[] = [];
-      let lastHlc: HLCTimestamp | null = null;
+      let lastHlc: HLCTimestamp | null = lastHlcMin;
       for (const [index, { id, delta }] of checked.value.entries()) {
         const entry = found[index];
         if (entry === undefined || entry.status === 'sending') {
@@ -313,6 +328,18 @@ export class IdbQueue implements SyncQueue {
         });
         if (lastHlc === null || delta.hlc > lastHlc) lastHlc = delta.hlc;
       }
+      const accepted: StoredEntry[] = [];
+      for (const [index, entry] of heldFound.entries()) {
+        if (entry === undefined || entry.status === 'sending') {
+          const state = entry === undefined ? 'not queued' : 'sending';
+          return Err(
+            new QueueError(
+              `cannot hold ${held[index]} as accepted: it is ${state}; nothing changed`,
+            ),
+          );
+        }
+        if (entry.status === 'pending') accepted.push({ ...entry, status: 'accepted' });
+      }
       const meta = (await tx.objectStore('meta').get(META_KEY)) ?? INITIAL_META;
       const raised = meta.lastHlc === null || (lastHlc !== null && lastHlc > meta.lastHlc);
       // Every old record goes before any new one is written: a new record takes an old one's seq.
@@ -325,6 +352,7 @@ export class IdbQueue implements SyncQueue {
       );
       await issueAll([
         ...stored.map((entry) => () => entries.put(entry)),
+        ...accepted.map((entry) => () => entries.put(entry)),
         () => tx.objectStore('meta').put(raised ? { ...meta, lastHlc } : meta, META_KEY),
       ]);
       return Ok(stored.length);

@@ -8,11 +8,13 @@ import {
   checkHlc,
   checkIds,
   checkLimit,
+  checkRestampOptions,
   checkRestamps,
   entrySnapshot,
   frozenDeltaCopy,
   resolveQueueOptions,
 } from './outbox-entry';
+import { checkCheckpoint, type QueueCheckpoint } from './queue-checkpoint';
 import { SeqList } from './seq-list';
 import type {
   ClaimedBatch,
@@ -20,6 +22,7 @@ import type {
   QueueEntryStatus,
   QueueOptions,
   Restamp,
+  RestampOptions,
   SyncQueue,
 } from './types';
 
@@ -97,6 +100,44 @@ export class MemoryQueue implements SyncQueue {
   /** The bound this queue enforces. */
   get options(): QueueOptions {
     return this.#options;
+  }
+
+  /**
+   * An outbox restored from `checkpoint` (a restore from backup, ADR-021): exactly the entries,
+   * statuses, retry counts, seq numbers and `lastHlc` it holds, whatever the original queue did
+   * since. `QueueError` when it is not a checkpoint a queue with these options could have taken.
+   */
+  static restore(
+    checkpoint: QueueCheckpoint,
+    options?: Partial<QueueOptions>,
+  ): Result<MemoryQueue, QueueError> {
+    const resolved = resolveQueueOptions(options);
+    if (!resolved.ok) return resolved;
+    const checked = checkCheckpoint(checkpoint, resolved.value.entriesMax);
+    if (!checked.ok) return checked;
+    const slots: Slot[] = [];
+    for (const entry of checkpoint.entries) {
+      const copy = frozenDeltaCopy(entry.delta);
+      if (!copy.ok) return copy;
+      const { id, seq, status, retryCount } = entry;
+      slots.push({ id, delta: copy.value, seq, status, retryCount, snapshot: null });
+    }
+    const queue = new MemoryQueue(resolved.value);
+    queue.#load(slots, checkpoint);
+    return Ok(queue);
+  }
+
+  /**
+   * A copy of this outbox's durable state now — every entry with its status, the remembered
+   * `lastHlc`, the next seq — as a backup of the device taken at this moment holds it. Synchronous,
+   * so it is one instant between any two other calls; `MemoryQueue.restore` brings it back.
+   */
+  checkpoint(): QueueCheckpoint {
+    return Object.freeze({
+      entries: Object.freeze(this.#all.toArray().map((slot) => this.#snapshot(slot))),
+      lastHlc: this.#lastHlc,
+      nextSeq: this.#nextSeq,
+    });
   }
 
   async push(delta: RowDelta): Promise<Result<QueueEntry, LakeSyncError>> {
@@ -235,9 +276,14 @@ export class MemoryQueue implements SyncQueue {
     return Ok(removed.length);
   }
 
-  async restamp(replacements: readonly Restamp[]): Promise<Result<number, LakeSyncError>> {
+  async restamp(
+    replacements: readonly Restamp[],
+    options?: RestampOptions,
+  ): Promise<Result<number, LakeSyncError>> {
     const checked = checkRestamps(replacements);
     if (!checked.ok) return checked;
+    const extra = checkRestampOptions(options, checked.value);
+    if (!extra.ok) return extra;
     const old: Slot[] = [];
     for (const { id } of checked.value) {
       const slot = this.#byId.get(id);
@@ -247,11 +293,28 @@ export class MemoryQueue implements SyncQueue {
       }
       old.push(slot);
     }
+    const held: Slot[] = [];
+    for (const id of extra.value.held) {
+      const slot = this.#byId.get(id);
+      if (slot === undefined || slot.status === 'sending') {
+        const state = slot === undefined ? 'not queued' : 'sending';
+        return Err(
+          new QueueError(`cannot hold ${id} as accepted: it is ${state}; nothing changed`),
+        );
+      }
+      held.push(slot);
+    }
     const replaced = new Set(checked.value.map(({ id }) => id));
     for (const { delta } of checked.value) {
       if (this.#byId.has(delta.deltaId) && !replaced.has(delta.deltaId)) {
         return Err(new QueueError(`cannot restamp to ${delta.deltaId}: it is already queued`));
       }
+    }
+    for (const slot of held) {
+      if (slot.status !== 'pending') continue;
+      this.#pending.remove(slot);
+      this.#setStatus(slot, 'accepted');
+      this.#accepted.insert(slot);
     }
     for (const slot of old) {
       this.#byId.delete(slot.id);
@@ -274,7 +337,9 @@ export class MemoryQueue implements SyncQueue {
       this.#pending.insert(slot);
       if (this.#lastHlc === null || delta.hlc > this.#lastHlc) this.#lastHlc = delta.hlc;
     }
-    this.#hlcAscending = this.#heldHlcsAscend();
+    const floor = extra.value.lastHlcMin;
+    if (floor !== null && (this.#lastHlc === null || floor > this.#lastHlc)) this.#lastHlc = floor;
+    if (old.length > 0) this.#hlcAscending = this.#heldHlcsAscend();
     return Ok(old.length);
   }
 
@@ -297,6 +362,19 @@ export class MemoryQueue implements SyncQueue {
     this.#accepted.clear();
     this.#hlcAscending = true;
     return Ok(undefined);
+  }
+
+  /** Fills an empty queue with checked slots in push order (see `restore`). */
+  #load(slots: readonly Slot[], checkpoint: QueueCheckpoint): void {
+    for (const slot of slots) {
+      this.#byId.set(slot.id, slot);
+      this.#all.insert(slot);
+      if (slot.status === 'pending') this.#pending.insert(slot);
+      if (slot.status === 'accepted') this.#accepted.insert(slot);
+    }
+    this.#lastHlc = checkpoint.lastHlc;
+    this.#nextSeq = checkpoint.nextSeq;
+    this.#hlcAscending = this.#heldHlcsAscend();
   }
 
   /** The held slots among `ids` that are in `status`; other and unknown ids are skipped. */

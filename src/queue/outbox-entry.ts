@@ -2,7 +2,13 @@ import type { RowDelta } from '../delta/types';
 import type { HLCTimestamp } from '../hlc/types';
 import { QueueError } from '../result/errors';
 import { Err, Ok, type Result } from '../result/result';
-import { DEFAULT_QUEUE_OPTIONS, type QueueEntry, type QueueOptions, type Restamp } from './types';
+import {
+  DEFAULT_QUEUE_OPTIONS,
+  type QueueEntry,
+  type QueueOptions,
+  type Restamp,
+  type RestampOptions,
+} from './types';
 
 /**
  * What both outbox implementations agree on at their edge: which inputs they accept, how a
@@ -88,6 +94,48 @@ export function checkRestamps(replacements: unknown): Result<Restamp[], QueueErr
     copies.push({ id, delta: copy.value });
   }
   return Ok(copies);
+}
+
+/** `RestampOptions` once checked: the held ids (distinct) and the `lastHlc` floor, if any. */
+export interface CheckedRestampOptions {
+  readonly held: readonly string[];
+  readonly lastHlcMin: HLCTimestamp | null;
+}
+
+/**
+ * Checks the options of `SyncQueue.restamp` against its checked replacements: `held` an array of
+ * distinct strings none of which is also replaced, `lastHlcMin` a 64-bit HLC. `QueueError`
+ * otherwise. Whether the held ids are queued, and in which state, is the queue's own check.
+ */
+export function checkRestampOptions(
+  options: RestampOptions | undefined,
+  replacements: readonly Restamp[],
+): Result<CheckedRestampOptions, QueueError> {
+  if (options === undefined) return Ok({ held: [], lastHlcMin: null });
+  if (typeof options !== 'object' || options === null) {
+    return Err(new QueueError(`restamp options must be an object, got ${describe(options)}`));
+  }
+  const held: string[] = [];
+  if (options.held !== undefined) {
+    if (!Array.isArray(options.held)) {
+      return Err(new QueueError(`held must be an array, got ${describe(options.held)}`));
+    }
+    const replaced = new Set(replacements.map(({ id }) => id));
+    const seen = new Set<string>();
+    for (const id of options.held as unknown[]) {
+      if (typeof id !== 'string') {
+        return Err(new QueueError(`held ids must be strings, got ${describe(id)}`));
+      }
+      if (seen.has(id) || replaced.has(id)) {
+        return Err(new QueueError(`entry ${id} is held and restamped, or held twice`));
+      }
+      seen.add(id);
+      held.push(id);
+    }
+  }
+  if (options.lastHlcMin === undefined) return Ok({ held, lastHlcMin: null });
+  const floor = checkHlc(options.lastHlcMin, 'lastHlcMin');
+  return floor.ok ? Ok({ held, lastHlcMin: floor.value }) : floor;
 }
 
 /**

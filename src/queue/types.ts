@@ -16,6 +16,7 @@ import type { Result } from '../result/result';
  *   any state ── removeDurable (delta.hlc ≤ the client's durable watermark) ──▶ (removed)
  *
  *   pending / accepted ── restamp (a reused client id: new HLC and deltaId, same seq) ──▶ pending
+ *   pending ── restamp's `held` (its delta came back in a pull: the gateway holds it) ──▶ accepted
  * ```
  */
 export type QueueEntryStatus = 'pending' | 'sending' | 'accepted';
@@ -51,6 +52,24 @@ export interface ClaimedBatch {
 export interface Restamp {
   readonly id: string;
   readonly delta: RowDelta;
+}
+
+/**
+ * What `SyncQueue.restamp` does besides replacing deltas, in the same atomic step (ADR-021: a
+ * client whose id the gateway's watermark shows reused, or an outbox restored from a backup).
+ */
+export interface RestampOptions {
+  /**
+   * Entries the gateway is known to hold (the client saw their deltas come back in a pull): each
+   * becomes `accepted`, keeping its delta, id, `seq` and `retryCount`, so it is neither stamped
+   * again nor sent again. Each must be queued, not `sending`, listed once and not replaced.
+   */
+  readonly held?: readonly string[];
+  /**
+   * `lastHlc` rises to at least this: the gateway's watermark for the id, which the outbox now
+   * answers for (every entry at or below it is held by the gateway or stamped again above it).
+   */
+  readonly lastHlcMin?: HLCTimestamp;
 }
 
 /** The named bound of an outbox. */
@@ -109,11 +128,16 @@ export interface SyncQueue {
    * `delta`, under the id `delta.deltaId`, at the same place in push order (its `seq` is kept), as
    * `pending` with its `retryCount` kept; `lastHlc` rises to the highest new HLC. For a client that
    * finds its id was used by another outbox (ADR-013, Risks): its writes are stamped again above
-   * the gateway's watermark. `QueueError`, and nothing changes, when an id is not queued, is given
-   * twice or is `sending` (a loop has it in flight), or a new `deltaId` is already queued on an
-   * entry not being replaced. Returns how many entries were replaced.
+   * the gateway's watermark. In the same step the `options.held` entries become `accepted` and
+   * `lastHlc` rises to `options.lastHlcMin` (see `RestampOptions`). `QueueError`, and nothing
+   * changes, when an id (replaced or held) is not queued, is given twice or is `sending` (a loop
+   * has it in flight), or a new `deltaId` is already queued on an entry not being replaced.
+   * Returns how many entries were replaced.
    */
-  restamp(replacements: readonly Restamp[]): Promise<Result<number, LakeSyncError>>;
+  restamp(
+    replacements: readonly Restamp[],
+    options?: RestampOptions,
+  ): Promise<Result<number, LakeSyncError>>;
   /** Removes every entry (the remembered `lastHlc` stays). */
   clear(): Promise<Result<void, LakeSyncError>>;
 }

@@ -329,9 +329,9 @@ describe('a reused client id', () => {
         calls.entries++;
         return inner.entries();
       },
-      restamp: (replacements: Parameters<SyncQueue['restamp']>[0]) => {
+      restamp: (...args: Parameters<SyncQueue['restamp']>) => {
         calls.restamp++;
-        return inner.restamp(replacements);
+        return inner.restamp(...args);
       },
     });
     for (const method of ['push', 'claimBatch', 'ack', 'nack', 'reopen', 'removeDurable', 'depth'])

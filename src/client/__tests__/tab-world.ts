@@ -9,7 +9,7 @@ import { ManualClock, ManualTimers } from '../../ports/manual';
 import type { Transport } from '../../ports/transport';
 import { decodeSyncPush } from '../../proto/codec';
 import { IdbQueue } from '../../queue/idb-queue';
-import type { Restamp, SyncQueue } from '../../queue/types';
+import type { Restamp, RestampOptions, SyncQueue } from '../../queue/types';
 import { TransportError } from '../../result/errors';
 import { Err, type Result, unwrapOrThrow } from '../../result/result';
 import { MemoryChannelHub } from '../tab-channel';
@@ -77,8 +77,8 @@ export class FreezableQueue implements SyncQueue {
   removeDurable(durableHlc: HLCTimestamp) {
     return this.#call(() => this.#inner.removeDurable(durableHlc));
   }
-  restamp(replacements: readonly Restamp[]) {
-    return this.#call(() => this.#inner.restamp(replacements));
+  restamp(replacements: readonly Restamp[], options?: RestampOptions) {
+    return this.#call(() => this.#inner.restamp(replacements, options));
   }
   entries() {
     return this.#call(() => this.#inner.entries());

@@ -121,4 +121,21 @@ describe('IdbQueue', () => {
     expectQueueError(await second.push(delta(69)), /not above the outbox's last 70/);
     expect(ok(await second.push(delta(71))).seq).toBe(3);
   });
+
+  it('keeps held entries and the raised lastHlc across a restart', async () => {
+    const factory = new IDBFactory();
+    const first = ok(await IdbQueue.open('held', { indexedDB: factory }));
+    opened.push(first);
+    await pushAll(first, [1, 2, 3]);
+    ok(await first.restamp([], { held: [idOf(1), idOf(2)], lastHlcMin: hlc(90) }));
+    first.close();
+    const second = ok(await IdbQueue.open('held', { indexedDB: factory }));
+    opened.push(second);
+    expect(await statuses(second)).toEqual([
+      [idOf(1), 'accepted'],
+      [idOf(2), 'accepted'],
+      [idOf(3), 'pending'],
+    ]);
+    expect(ok(await second.lastHlc())).toBe(hlc(90));
+  });
 });

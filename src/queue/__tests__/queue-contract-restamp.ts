@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import type { RowDelta } from '../../delta/types';
-import type { Restamp } from '../types';
+import type { HLCTimestamp } from '../../hlc/types';
+import type { Restamp, SyncQueue } from '../types';
 import { delta, expectQueueError, hlc, idOf, ids, ok, pushAll, statuses } from './fixtures';
 import type { QueueFactory } from './queue-contract';
 
@@ -103,6 +104,76 @@ export function defineRestampContract(open: QueueFactory): void {
     ok(await queue.restamp([replace(1, 2), replace(2, 40)]));
     expect(ids(ok(await queue.entries()))).toEqual([idOf(2), idOf(40)]);
     expect(ok(await queue.entries())[0]?.delta.rowId).toBe('row-1');
+  });
+
+  it('restamp holds entries the gateway has: accepted, same delta, id, seq and retries', async () => {
+    const queue = await open();
+    await pushAll(queue, [1, 2, 3, 4]);
+    ok(await queue.claimBatch(1));
+    ok(await queue.nack([idOf(1)]));
+    const before = ok(await queue.entries());
+    expect(
+      ok(await queue.restamp([replace(3, 103), replace(4, 104)], { held: [idOf(1), idOf(2)] })),
+    ).toBe(2);
+    const after = ok(await queue.entries());
+    expect(await statuses(queue)).toEqual([
+      [idOf(1), 'accepted'],
+      [idOf(2), 'accepted'],
+      [idOf(103), 'pending'],
+      [idOf(104), 'pending'],
+    ]);
+    expect(after.slice(0, 2).map((entry) => [entry.delta, entry.seq, entry.retryCount])).toEqual(
+      before.slice(0, 2).map((entry) => [entry.delta, entry.seq, entry.retryCount]),
+    );
+    expect(after[0]?.retryCount).toBe(1);
+    // Held entries are neither claimed nor sent again; the watermarks treat them as accepted.
+    const batch = ok(await queue.claimBatch(10));
+    expect(ids(batch.entries)).toEqual([idOf(103), idOf(104)]);
+    expect(batch.baseHlc).toBe(hlc(2));
+    expect(ok(await queue.reopen(hlc(2)))).toBe(0);
+    expect(ok(await queue.removeDurable(hlc(2)))).toBe(2);
+  });
+
+  it('restamp with only held entries and a floor: lastHlc rises to the watermark', async () => {
+    const queue = await open();
+    await pushAll(queue, [1, 2]);
+    expect(ok(await queue.restamp([], { held: [idOf(1), idOf(2)], lastHlcMin: hlc(50) }))).toBe(0);
+    expect(await statuses(queue)).toEqual([
+      [idOf(1), 'accepted'],
+      [idOf(2), 'accepted'],
+    ]);
+    expect(ok(await queue.peek(10))).toEqual([]);
+    expect(ok(await queue.lastHlc())).toBe(hlc(50));
+    // A floor below lastHlc lowers nothing; a held accepted entry stays as it is.
+    ok(await queue.restamp([], { held: [idOf(1)], lastHlcMin: hlc(7) }));
+    expect(ok(await queue.lastHlc())).toBe(hlc(50));
+    expect(await statuses(queue)).toEqual([
+      [idOf(1), 'accepted'],
+      [idOf(2), 'accepted'],
+    ]);
+  });
+
+  it('restamp refuses bad held ids, all or none', async () => {
+    const queue = await open();
+    await pushAll(queue, [1, 2, 3]);
+    ok(await queue.markSending([idOf(3)]));
+    const cases: Array<[Parameters<SyncQueue['restamp']>[1], RegExp]> = [
+      [{ held: [idOf(9)] }, /not queued/],
+      [{ held: [idOf(3)] }, /sending/],
+      [{ held: [idOf(1), idOf(1)] }, /held twice/],
+      [{ held: [idOf(2)] }, /held and restamped/],
+      [{ held: 'x' as unknown as string[] }, /array/],
+      [{ lastHlcMin: -1n as HLCTimestamp }, /lastHlcMin/],
+    ];
+    for (const [options, pattern] of cases) {
+      expectQueueError(await queue.restamp([replace(2, 12)], options), pattern);
+    }
+    expect(await statuses(queue)).toEqual([
+      [idOf(1), 'pending'],
+      [idOf(2), 'pending'],
+      [idOf(3), 'sending'],
+    ]);
+    expect(ok(await queue.lastHlc())).toBe(hlc(3));
   });
 
   it('restamp and claimBatch at once: one wins, the batch never holds a replaced id', async () => {
