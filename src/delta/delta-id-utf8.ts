@@ -9,180 +9,202 @@ import { sortedKeys } from './sorted-keys';
  * UTF-8 is written straight into one reusable buffer and hashed there, so there is no string to
  * concatenate piece by piece, flatten and re-encode — a dozen short-lived strings per delta, most
  * of what hashing a delta allocated. Small arrays and objects of such values are written the same
- * way (see `Utf8Writer.value`). Returns `null` for anything else (a character to escape; columns
+ * way (see `structure`). Returns `null` for anything else (a character to escape; columns
  * out of order; a value without a JSON form or with a `toJSON`; nesting too deep; text beyond the
  * buffer), and the caller takes the string path. When not `null`, it hashed exactly
  * the UTF-8 of `deltaIdInput(fields)` (a property test checks it against the string path).
  */
 export function utf8DeltaId(fields: DeltaIdFields): string | null {
-  const writer = scratch;
-  // A value's `toJSON` that computed an id itself would reuse the buffer mid-write: not here.
-  if (writer.busy) return null;
-  writer.busy = true;
-  writer.position = 0;
+  // A getter in a value that computed an id itself would reuse the buffer mid-write: not here.
+  if (busy) return null;
+  busy = true;
   try {
-    return writeAndHash(writer, fields);
+    const length = writeIdText(BUFFER, fields);
+    return length < 0 ? null : sha256HexOfBytes(writtenView(length));
   } finally {
-    writer.busy = false;
+    busy = false;
   }
 }
 
-function writeAndHash(writer: Utf8Writer, fields: DeltaIdFields): string | null {
-  if (!writer.constant(CLIENT_ID) || !writer.plainString(fields.clientId)) return null;
-  if (!writer.constant(COLUMNS)) return null;
+/*
+ * The writers below are plain functions over the buffer and a position, each returning the new
+ * position or -1 (give up), and passing a -1 they are given straight through. Measured against
+ * the methods of a writer object that kept the position in a field and answered booleans: a
+ * third less time per id on Node, a little less on Bun, because the position stays in a register
+ * and every check is one comparison. Room: a piece is written only at a position at most
+ * `TEXT_LIMIT`, and the buffer has `PIECE_BYTES_MAX` spare bytes past it, so the short constant
+ * pieces and single bytes need no check of their own; anything longer checks its room first.
+ */
+
+/** The UTF-8 of `deltaIdInput(fields)` into `out` from 0; its length, or -1 (see `utf8DeltaId`). */
+function writeIdText(out: Uint8Array, fields: DeltaIdFields): number {
+  let at = quoted(out, put(out, 0, CLIENT_ID), fields.clientId);
+  at = put(out, at, COLUMNS);
   const columns = fields.columns;
   for (let index = 0; index < columns.length; index++) {
     const { column, value } = columns[index]!;
-    if (index > 0 && (columns[index - 1]!.column > column || !writer.constant(COMMA))) return null;
-    if (!writer.constant(COLUMN) || !writer.plainString(column)) return null;
-    if (!writer.constant(VALUE) || !writer.value(value) || !writer.constant(CLOSE)) return null;
+    if (index > 0) {
+      if (at < 0 || columns[index - 1]!.column > column) return -1;
+      out[at++] = COMMA;
+    }
+    at = valueText(out, put(out, quoted(out, put(out, at, COLUMN), column), VALUE), value, 0);
+    if (at < 0 || at > TEXT_LIMIT) return -1;
+    out[at++] = CLOSE_BRACE;
   }
-  if (!writer.constant(HLC_OPEN) || !writer.utf8(fields.hlc.toString())) return null;
-  if (!writer.constant(ROW_ID) || !writer.plainString(fields.rowId)) return null;
-  if (!writer.constant(TABLE) || !writer.plainString(fields.table) || !writer.constant(CLOSE)) {
-    return null;
+  at = ascii(out, put(out, at, HLC_OPEN), fields.hlc.toString());
+  at = quoted(out, put(out, at, ROW_ID), fields.rowId);
+  at = quoted(out, put(out, at, TABLE), fields.table);
+  if (at < 0) return -1;
+  out[at++] = CLOSE_BRACE;
+  return at;
+}
+
+/**
+ * `canonicalJson(value)` for a primitive, or an array or object of them nested at most
+ * `STRUCTURE_DEPTH_MAX` deep; -1 for anything else (see `utf8DeltaId`).
+ */
+function valueText(out: Uint8Array, at: number, value: unknown, depth: number): number {
+  switch (typeof value) {
+    case 'string':
+      return quoted(out, at, value);
+    case 'boolean':
+      return put(out, at, value ? TRUE : FALSE);
+    case 'number':
+      return Number.isFinite(value) ? ascii(out, at, `${value}`) : -1;
+    case 'object':
+      if (value === null) return put(out, at, NULL);
+      return depth < STRUCTURE_DEPTH_MAX ? structure(out, at, value, depth + 1) : -1;
+    default:
+      return -1;
   }
-  return sha256HexOfBytes(writer.written());
+}
+
+/**
+ * An array or object written as `canonicalJson` writes it — items in order; keys by
+ * `sortedKeys`, each `"key":value` — straight into the buffer instead of concatenated as a
+ * string and encoded after. Why: about a third of the values a run writes are such (small
+ * objects and arrays), and the string path cost them twice what a primitive costs. A `toJSON`
+ * method, and an item or member with no JSON form (which `canonicalJson` turns into `null` or
+ * drops), leave the value to the string path.
+ */
+function structure(out: Uint8Array, start: number, value: object, depth: number): number {
+  if (start < 0 || start > TEXT_LIMIT) return -1;
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return -1;
+  let at = start;
+  if (Array.isArray(value)) {
+    out[at++] = OPEN_BRACKET;
+    for (let index = 0; index < value.length; index++) {
+      if (index > 0) out[at++] = COMMA;
+      at = valueText(out, at, value[index], depth);
+      if (at < 0 || at > TEXT_LIMIT) return -1;
+    }
+    out[at++] = CLOSE_BRACKET;
+    return at;
+  }
+  const keys = sortedKeys(value);
+  out[at++] = OPEN_BRACE;
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index]!;
+    if (index > 0) out[at++] = COMMA;
+    at = quoted(out, at, key);
+    if (at < 0) return -1;
+    out[at++] = COLON;
+    at = valueText(out, at, (value as Record<string, unknown>)[key], depth);
+    if (at < 0 || at > TEXT_LIMIT) return -1;
+  }
+  out[at++] = CLOSE_BRACE;
+  return at;
+}
+
+/** A short constant piece at `at`; a plain loop beats `set` at these lengths. */
+function put(out: Uint8Array, at: number, piece: Uint8Array): number {
+  if (at < 0 || at > TEXT_LIMIT) return -1;
+  for (let index = 0; index < piece.length; index++) out[at + index] = piece[index]!;
+  return at + piece.length;
+}
+
+/** `JSON.stringify(text)` when that needs no escape (no control character, quote or backslash). */
+function quoted(out: Uint8Array, start: number, text: string): number {
+  const length = text.length;
+  // At most 3 bytes per UTF-16 unit (a pair of units is 4 bytes), plus the quotes.
+  if (start < 0 || start + 3 * length + 2 > TEXT_LIMIT) return -1;
+  let at = start;
+  out[at++] = QUOTE;
+  // The usual text is ASCII: a tight loop, leaving the rest of a text to `writeWide` from its
+  // first wider character on.
+  for (let index = 0; index < length; index++) {
+    const code = text.charCodeAt(index);
+    if (code >= 0x80) {
+      at = writeWide(out, at, text, index, true);
+      if (at < 0) return -1;
+      break;
+    }
+    if (code < 0x20 || code === 0x22 || code === 0x5c) return -1;
+    out[at++] = code;
+  }
+  out[at++] = QUOTE;
+  return at;
+}
+
+/**
+ * `text` as UTF-8 (what `node:crypto` and `TextEncoder` make of it), if it holds no lone
+ * surrogate (those become U+FFFD there; the string path is left to do that).
+ */
+function ascii(out: Uint8Array, start: number, text: string): number {
+  const length = text.length;
+  if (start < 0 || start + 3 * length > TEXT_LIMIT) return -1;
+  let at = start;
+  for (let index = 0; index < length; index++) {
+    const code = text.charCodeAt(index);
+    if (code >= 0x80) return writeWide(out, at, text, index, false);
+    out[at++] = code;
+  }
+  return at;
 }
 
 const encoder = new TextEncoder();
 const CLIENT_ID = encoder.encode('{"clientId":');
 const COLUMNS = encoder.encode(',"columns":[');
-const COMMA = encoder.encode(',');
 const COLUMN = encoder.encode('{"column":');
 const VALUE = encoder.encode(',"value":');
-const CLOSE = encoder.encode('}');
-const OPEN_BRACE = encoder.encode('{');
-const OPEN_BRACKET = encoder.encode('[');
-const CLOSE_BRACKET = encoder.encode(']');
-const COLON = encoder.encode(':');
 const HLC_OPEN = encoder.encode('],"hlc":"');
 const ROW_ID = encoder.encode('","rowId":');
 const TABLE = encoder.encode(',"table":');
+const TRUE = encoder.encode('true');
+const FALSE = encoder.encode('false');
+const NULL = encoder.encode('null');
+const QUOTE = 0x22;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
 
 /** Longest id text written here; anything longer takes the string path. */
 const ID_TEXT_BYTES_MAX = 16 * 1024;
+/** Room past `TEXT_LIMIT` for the longest constant piece (`ROW_ID`, 10 bytes) and a byte or two. */
+const PIECE_BYTES_MAX = 16;
+/** No piece starts past this position. */
+const TEXT_LIMIT = ID_TEXT_BYTES_MAX - PIECE_BYTES_MAX;
+const BUFFER = new Uint8Array(ID_TEXT_BYTES_MAX);
+/** True while an id is being written (see `utf8DeltaId`). */
+let busy = false;
+/** `BUFFER.subarray(0, length)` by length, made once each: a view is an object per hash. */
+const views: Uint8Array[] = [];
 
-/** Writes UTF-8 into a fixed buffer; every method returns false (the caller gives up) on overflow. */
-class Utf8Writer {
-  readonly bytes = new Uint8Array(ID_TEXT_BYTES_MAX);
-  position = 0;
-  /** True while an id is being written (see `utf8DeltaId`). */
-  busy = false;
-  /** `bytes.subarray(0, length)` by length, made once each: a view is an object per hash. */
-  readonly #views: Uint8Array[] = [];
-
-  /** The bytes written so far (a view into the buffer, valid until the next write). */
-  written(): Uint8Array {
-    const length = this.position;
-    let view = this.#views[length];
-    if (view === undefined) {
-      view = this.bytes.subarray(0, length);
-      this.#views[length] = view;
-    }
-    return view;
+/** The first `length` bytes of the buffer (a view, valid until the next write). */
+function writtenView(length: number): Uint8Array {
+  let view = views[length];
+  if (view === undefined) {
+    view = BUFFER.subarray(0, length);
+    views[length] = view;
   }
-
-  /** A short constant piece; a plain loop beats `set` at these lengths. */
-  constant(piece: Uint8Array): boolean {
-    const bytes = this.bytes;
-    let position = this.position;
-    if (position + piece.length > bytes.length) return false;
-    for (let index = 0; index < piece.length; index++) bytes[position++] = piece[index]!;
-    this.position = position;
-    return true;
-  }
-
-  /**
-   * `text` as UTF-8 (what `node:crypto` and `TextEncoder` make of it), if it holds no lone
-   * surrogate (those become U+FFFD there; the string path is left to do that).
-   */
-  utf8(text: string): boolean {
-    return this.#write(text, false);
-  }
-
-  /** `JSON.stringify(text)` when that needs no escape (no control character, quote or backslash). */
-  plainString(text: string): boolean {
-    return this.#write(text, true);
-  }
-
-  #write(text: string, quoted: boolean): boolean {
-    const bytes = this.bytes;
-    let position = this.position;
-    // At most 3 bytes per UTF-16 unit (a pair of units is 4 bytes), plus the quotes.
-    if (position + 3 * text.length + 2 > bytes.length) return false;
-    if (quoted) bytes[position++] = 0x22;
-    // The usual text is ASCII: a tight loop, leaving the rest of a text to `#writeWide` from its
-    // first wider character on.
-    for (let index = 0; index < text.length; index++) {
-      const code = text.charCodeAt(index);
-      if (code >= 0x80) {
-        position = writeWide(bytes, position, text, index, quoted);
-        if (position < 0) return false;
-        break;
-      }
-      if (quoted && (code < 0x20 || code === 0x22 || code === 0x5c)) return false;
-      bytes[position++] = code;
-    }
-    if (quoted) bytes[position++] = 0x22;
-    this.position = position;
-    return true;
-  }
-
-  /**
-   * `canonicalJson(value)` for a primitive, or an array or object of them nested at most
-   * `STRUCTURE_DEPTH_MAX` deep; false for anything else (see `utf8DeltaId`).
-   */
-  value(value: unknown, depth = 0): boolean {
-    switch (typeof value) {
-      case 'string':
-        return this.plainString(value);
-      case 'boolean':
-        return this.utf8(value ? 'true' : 'false');
-      case 'number':
-        return Number.isFinite(value) && this.utf8(`${value}`);
-      case 'object':
-        if (value === null) return this.utf8('null');
-        return depth < STRUCTURE_DEPTH_MAX && this.#structure(value, depth + 1);
-      default:
-        return false;
-    }
-  }
-
-  /**
-   * An array or object written as `canonicalJson` writes it — items in order; keys by
-   * `sortedKeys`, each `"key":value` — straight into the buffer instead of concatenated as a
-   * string and encoded after. Why: about a third of the values a run writes are such (small
-   * objects and arrays), and the string path cost them twice what a primitive costs. A `toJSON`
-   * method, and an item or member with no JSON form (which `canonicalJson` turns into `null` or
-   * drops), leave the value to the string path.
-   */
-  #structure(value: object, depth: number): boolean {
-    if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
-    if (Array.isArray(value)) {
-      if (!this.constant(OPEN_BRACKET)) return false;
-      for (let index = 0; index < value.length; index++) {
-        if (index > 0 && !this.constant(COMMA)) return false;
-        if (!this.value(value[index], depth)) return false;
-      }
-      return this.constant(CLOSE_BRACKET);
-    }
-    const keys = sortedKeys(value);
-    if (!this.constant(OPEN_BRACE)) return false;
-    for (let index = 0; index < keys.length; index++) {
-      const key = keys[index]!;
-      if (index > 0 && !this.constant(COMMA)) return false;
-      if (!this.plainString(key) || !this.constant(COLON)) return false;
-      if (!this.value((value as Record<string, unknown>)[key], depth)) return false;
-    }
-    return this.constant(CLOSE);
-  }
+  return view;
 }
 
 /** Deepest nesting of a column value the buffer path writes; deeper ones take the string path. */
 const STRUCTURE_DEPTH_MAX = 8;
-
-const scratch = new Utf8Writer();
 
 /**
  * Writes `text` from `start` on as UTF-8 at `position`; the new position, or -1 at a character

@@ -113,4 +113,30 @@ describe('utf8DeltaId', () => {
     expect(utf8DeltaId({ ...plain, columns: [...plain.columns].reverse() })).toBeNull();
     expect(utf8DeltaId({ ...plain, columns: [{ column: 'x', value: undefined }] })).toBeNull();
   });
+
+  test.prop(
+    [
+      fc.integer({ min: 5_300, max: 5_500 }),
+      fc.constantFrom('a', 'é', '日', '🚀'),
+      fc.integer({ min: 0, max: 3 }),
+    ],
+    { numRuns: 200 },
+  )('is null or right for id texts around the buffer size', (repeat, unit, columns) => {
+    // 5,300 to 5,500 units of 1 to 4 bytes each, over up to 3 columns: texts from 5 KiB to 66 KiB,
+    // so every room check (strings, constants, the hlc, nested structure) meets its limit.
+    const text = unit.repeat(Math.floor(repeat / unit.length));
+    const fields: DeltaIdFields = {
+      clientId: 'client-1',
+      hlc: HLC.encode(1_700_000_000_000, 3),
+      table: 'todos',
+      rowId: text.slice(0, 64),
+      columns: Array.from({ length: columns }, (_, index) => ({
+        column: `c${index}`,
+        value: index === 1 ? [[[[]]], text, { [text.slice(0, 8)]: [] }] : text,
+      })),
+    };
+    const fast = utf8DeltaId(fields);
+    if (fast !== null) expect(fast).toBe(sha256Hex(deltaIdInput(fields)));
+    expect(deltaId(fields)).toBe(sha256Hex(deltaIdInput(fields)));
+  });
 });
