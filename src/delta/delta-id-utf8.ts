@@ -38,8 +38,7 @@ export function utf8DeltaId(fields: DeltaIdFields): string | null {
 
 /** The UTF-8 of `deltaIdInput(fields)` into `out` from 0; its length, or -1 (see `utf8DeltaId`). */
 function writeIdText(out: Uint8Array, fields: DeltaIdFields): number {
-  let at = quoted(out, put(out, 0, CLIENT_ID), fields.clientId);
-  at = put(out, at, COLUMNS);
+  let at = writtenPrefix(out, fields.clientId);
   const columns = fields.columns;
   for (let index = 0; index < columns.length; index++) {
     const { column, value } = columns[index]!;
@@ -56,6 +55,24 @@ function writeIdText(out: Uint8Array, fields: DeltaIdFields): number {
   at = quoted(out, put(out, at, TABLE), fields.table);
   if (at < 0) return -1;
   out[at++] = CLOSE_BRACE;
+  return at;
+}
+
+/**
+ * Writes `{"clientId":…,"columns":[` for `clientId` at 0 (its end, or -1), unless the buffer
+ * already starts with it: the text the last id began with stays there, since nothing else writes
+ * the buffer and every id text starts with the same piece. Consecutive ids are usually of one
+ * client (a push holds one client's deltas; a client stamps its own writes), so most skip a fifth
+ * of their text. `prefixClientId` is cleared before the piece is rewritten, so a write that gives
+ * up half-way never leaves it naming a prefix the buffer does not hold.
+ */
+function writtenPrefix(out: Uint8Array, clientId: string): number {
+  if (clientId === prefixClientId) return prefixLength;
+  prefixClientId = null;
+  const at = put(out, quoted(out, put(out, 0, CLIENT_ID), clientId), COLUMNS);
+  if (at < 0) return -1;
+  prefixClientId = clientId;
+  prefixLength = at;
   return at;
 }
 
@@ -190,6 +207,10 @@ const TEXT_LIMIT = ID_TEXT_BYTES_MAX - PIECE_BYTES_MAX;
 const BUFFER = new Uint8Array(ID_TEXT_BYTES_MAX);
 /** True while an id is being written (see `utf8DeltaId`). */
 let busy = false;
+/** The client id whose `{"clientId":…,"columns":[` the buffer starts with (see `writtenPrefix`). */
+let prefixClientId: string | null = null;
+/** Length of that piece. */
+let prefixLength = 0;
 /** `BUFFER.subarray(0, length)` by length, made once each: a view is an object per hash. */
 const views: Uint8Array[] = [];
 

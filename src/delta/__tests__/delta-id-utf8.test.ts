@@ -139,4 +139,20 @@ describe('utf8DeltaId', () => {
     if (fast !== null) expect(fast).toBe(sha256Hex(deltaIdInput(fields)));
     expect(deltaId(fields)).toBe(sha256Hex(deltaIdInput(fields)));
   });
+
+  test.prop(
+    [
+      fc.array(
+        fc.tuple(fieldsArb, fc.constantFrom('client-1', 'client-2', 'é', 'x"y', '\ud800')),
+        { minLength: 1, maxLength: 12 },
+      ),
+    ],
+    { numRuns: 500 },
+  )('gives the same ids in any sequence of clients (the buffer keeps the last prefix)', (runs) => {
+    for (const [fields, clientId] of runs) {
+      const client = { ...fields, clientId };
+      const fast = utf8DeltaId(client);
+      if (fast !== null) expect(fast).toBe(sha256Hex(deltaIdInput(client)));
+    }
+  });
 });
