@@ -150,17 +150,19 @@ export class SyncGateway {
         ),
       );
     }
-    const fresh: RowDelta[] = [];
-    const freshSizes: number[] = [];
+    // HLCs strictly increase within a push (`validatePush`), so the duplicates are a prefix.
+    const deltas = valid.value;
+    let first = 0;
+    while (first < deltas.length && deltas[first]!.hlc <= accepted) first++;
+    const fresh = deltas.slice(first);
+    const freshSizes: number[] = new Array(fresh.length);
     let freshBytes = 0;
-    for (const delta of valid.value) {
-      if (delta.hlc <= accepted) continue;
-      const bytes = estimateDeltaBytes(delta);
-      fresh.push(delta);
-      freshSizes.push(bytes);
+    for (let position = 0; position < fresh.length; position++) {
+      const bytes = estimateDeltaBytes(fresh[position]!);
+      freshSizes[position] = bytes;
       freshBytes += bytes;
     }
-    this.#duplicatesIgnored += valid.value.length - fresh.length;
+    this.#duplicatesIgnored += first;
     if (fresh.length > 0 && this.#buffer.byteSize + freshBytes > this.#options.bufferBytesMax) {
       void this.#flush.flush();
       return this.#reject(
