@@ -142,10 +142,10 @@ describe('utf8DeltaId', () => {
 
   test.prop(
     [
-      fc.array(
-        fc.tuple(fieldsArb, fc.constantFrom('client-1', 'client-2', 'é', 'x"y', '\ud800')),
-        { minLength: 1, maxLength: 12 },
-      ),
+      fc.array(fc.tuple(fieldsArb, fc.constantFrom('client-1', 'client-2', 'é', 'x"y', '\ud800')), {
+        minLength: 1,
+        maxLength: 12,
+      }),
     ],
     { numRuns: 500 },
   )('gives the same ids in any sequence of clients (the buffer keeps the last prefix)', (runs) => {
