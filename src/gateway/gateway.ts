@@ -272,15 +272,21 @@ export class SyncGateway {
   }
 
   stats(): GatewayStats {
+    const buffer = this.#buffer;
+    const counters = this.#flush.counters;
+    // Field by field rather than spreading `counters`: the same object, built in the same key
+    // order, without the spread's generic copy (the simulator asks once per pull).
     return {
-      logLength: this.#buffer.logSize,
-      indexSize: this.#buffer.indexSize,
-      unflushedDeltas: this.#buffer.unflushedCount,
-      unflushedBytes: this.#buffer.byteSize,
-      durableHlc: this.#buffer.durableIngestHlc(),
-      ...this.#flush.counters,
+      logLength: buffer.logSize,
+      indexSize: buffer.indexSize,
+      unflushedDeltas: buffer.unflushedCount,
+      unflushedBytes: buffer.byteSize,
+      durableHlc: buffer.durableIngestHlc(),
+      flushesOk: counters.flushesOk,
+      flushesFailed: counters.flushesFailed,
+      envelopesWritten: counters.envelopesWritten,
       pushesRejected: this.#pushesRejected,
-      forgedPushesDropped: this.#buffer.forgedPushesDropped,
+      forgedPushesDropped: buffer.forgedPushesDropped,
       duplicatesIgnored: this.#duplicatesIgnored,
       snapshotsServed: this.#snapshotsServed,
       recoveredDeltas: this.#recoveredDeltas,
