@@ -76,7 +76,7 @@ export class DeliveryRecord {
 
   /**
    * Records that session `slot` was delivered `deltaId` in its epoch `epochSerial` (≥ 1); true
-   * iff it had already been delivered it in that epoch.
+   * iff it had already been delivered in that epoch.
    */
   delivered(deltaId: string, slot: number, epochSerial: number): boolean {
     let epochs = this.#epochs.get(deltaId);
