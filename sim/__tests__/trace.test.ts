@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { Trace } from '../engine/trace';
+import { asciiBytes, Trace } from '../engine/trace';
 
 /** The digest a trace must give: SHA-256 of each line's UTF-8, `' '` and bytes, then `'\n'`. */
 function expectedDigest(pieces: ReadonlyArray<string | readonly [string, Uint8Array]>): string {
@@ -53,5 +54,40 @@ describe('Trace', () => {
       '🚀 first',
     ];
     expect(traceOf(pieces).digest()).toBe(expectedDigest(pieces));
+  });
+});
+
+describe('Trace.recordTimedBytes', () => {
+  const lineArb = fc.record({
+    timeMs: fc.oneof(
+      fc.nat({ max: 300_000 }),
+      fc.constantFrom(0, 9, 10, 99, 100, Number.MAX_SAFE_INTEGER),
+      fc.constantFrom(-1, 0.5, Number.MAX_SAFE_INTEGER + 1, 1e21),
+    ),
+    head: fc.string({
+      unit: fc.integer({ min: 0, max: 0x7f }).map((code) => String.fromCharCode(code)),
+      maxLength: 40,
+    }),
+    bytes: fc.oneof(fc.uint8Array({ maxLength: 200 }), fc.constant(new Uint8Array(20_000))),
+    timed: fc.boolean(),
+  });
+
+  test.prop([fc.array(lineArb, { maxLength: 400 })], { numRuns: 200 })(
+    'hashes what recordBytes hashes for the time followed by the head, across flushes',
+    (lines) => {
+      const timed = new Trace();
+      const plain = new Trace();
+      for (const { timeMs, head, bytes, timed: useTimed } of lines) {
+        if (useTimed) timed.recordTimedBytes(timeMs, asciiBytes(head), bytes);
+        else timed.recordBytes(`${timeMs}${head}`, bytes);
+        plain.recordBytes(`${timeMs}${head}`, bytes);
+      }
+      expect(timed.lines).toBe(plain.lines);
+      expect(timed.digest()).toBe(plain.digest());
+    },
+  );
+
+  it('refuses a head that is not ASCII', () => {
+    expect(() => asciiBytes(' reply émigré')).toThrow();
   });
 });

@@ -1,4 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
+import { assert } from '../../src/result/assert';
 
 /**
  * The canonical trace of a run, kept only as a running SHA-256: one line per delivered message
@@ -30,6 +31,34 @@ export class Trace {
   /** Appends one line of text followed by raw bytes (a message on the wire, an object stored). */
   recordBytes(line: string, bytes: Uint8Array): void {
     this.#text(line);
+    this.#byte(SPACE);
+    if (bytes.length > COPIED_BYTES_MAX) {
+      this.#flush();
+      this.#hash.update(bytes);
+    } else {
+      if (this.#pendingUsed + bytes.length > PENDING_BYTES_MAX) this.#flush();
+      this.#pending.set(bytes, this.#pendingUsed);
+      this.#pendingUsed += bytes.length;
+    }
+    this.#byte(NEWLINE);
+    this.#lines++;
+  }
+
+  /**
+   * Appends the line `${timeMs}${head}` followed by raw bytes, `head` given as its ASCII bytes
+   * (e.g. ` deliver client-3 pull`): what `recordBytes` hashes for that line, without building
+   * its text (a template string per message, flattened again to be copied). `head` must be ASCII
+   * (each byte ≤ 0x7f), which is how `asciiBytes` makes it.
+   */
+  recordTimedBytes(timeMs: number, head: Uint8Array, bytes: Uint8Array): void {
+    if (!(Number.isSafeInteger(timeMs) && timeMs >= 0) || head.length > COPIED_BYTES_MAX) {
+      this.recordBytes(`${timeMs}${asciiText(head)}`, bytes);
+      return;
+    }
+    if (this.#pendingUsed + DIGITS_MAX + head.length > PENDING_BYTES_MAX) this.#flush();
+    this.#digits(timeMs);
+    this.#pending.set(head, this.#pendingUsed);
+    this.#pendingUsed += head.length;
     this.#byte(SPACE);
     if (bytes.length > COPIED_BYTES_MAX) {
       this.#flush();
@@ -83,6 +112,20 @@ export class Trace {
     this.#pendingUsed = used;
   }
 
+  /** The decimal digits of a safe integer ≥ 0, as `${value}` writes them (room checked by the caller). */
+  #digits(value: number): void {
+    const pending = this.#pending;
+    let length = 1;
+    for (let rest = value; rest >= 10; rest = Math.floor(rest / 10)) length++;
+    const start = this.#pendingUsed;
+    let rest = value;
+    for (let at = start + length - 1; at >= start; at--) {
+      pending[at] = ZERO + (rest % 10);
+      rest = Math.floor(rest / 10);
+    }
+    this.#pendingUsed = start + length;
+  }
+
   #byte(byte: number): void {
     if (this.#pendingUsed === PENDING_BYTES_MAX) this.#flush();
     this.#pending[this.#pendingUsed++] = byte;
@@ -95,7 +138,30 @@ export class Trace {
   }
 }
 
+/**
+ * The ASCII bytes of `text`, for `recordTimedBytes`; asserts every code is ≤ 0x7f (anything else
+ * must go through `recordBytes`, which encodes it as `Hash.update` does).
+ */
+export function asciiBytes(text: string): Uint8Array {
+  const bytes = new Uint8Array(text.length);
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code > 0x7f) assert(false, `asciiBytes: ${JSON.stringify(text)} is not ASCII`);
+    bytes[index] = code;
+  }
+  return bytes;
+}
+
+function asciiText(bytes: Uint8Array): string {
+  let text = '';
+  for (const byte of bytes) text += String.fromCharCode(byte);
+  return text;
+}
+
 const NEWLINE = 0x0a;
+const ZERO = 0x30;
+/** Digits of the largest safe integer. */
+const DIGITS_MAX = 16;
 const SPACE = 0x20;
 
 /** Pending bytes handed to the hash once they would overflow this. */

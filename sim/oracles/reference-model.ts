@@ -20,15 +20,32 @@ interface ModelRow {
  * duplicates of `apply` calls do not matter (max is a join), which is why it is a valid oracle.
  */
 export class ReferenceModel {
+  /** Every row by key (`table:rowId`), in the order first written. */
   readonly #rows = new Map<string, ModelRow>();
+  /**
+   * The same rows by table then row id: a write finds its row without building and hashing its
+   * key text (the key is built once, for a new row).
+   */
+  readonly #byTable = new Map<string, Map<string, ModelRow>>();
 
   /** Folds one write in. */
   apply(delta: RowDelta): void {
-    const key = `${delta.table}:${delta.rowId}`;
-    let row = this.#rows.get(key);
+    let rows = this.#byTable.get(delta.table);
+    if (rows === undefined) {
+      rows = new Map();
+      this.#byTable.set(delta.table, rows);
+    }
+    let row = rows.get(delta.rowId);
     if (row === undefined) {
-      row = { columns: new Map(), tombstone: null };
-      this.#rows.set(key, row);
+      // Keyed as before: a table and row id whose key text another pair already has (`a:b` +
+      // `c`, `a` + `b:c`) share that pair's row.
+      const key = `${delta.table}:${delta.rowId}`;
+      row = this.#rows.get(key);
+      if (row === undefined) {
+        row = { columns: new Map(), tombstone: null };
+        this.#rows.set(key, row);
+      }
+      rows.set(delta.rowId, row);
     }
     const stamp: Stamp = { hlc: delta.hlc, clientId: delta.clientId };
     if (delta.op === 'DELETE') {

@@ -14,28 +14,80 @@ interface ShownVersion {
 
 /**
  * The versions one replica showed for one row: per column, in the order first shown (a column
- * that vanishes leaves, a new one goes last), `names[i]` at version `(hlcs[i], clientIds[i])`;
- * and its tombstone's version (`tombstoneHlc` is `null` when there is none).
+ * that vanishes leaves, a new one goes last), its name and version as three parts of `versions`
+ * (see `ShownParts`); and its tombstone's version (`tombstoneHlc` is `null` when there is none).
  *
  * The oracle's own copies of the parts, never the replica's version objects, so code that changed
  * a replica's version in place would still be seen; overwritten in place when the replica shows a
- * new version, so a check allocates nothing for unchanged or changed columns. Parallel arrays of
- * parts, not a map of version objects: a row has a handful of columns, and this runs for every
- * row of every batch a session merges, so every object a check need not reach is a cache miss
- * saved.
+ * new version, so a check allocates nothing for unchanged or changed columns. One flat array of
+ * parts, not a map of version objects nor three parallel arrays: a row has a handful of columns,
+ * and this runs for every row of every batch a session merges, so every object (and cache line)
+ * a check need not reach is a miss saved.
  */
 interface ShownRow {
   readonly table: string;
   readonly rowId: string;
   /** Replaced, not grown, when columns are added (see `recordNewColumns`). */
-  names: string[];
-  hlcs: bigint[];
-  clientIds: string[];
+  versions: ShownParts;
   tombstoneHlc: bigint | null;
   /** The tombstone's client id; meaningless while `tombstoneHlc` is `null`. */
   tombstoneClientId: string;
   /** The batch (`SessionWatch` serial) that last checked the row: each is checked once per batch. */
   checkedIn: number;
+}
+
+/**
+ * Column `k` of a shown row is `[3k]` its name, `[3k + 1]` its version's HLC and `[3k + 2]` its
+ * version's client id (read through `nameAt`, `hlcAt` and `clientIdAt`).
+ */
+type ShownParts = (string | bigint)[];
+
+/** Parts per column in `ShownParts`. */
+const PARTS = 3;
+
+function nameAt(parts: ShownParts, at: number): string {
+  return parts[at] as string;
+}
+
+function hlcAt(parts: ShownParts, at: number): bigint {
+  return parts[at + 1] as bigint;
+}
+
+function clientIdAt(parts: ShownParts, at: number): string {
+  return parts[at + 2] as string;
+}
+
+/**
+ * Which deltas each session was delivered by the log path, and in which of its epochs: one record
+ * shared by every session of a run (`SessionWatch`'s redelivery check), not a set per session.
+ * Every session is delivered the same deltas at about the same time, so one map of them stays in
+ * cache where twenty sets of the same ids would not. `delivered` answers what a set per session,
+ * emptied when its epoch changes, answers (was the delta added since it was last emptied?).
+ */
+export class DeliveryRecord {
+  /** deltaId → by session slot, the serial of the session's epoch it was last delivered in. */
+  readonly #epochs = new Map<string, number[]>();
+  #slots = 0;
+
+  /** A slot for a new session. */
+  join(): number {
+    return this.#slots++;
+  }
+
+  /**
+   * Records that session `slot` was delivered `deltaId` in its epoch `epochSerial` (≥ 1); true
+   * iff it had already been delivered in that epoch.
+   */
+  delivered(deltaId: string, slot: number, epochSerial: number): boolean {
+    let epochs = this.#epochs.get(deltaId);
+    if (epochs === undefined) {
+      epochs = [];
+      this.#epochs.set(deltaId, epochs);
+    }
+    if (epochs[slot] === epochSerial) return true;
+    epochs[slot] = epochSerial;
+    return false;
+  }
 }
 
 /** A broken session guarantee, before the run stamps it with the virtual time. */
@@ -75,7 +127,10 @@ export class SessionWatch {
   /** Counts `applied` calls; a row whose `checkedIn` equals it was checked in this batch. */
   #serial = 0;
   #epoch: bigint | null = null;
-  readonly #delivered = new Set<string>();
+  /** Counts the gateway epochs this session was delivered deltas in (see `DeliveryRecord`). */
+  #epochSerial = 0;
+  readonly #deliveries: DeliveryRecord;
+  readonly #slot: number;
   /**
    * Per row, oldest first, the newest version the replica showed when each write still in flight
    * was issued (`null`: none). A write stamps when it is issued and shows once the outbox has it,
@@ -83,8 +138,11 @@ export class SessionWatch {
    */
   readonly #issued = new Map<string, Map<string, (ShownVersion | null)[]>>();
 
-  constructor(session: string) {
+  /** `deliveries`: shared by every session of a run (a session alone may have its own). */
+  constructor(session: string, deliveries: DeliveryRecord = new DeliveryRecord()) {
     this.session = session;
+    this.#deliveries = deliveries;
+    this.#slot = deliveries.join();
   }
 
   /** The app issued a write for the row (it shows, or is refused, later). */
@@ -126,11 +184,20 @@ export class SessionWatch {
     if (event.source === 'pull') this.#countRedelivery(event, atMs, problems);
     const serial = ++this.#serial;
     const isWrite = event.source === 'write';
+    // The rows of the table of the delta before: a batch's deltas mostly share a few tables.
+    let table: string | null = null;
+    let rows: Map<string, ShownRow> | undefined;
     for (const delta of event.deltas) {
-      const shown = this.#shown.get(delta.table)?.get(delta.rowId);
+      if (delta.table !== table) {
+        table = delta.table;
+        rows = this.#shown.get(table);
+      }
+      const shown = rows?.get(delta.rowId);
       if (shown !== undefined && shown.checkedIn === serial) continue;
       const written = isWrite ? delta : null;
       this.#checkRow(event, delta.table, delta.rowId, shown, written, serial, atMs, problems);
+      // A first row of its table made the table's map.
+      if (rows === undefined) rows = this.#shown.get(delta.table);
     }
     if (event.source === 'snapshot') {
       for (const shown of this.#order) {
@@ -206,9 +273,7 @@ export class SessionWatch {
     const shown: ShownRow = {
       table,
       rowId,
-      names: [],
-      hlcs: [],
-      clientIds: [],
+      versions: [],
       tombstoneHlc: null,
       tombstoneClientId: '',
       checkedIn: 0,
@@ -221,14 +286,13 @@ export class SessionWatch {
   #countRedelivery(event: ReplicaEvent, atMs: number, problems: SessionProblem[]): void {
     if (this.#epoch !== event.gatewayEpoch) {
       this.#epoch = event.gatewayEpoch;
-      this.#delivered.clear();
+      this.#epochSerial++;
     }
-    const delivered = this.#delivered;
+    const deliveries = this.#deliveries;
+    const slot = this.#slot;
+    const epochSerial = this.#epochSerial;
     for (const delta of event.deltas) {
-      // One lookup, not `has` then `add`: the set grew iff the delta is new in this epoch.
-      const size = delivered.size;
-      delivered.add(delta.deltaId);
-      if (delivered.size !== size) continue;
+      if (!deliveries.delivered(delta.deltaId, slot, epochSerial)) continue;
       this.redeliveries++;
       if (this.redeliveries > 1) continue; // one report per session; the count goes on
       problems.push({
@@ -266,30 +330,38 @@ function checkAndRecord(shown: ShownRow, state: RowState | undefined): string | 
     regression = `tombstone went back from ${describeParts(beforeHlc, beforeClientId)} to ${tombstone === null ? 'none' : describeVersion(tombstone)}`;
   }
   const columns = state?.columns;
-  const { names, hlcs, clientIds } = shown;
-  for (let index = 0; index < names.length; index++) {
-    const version = columns?.get(names[index] as string)?.version;
+  const versions = shown.versions;
+  const length = versions.length;
+  // Columns still shown are moved down over those that vanished (`kept` ≤ `at`), in one pass.
+  let kept = 0;
+  for (let at = 0; at < length; at += PARTS) {
+    const name = nameAt(versions, at);
+    const version = columns?.get(name)?.version;
     // Unchanged: not gone back (a tombstone that went back is reported above).
     if (
       version !== undefined &&
-      hlcs[index] === version.hlc &&
-      clientIds[index] === version.clientId
+      hlcAt(versions, at) === version.hlc &&
+      clientIdAt(versions, at) === version.clientId
     ) {
+      if (kept !== at) {
+        versions[kept] = name;
+        versions[kept + 1] = hlcAt(versions, at);
+        versions[kept + 2] = clientIdAt(versions, at);
+      }
+      kept += PARTS;
       continue;
     }
-    regression ??= columnRegression(shown, index, version, tombstone);
-    if (version === undefined) {
-      removeAt(names, index);
-      removeAt(hlcs, index);
-      removeAt(clientIds, index);
-      index--;
-    } else {
-      hlcs[index] = version.hlc;
-      clientIds[index] = version.clientId;
-    }
+    regression ??= columnRegression(shown, at, version, tombstone);
+    if (version === undefined) continue;
+    versions[kept] = name;
+    versions[kept + 1] = version.hlc;
+    versions[kept + 2] = version.clientId;
+    kept += PARTS;
   }
+  // `pop`, not a smaller `length`: the setter is a runtime call, dearer than a few pops.
+  while (versions.length > kept) versions.pop();
   // Every shown column is in `state` now, so it has new ones iff it has more.
-  if (columns !== undefined && columns.size !== names.length) recordNewColumns(shown, columns);
+  if (columns !== undefined && columns.size * PARTS !== kept) recordNewColumns(shown, columns);
   shown.tombstoneHlc = tombstone === null ? null : tombstone.hlc;
   if (tombstone !== null) shown.tombstoneClientId = tombstone.clientId;
   return regression;
@@ -304,51 +376,46 @@ function checkAndRecord(shown: ShownRow, state: RowState | undefined): string | 
  * walked by its keys: iterating its entries would build an array per column.
  */
 function recordNewColumns(shown: ShownRow, columns: RowState['columns']): void {
-  const known = shown.names.length;
-  const total = columns.size;
-  const names = new Array<string>(total);
-  const hlcs = new Array<bigint>(total);
-  const clientIds = new Array<string>(total);
-  for (let index = 0; index < known; index++) {
-    names[index] = shown.names[index] as string;
-    hlcs[index] = shown.hlcs[index] as bigint;
-    clientIds[index] = shown.clientIds[index] as string;
-  }
+  const before = shown.versions;
+  const known = before.length;
+  const total = columns.size * PARTS;
+  const versions: ShownParts = new Array<string | bigint>(total);
+  for (let at = 0; at < known; at++) versions[at] = before[at] as string | bigint;
   let next = known;
   for (const column of columns.keys()) {
-    if (known > 0 && shown.names.includes(column)) continue;
+    if (known > 0 && shows(before, column)) continue;
     const { version } = columns.get(column) as ColumnState;
-    names[next] = column;
-    hlcs[next] = version.hlc;
-    clientIds[next] = version.clientId;
-    next++;
+    versions[next] = column;
+    versions[next + 1] = version.hlc;
+    versions[next + 2] = version.clientId;
+    next += PARTS;
   }
   assert(next === total, 'recordNewColumns: a shown column is missing from the state');
-  shown.names = names;
-  shown.hlcs = hlcs;
-  shown.clientIds = clientIds;
+  shown.versions = versions;
 }
 
-/** Removes `array[index]` in place (`splice` would also build an array of what it removed). */
-function removeAt<T>(array: T[], index: number): void {
-  const last = array.length - 1;
-  for (let at = index; at < last; at++) array[at] = array[at + 1] as T;
-  array.length = last;
+/** Whether `versions` has a column named `column`. */
+function shows(versions: ShownParts, column: string): boolean {
+  for (let at = 0; at < versions.length; at += PARTS) {
+    if (nameAt(versions, at) === column) return true;
+  }
+  return false;
 }
 
 /**
- * Whether column `index` of `shown` (before it is recorded again) went back: its covering version
- * then — its own or the tombstone's, the higher — against the one `state` gives it now (`version`,
- * or `tombstone`, the higher; nothing when both are absent). A message when it did, else `null`.
+ * Whether the column at part `at` of `shown` (before it is recorded again) went back: its covering
+ * version then — its own or the tombstone's, the higher — against the one `state` gives it now
+ * (`version`, or `tombstone`, the higher; nothing when both are absent). A message when it did,
+ * else `null`.
  */
 function columnRegression(
   shown: ShownRow,
-  index: number,
+  at: number,
   version: Version | undefined,
   tombstone: Version | null,
 ): string | null {
-  let wasHlc = shown.hlcs[index] as bigint;
-  let wasClientId = shown.clientIds[index] as string;
+  let wasHlc = hlcAt(shown.versions, at);
+  let wasClientId = clientIdAt(shown.versions, at);
   const beforeHlc = shown.tombstoneHlc;
   if (
     beforeHlc !== null &&
@@ -359,7 +426,7 @@ function columnRegression(
   }
   const now = higher(version ?? null, tombstone);
   if (now !== null && compareParts(now.hlc, now.clientId, wasHlc, wasClientId) >= 0) return null;
-  return `column ${JSON.stringify(shown.names[index])} went back from version ${describeParts(wasHlc, wasClientId)} to ${now === null ? 'nothing' : describeVersion(now)}`;
+  return `column ${JSON.stringify(nameAt(shown.versions, at))} went back from version ${describeParts(wasHlc, wasClientId)} to ${now === null ? 'nothing' : describeVersion(now)}`;
 }
 
 /** The higher of two versions, either of which may be absent. */
@@ -373,10 +440,10 @@ function higher(a: Version | null, b: Version | null): Version | null {
 function newestOf(row: ShownRow): ShownVersion | null {
   let hlc = row.tombstoneHlc;
   let clientId = row.tombstoneClientId;
-  const { hlcs, clientIds } = row;
-  for (let index = 0; index < hlcs.length; index++) {
-    const columnHlc = hlcs[index] as bigint;
-    const columnClientId = clientIds[index] as string;
+  const versions = row.versions;
+  for (let at = 0; at < versions.length; at += PARTS) {
+    const columnHlc = hlcAt(versions, at);
+    const columnClientId = clientIdAt(versions, at);
     if (hlc === null || compareParts(columnHlc, columnClientId, hlc, clientId) > 0) {
       hlc = columnHlc;
       clientId = columnClientId;

@@ -9,7 +9,7 @@ import { Scheduler } from '../engine/scheduler';
 import { Trace } from '../engine/trace';
 import { VirtualClock } from '../engine/virtual-clock';
 import { driftProblem, OwnClockWatch } from '../oracles/drift-bound';
-import { type SessionProblem, SessionWatch } from '../oracles/session-guarantees';
+import { DeliveryRecord, type SessionProblem, SessionWatch } from '../oracles/session-guarantees';
 import { firstLine, ViolationLog } from '../oracles/violation-log';
 import type { OracleName, Plan } from '../types';
 import { ClientNode } from '../world/client-node';
@@ -243,12 +243,15 @@ export class SimWorld {
 
   #logReportedFor = -1;
 
+  /** What the log path delivered to every session (the redelivery oracle's record). */
+  readonly #deliveries = new DeliveryRecord();
+
   /** Every client session's oracles, by session name (`client-<n>#<incarnation>[/loop-2]`). */
   readonly sessions = new Map<string, SessionWatch>();
 
   /** The session-guarantee oracles of a new session, checked after every batch it merges. */
   #sessionListener(name: string, client: number): (event: ReplicaEvent) => void {
-    const watch = new SessionWatch(name);
+    const watch = new SessionWatch(name, this.#deliveries);
     this.sessions.set(name, watch);
     return (event) => {
       // A restamp (a reused client id, ADR-021): the ledger learns each write's new identity.

@@ -5,7 +5,7 @@ import { Err, Ok, type Result } from '../../src/result/result';
 import type { ScheduledEvent } from '../engine/event-queue';
 import type { Prng } from '../engine/prng';
 import type { Scheduler } from '../engine/scheduler';
-import type { Trace } from '../engine/trace';
+import { asciiBytes, type Trace } from '../engine/trace';
 import type { CallbackErrorSink } from '../engine/virtual-timers';
 import type { FaultRates } from '../types';
 import type { FaultSink } from './fault-sink';
@@ -131,6 +131,8 @@ export class SimNetwork {
   #copyBlockUsed = 0;
   /** Each client's lane text, by client index (see `#lane`). */
   readonly #lanes: string[] = [];
+  /** Each client's trace heads, by client index (see `#heads`). */
+  readonly #heads: TraceHeads[] = [];
 
   constructor(deps: NetworkDeps) {
     this.#deps = deps;
@@ -273,7 +275,12 @@ export class SimNetwork {
       if (request.settled || request.link.dead) return;
       scheduler.cancel(timeout);
       this.counters.repliesDelivered++;
-      trace.recordBytes(`${scheduler.nowMs} reply ${lane} ${kind}`, reply);
+      const heads = this.#heads[request.client] ?? this.#headsOf(request.client);
+      trace.recordTimedBytes(
+        scheduler.nowMs,
+        kind === 'push' ? heads.replyPush : heads.replyPull,
+        reply,
+      );
       this.#settle(request, Ok(reply));
     });
   }
@@ -287,7 +294,12 @@ export class SimNetwork {
       return null;
     }
     this.counters.messagesDelivered++;
-    trace.recordBytes(`${scheduler.nowMs} deliver ${this.#lane(client)} ${kind}`, bytes);
+    const heads = this.#heads[client] ?? this.#headsOf(client);
+    trace.recordTimedBytes(
+      scheduler.nowMs,
+      kind === 'push' ? heads.deliverPush : heads.deliverPull,
+      bytes,
+    );
     try {
       const reply = kind === 'push' ? handler.push(bytes) : handler.pull(bytes);
       this.#deps.onAnswered?.(kind, bytes, reply, client);
@@ -331,11 +343,36 @@ export class SimNetwork {
     return lane;
   }
 
+  /**
+   * The ASCII of what follows the time in client `client`'s message lines on the trace
+   * (` deliver client-<n> push` …), built once per client: `Trace.recordTimedBytes` hashes the
+   * same bytes as the template string it replaces.
+   */
+  #headsOf(client: number): TraceHeads {
+    const lane = this.#lane(client);
+    const heads: TraceHeads = {
+      deliverPush: asciiBytes(` deliver ${lane} push`),
+      deliverPull: asciiBytes(` deliver ${lane} pull`),
+      replyPush: asciiBytes(` reply ${lane} push`),
+      replyPull: asciiBytes(` reply ${lane} pull`),
+    };
+    this.#heads[client] = heads;
+    return heads;
+  }
+
   #settle(request: PendingRequest, reply: Reply): void {
     if (request.settled || request.link.dead) return;
     request.settled = true;
     request.resolve(reply);
   }
+}
+
+/** A client's message lines on the trace, after the time, as ASCII bytes (see `#headsOf`). */
+interface TraceHeads {
+  readonly deliverPush: Uint8Array;
+  readonly deliverPull: Uint8Array;
+  readonly replyPush: Uint8Array;
+  readonly replyPull: Uint8Array;
 }
 
 /** Size of the blocks small request copies share (see `SimNetwork.#copy`). */

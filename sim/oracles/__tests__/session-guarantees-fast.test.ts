@@ -4,7 +4,7 @@ import { Replica } from '../../../src/client/replica';
 import type { ReplicaSource } from '../../../src/client/replica-event';
 import type { RowDelta } from '../../../src/delta/types';
 import type { HLCTimestamp } from '../../../src/hlc/types';
-import { SessionWatch } from '../session-guarantees';
+import { DeliveryRecord, SessionWatch } from '../session-guarantees';
 import { SessionWatchByMaps } from './session-watch-by-maps';
 
 /**
@@ -12,7 +12,8 @@ import { SessionWatchByMaps } from './session-watch-by-maps';
  * instead of a set of touched keys) reports exactly what the first version reported — the same
  * problems, messages and order, the same redelivery count — over random sessions that include
  * broken ones: batches not merged, replicas swapped for older ones mid-snapshot, writes stamped
- * low, deltas delivered twice, epochs changing.
+ * low, deltas delivered twice, epochs changing — with a second session sharing the first's
+ * `DeliveryRecord` and fed the same deltas in other epochs.
  */
 
 const ROWS = ['todos:r0', 'todos:r1', 'notes:r0', 'notes:r:2'] as const;
@@ -96,9 +97,13 @@ describe('SessionWatch against its first version', () => {
   test.prop([fc.array(stepArb, { maxLength: 25 })], { numRuns: 400 })(
     'reports the same problems, in the same order, with the same messages',
     (steps) => {
-      const fast = new SessionWatch('bob#1');
+      const deliveries = new DeliveryRecord();
+      const fast = new SessionWatch('bob#1', deliveries);
       const reference = new SessionWatchByMaps('bob#1');
+      const otherFast = new SessionWatch('eve#2', deliveries);
+      const otherReference = new SessionWatchByMaps('eve#2');
       let replica = new Replica();
+      const otherReplica = new Replica();
       const merged: RowDelta[] = [];
       let last: RowDelta[] = [];
       let atMs = 0;
@@ -134,6 +139,18 @@ describe('SessionWatch against its first version', () => {
         };
         expect(fast.applied(event, atMs)).toEqual(reference.applied(event, atMs));
         expect(fast.redeliveries).toBe(reference.redeliveries);
+        // The other session pulls the same deltas, in the other epoch, from its own replica.
+        const otherEvent = {
+          source: 'pull' as const,
+          deltas,
+          gatewayEpoch: (BigInt(3 - step.epoch) << 16n) as HLCTimestamp,
+          replica: otherReplica,
+        };
+        for (const delta of deltas) otherReplica.merge(delta);
+        expect(otherFast.applied(otherEvent, atMs)).toEqual(
+          otherReference.applied(otherEvent, atMs),
+        );
+        expect(otherFast.redeliveries).toBe(otherReference.redeliveries);
       }
     },
   );
