@@ -242,7 +242,7 @@ const columnScratch: ColumnDelta[] = [];
 function takeColumns(count: number): ColumnDelta[] {
   if (count === 0) return [];
   const columns = columnScratch.slice(0, count);
-  columnScratch.fill(UNUSED_COLUMN, 0, count);
+  for (let index = 0; index < count; index++) columnScratch[index] = UNUSED_COLUMN;
   return columns;
 }
 
