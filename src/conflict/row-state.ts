@@ -63,9 +63,14 @@ export function mergeDeltaIntoOwnRow(state: RowState, delta: RowDelta): boolean 
   let compared: Version | null = null;
   let order = 0;
   const changes = delta.columns;
+  const columns = state.columns;
+  // A row with no columns (new, or emptied by a DELETE, which simulated runs make common) holds
+  // nothing to compare with, so its lookups are skipped until a column is set (a delta naming a
+  // column twice then finds the first).
+  let empty = columns.size === 0;
   for (let index = 0; index < changes.length; index++) {
     const change = changes[index]!;
-    const stored = state.columns.get(change.column);
+    const stored = empty ? undefined : columns.get(change.column);
     if (stored !== undefined) {
       if (stored.version !== compared) {
         compared = stored.version;
@@ -74,7 +79,8 @@ export function mergeDeltaIntoOwnRow(state: RowState, delta: RowDelta): boolean 
       if (order < 0 || (order === 0 && !tieReplaces(stored.value, change.value))) continue;
     }
     version ??= { hlc, clientId };
-    state.columns.set(change.column, { value: change.value, version });
+    columns.set(change.column, { value: change.value, version });
+    empty = false;
     changed = true;
   }
   return changed;
