@@ -265,8 +265,27 @@ function columnsEqual(a: ColumnState, b: ColumnState): boolean {
 /** Sets the tombstone (known to be newer) and prunes the columns it now hides. */
 function raiseTombstone(state: RowState, tombstone: Version): void {
   state.tombstone = tombstone;
+  const columns = state.columns;
+  if (columns.size === 0) return;
+  // The usual DELETE hides every column: one `clear` instead of a `delete` per column, each of
+  // which may shrink the map's table again.
+  if (hidesEvery(columns, tombstone)) {
+    columns.clear();
+    return;
+  }
   // Deleting the entry being visited is allowed during `Map.forEach`, and visits every other entry.
-  state.columns.forEach(pruneHidden, tombstone);
+  columns.forEach(pruneHidden, tombstone);
+}
+
+/** True iff no column's version is newer than `tombstone`. */
+function hidesEvery(columns: ReadonlyMap<string, ColumnState>, tombstone: Version): boolean {
+  let checked: Version | null = null;
+  for (const column of columns.values()) {
+    if (column.version === checked) continue; // columns set by one write share its version
+    checked = column.version;
+    if (compareVersions(checked, tombstone) > 0) return false;
+  }
+  return true;
 }
 
 /** `Map.forEach` callback of `raiseTombstone`: `this` is the new tombstone. */
