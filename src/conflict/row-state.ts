@@ -79,8 +79,8 @@ export function mergeDeltaIntoOwnRow(state: RowState, delta: RowDelta): boolean 
       if (order < 0 || (order === 0 && !tieReplaces(stored.value, change.value))) continue;
     }
     version ??= { hlc, clientId };
-    columns.set(change.column, { value: change.value, version });
     empty = false;
+    state.columns.set(change.column, { value: change.value, version });
     changed = true;
   }
   return changed;
