@@ -1,3 +1,4 @@
+import { nullPrototypeRow } from '../conflict/row-state';
 import type { RowState } from '../conflict/types';
 import { extractDelta } from '../delta/extract';
 import type { Row, RowDelta, RowKey } from '../delta/types';
@@ -213,7 +214,7 @@ export class SyncClient {
     if (before === null) {
       return Promise.resolve(Err(new SchemaError(`update of ${table}/${rowId}: no such row here`)));
     }
-    const after: Row = Object.create(null);
+    const after = nullPrototypeRow();
     for (const key of Object.keys(before)) after[key] = before[key];
     for (const key of Object.keys(changes)) after[key] = changes[key];
     return this.#write(table, rowId, before, after);

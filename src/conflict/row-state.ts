@@ -63,9 +63,14 @@ export function mergeDeltaIntoOwnRow(state: RowState, delta: RowDelta): boolean 
   let compared: Version | null = null;
   let order = 0;
   const changes = delta.columns;
+  const columns = state.columns;
+  // A row with no columns (new, or emptied by a DELETE, which simulated runs make common) holds
+  // nothing to compare with, so its lookups are skipped until a column is set (a delta naming a
+  // column twice then finds the first).
+  let empty = columns.size === 0;
   for (let index = 0; index < changes.length; index++) {
     const change = changes[index]!;
-    const stored = state.columns.get(change.column);
+    const stored = empty ? undefined : columns.get(change.column);
     if (stored !== undefined) {
       if (stored.version !== compared) {
         compared = stored.version;
@@ -74,6 +79,7 @@ export function mergeDeltaIntoOwnRow(state: RowState, delta: RowDelta): boolean 
       if (order < 0 || (order === 0 && !tieReplaces(stored.value, change.value))) continue;
     }
     version ??= { hlc, clientId };
+    empty = false;
     state.columns.set(change.column, { value: change.value, version });
     changed = true;
   }
@@ -125,9 +131,20 @@ export function isVisible(state: RowState): boolean {
  */
 export function materialise(state: RowState): Row | null {
   if (state.columns.size === 0) return null;
-  const row: Row = Object.create(null);
+  const row = nullPrototypeRow();
   state.columns.forEach(copyValueInto, row);
   return row;
+}
+
+/**
+ * An empty object without a prototype, as `Object.create(null)` makes it. V8 makes the result of
+ * `Object.create(null)` a hash-table ("dictionary mode") object, whose every property write, read
+ * and `Object.keys` is a hash lookup or a sort; an empty literal whose prototype is then set to
+ * null keeps V8's ordinary fast properties. Same object either way (same own properties, in the
+ * same order, and no prototype).
+ */
+export function nullPrototypeRow(): Row {
+  return Object.setPrototypeOf({}, null) as Row;
 }
 
 /** `Map.forEach` callback of `materialise` (no closure, no entry arrays): `this` is the row. */
@@ -248,8 +265,27 @@ function columnsEqual(a: ColumnState, b: ColumnState): boolean {
 /** Sets the tombstone (known to be newer) and prunes the columns it now hides. */
 function raiseTombstone(state: RowState, tombstone: Version): void {
   state.tombstone = tombstone;
+  const columns = state.columns;
+  if (columns.size === 0) return;
+  // The usual DELETE hides every column: one `clear` instead of a `delete` per column, each of
+  // which may shrink the map's table again.
+  if (hidesEvery(columns, tombstone)) {
+    columns.clear();
+    return;
+  }
   // Deleting the entry being visited is allowed during `Map.forEach`, and visits every other entry.
-  state.columns.forEach(pruneHidden, tombstone);
+  columns.forEach(pruneHidden, tombstone);
+}
+
+/** True iff no column's version is newer than `tombstone`. */
+function hidesEvery(columns: ReadonlyMap<string, ColumnState>, tombstone: Version): boolean {
+  let checked: Version | null = null;
+  for (const column of columns.values()) {
+    if (column.version === checked) continue; // columns set by one write share its version
+    checked = column.version;
+    if (compareVersions(checked, tombstone) > 0) return false;
+  }
+  return true;
 }
 
 /** `Map.forEach` callback of `raiseTombstone`: `this` is the new tombstone. */

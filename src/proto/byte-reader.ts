@@ -12,10 +12,6 @@ const INVALID_VARINT = 'invalid varint';
 /** Longest varint protobuf allows: 10 bytes hold 64 bits. */
 const VARINT_BYTES_MAX = 10;
 
-/** Where `ByteReader.fixed64` assembles its bytes (single-threaded, never held across calls). */
-const fixed64Scratch = new Uint8Array(8);
-const fixed64ScratchView = new DataView(fixed64Scratch.buffer);
-
 /**
  * A cursor over one message's bytes. It reads varints, fixed64s and lengths itself, over the
  * `Uint8Array`, and throws exactly what bufbuild's `BinaryReader` throws on the same bytes
@@ -28,6 +24,8 @@ export class ByteReader {
   readonly input: Uint8Array;
   readonly len: number;
   pos = 0;
+  /** The message's bytes as a `DataView`, for `fixed64`; made on first use. */
+  #view: DataView | null = null;
 
   constructor(bytes: Uint8Array) {
     this.input = bytes;
@@ -89,16 +87,19 @@ export class ByteReader {
   }
 
   /**
-   * A fixed64 as an unsigned bigint. Its 8 bytes are copied into a shared scratch buffer and read
-   * there natively: cheaper than a `DataView` per message or a bigint built from two halves.
+   * A fixed64 as an unsigned bigint, read natively where it lies through a `DataView` over the
+   * message (made at the first fixed64, then kept for the message's others): cheaper than copying
+   * its 8 bytes into a scratch buffer first, or a bigint built from two halves.
    */
   fixed64(): bigint {
     const pos = this.pos;
     if (pos + 8 > this.len) throw new RangeError(PREMATURE_EOF);
-    const input = this.input;
-    for (let at = 0; at < 8; at++) fixed64Scratch[at] = input[pos + at]!;
     this.pos = pos + 8;
-    return fixed64ScratchView.getBigUint64(0, true);
+    if (this.#view === null) {
+      const input = this.input;
+      this.#view = new DataView(input.buffer, input.byteOffset, input.byteLength);
+    }
+    return this.#view.getBigUint64(pos, true);
   }
 
   /** Reads a length prefix and returns where its payload ends; refuses one past the input. */

@@ -112,6 +112,29 @@ function failText(context: string, index: number, field: string): never {
   return failDecode(`${deltaPath(context, index)}.${field}`, 'not well-formed UTF-8');
 }
 
+/**
+ * `readText` of a column's name: the field's path (`columns[2]`) is built only when the name is
+ * refused, instead of a fresh string for every column read.
+ */
+function readColumnName(
+  reader: WireReader,
+  context: string,
+  index: number,
+  columnIndex: number,
+): string {
+  const input = reader.input;
+  const start = reader.pos;
+  const firstByte = start < reader.len ? input[start]! : 0x80;
+  if (firstByte < 0x80 && start + 1 + firstByte <= reader.len) {
+    const text = utf8RangeOrNull(input, start + 1, start + 1 + firstByte);
+    if (text !== null) {
+      reader.pos = start + 1 + firstByte;
+      return text;
+    }
+  }
+  return readText(reader, context, index, `columns[${columnIndex}]`);
+}
+
 function readColumn(
   reader: WireReader,
   parentEnd: number,
@@ -127,7 +150,7 @@ function readColumn(
   let valueEnd = 0;
   while (reader.pos < end) {
     const fieldTag = readTag(reader, 'ColumnDelta');
-    if (fieldTag === T.f1Len) name = readText(reader, context, index, `columns[${columnIndex}]`);
+    if (fieldTag === T.f1Len) name = readColumnName(reader, context, index, columnIndex);
     else if (fieldTag === T.f2Len) {
       valueEnd = reader.lengthEnd();
       valueStart = reader.pos;
@@ -162,7 +185,7 @@ function readRowDeltaBody(
   let clientId = '';
   let deltaId = '';
   let hlc = 0n;
-  const columns: ColumnDelta[] = [];
+  let columnCount = 0;
   while (reader.pos < end) {
     const fieldTag = readTag(reader, 'RowDelta');
     switch (fieldTag) {
@@ -176,8 +199,9 @@ function readRowDeltaBody(
         rowId = readText(reader, context, index, 'rowId');
         break;
       case T.f4Len:
-        checkColumnCount(columns.length + 1, limits, context, index);
-        columns.push(readColumn(reader, end, limits, context, index, columns.length));
+        checkColumnCount(columnCount + 1, limits, context, index);
+        columnScratch[columnCount] = readColumn(reader, end, limits, context, index, columnCount);
+        columnCount++;
         break;
       case T.f5I64:
         hlc = reader.fixed64();
@@ -193,8 +217,37 @@ function readRowDeltaBody(
     }
   }
   if (reader.pos !== end) failDecode(deltaPath(context, index), TRUNCATED);
-  return checkedRowDelta(op, table, rowId, clientId, deltaId, hlc, columns, context, index);
+  return checkedRowDelta(
+    op,
+    table,
+    rowId,
+    clientId,
+    deltaId,
+    hlc,
+    takeColumns(columnCount),
+    context,
+    index,
+  );
 }
+
+/**
+ * Where `readRowDeltaBody` collects a delta's columns before it knows how many there are (a
+ * delta never nests another, so one array serves every read). Growing a fresh array by `push`
+ * gives it room for 16 columns at the first one; a copy of the exact length is a third of that for
+ * the usual two or three.
+ */
+const columnScratch: ColumnDelta[] = [];
+
+/** The first `count` columns of `columnScratch`, as a new array; the scratch lets them go. */
+function takeColumns(count: number): ColumnDelta[] {
+  if (count === 0) return [];
+  const columns = columnScratch.slice(0, count);
+  for (let index = 0; index < count; index++) columnScratch[index] = UNUSED_COLUMN;
+  return columns;
+}
+
+/** What `columnScratch` holds where no column is being read (it keeps no value alive). */
+const UNUSED_COLUMN: ColumnDelta = Object.freeze({ column: '', value: null });
 
 /** Reads one length-prefixed `RowDelta` that must end within `parentEnd`. */
 export function readRowDelta(

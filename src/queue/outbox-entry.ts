@@ -210,9 +210,9 @@ function frozenPlainCopy(value: unknown, depth: number): unknown {
   }
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return NOT_PLAIN;
-  if (Object.getOwnPropertySymbols(value).length > 0) return NOT_PLAIN;
   const copy: Record<string, unknown> = {};
-  for (const key of Object.keys(value)) {
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
     if (key === '__proto__') return NOT_PLAIN; // assignment would set the prototype
     const item = frozenPlainCopy((value as Record<string, unknown>)[key], depth + 1);
     if (item === NOT_PLAIN) return NOT_PLAIN;

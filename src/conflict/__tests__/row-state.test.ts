@@ -96,6 +96,23 @@ describe('RowState', () => {
     expect(materialise(stateOf(x, y))).toEqual({ title: 'y' });
   });
 
+  it('settles a column named twice in one delta as two writes at one version, empty row or not', () => {
+    const twice = (first: string, second: string) => ({
+      ...write('UPDATE', 4, 'a'),
+      columns: [
+        { column: 'title', value: first },
+        { column: 'title', value: second },
+      ],
+    });
+    for (const delta of [twice('x', 'y'), twice('y', 'x')]) {
+      expect(materialise(stateOf(delta))).toEqual({ title: 'y' });
+      expect(materialise(stateOf(write('INSERT', 1, 'b', { note: 'n' }), delta))).toEqual({
+        note: 'n',
+        title: 'y',
+      });
+    }
+  });
+
   it('materialise gives a null-prototype row and handles __proto__ as a column', () => {
     const row = materialise(
       stateOf(write('INSERT', 1, 'a', { ['__proto__']: 'p', constructor: 'c' })),

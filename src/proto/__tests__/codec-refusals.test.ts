@@ -185,6 +185,16 @@ describe('codec refusals (never a throw)', () => {
     expectCodecError(decodeRowDelta(bytes), /RowDelta\.table: not well-formed UTF-8/);
   });
 
+  it('names the column whose name is not well-formed UTF-8, or runs past the message', () => {
+    // RowDelta: op=1, columns[0] = {name: "a", value: 1}, columns[1] = {name: [0xc3, 0x28]}.
+    const head = [0x08, 0x01, 0x22, 0x06, 0x0a, 0x01, 0x61, 0x12, 0x01, 0x31];
+    const malformed = new Uint8Array([...head, 0x22, 0x04, 0x0a, 0x02, 0xc3, 0x28]);
+    expectCodecError(decodeRowDelta(malformed), /^RowDelta\.columns\[1\]: not well-formed UTF-8$/);
+    // The name's length says 5 bytes where the column holds 2.
+    const overlong = new Uint8Array([...head, 0x22, 0x04, 0x0a, 0x05, 0x61, 0x62]);
+    expectCodecError(decodeRowDelta(overlong), /^RowDelta\.columns\[1\]: /);
+  });
+
   it('refuses a known field with the wrong wire type', () => {
     // SyncPush field 3 (last_seen_hlc, fixed64) sent as a varint.
     expectCodecError(

@@ -1,3 +1,4 @@
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import type { RowDelta } from '../../delta/types';
 import { frozenDeltaCopy } from '../outbox-entry';
@@ -67,4 +68,60 @@ describe('frozenDeltaCopy', () => {
     expectQueueError(frozenDeltaCopy(withValue({ f: () => 1 })), /cloneable/);
     expectQueueError(frozenDeltaCopy(withValue([Symbol('s')])), /cloneable/);
   });
+});
+
+/**
+ * Plain data as deltas hold it, and the unusual objects the one-pass copy must treat exactly as
+ * structured clone does: null prototypes, symbol keys (ignored by both), an own `__proto__` key,
+ * non-enumerable and inherited properties.
+ */
+const plainValueArb: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    fc.oneof(fc.string(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined)),
+    fc.array(tie('value'), { maxLength: 4 }),
+    fc.dictionary(fc.oneof(fc.string({ maxLength: 4 }), fc.constant('__proto__')), tie('value'), {
+      maxKeys: 4,
+    }),
+    fc
+      .tuple(fc.dictionary(fc.string({ maxLength: 4 }), tie('value'), { maxKeys: 3 }), fc.nat(3))
+      .map(([entries, variant]) => unusualObject(entries, variant)),
+  ),
+})).value;
+
+/** `entries` in an object made unusual in one of four ways. */
+function unusualObject(entries: Record<string, unknown>, variant: number): object {
+  switch (variant) {
+    case 0:
+      return Object.assign(Object.create(null), entries);
+    case 1:
+      return Object.assign({ [Symbol('s')]: () => 1 }, entries);
+    case 2:
+      return Object.defineProperty({ ...entries }, 'hidden', { value: 1, enumerable: false });
+    default:
+      return Object.assign(Object.create({ inherited: 1 }), entries);
+  }
+}
+
+describe('frozenDeltaCopy on random values', () => {
+  test.prop([plainValueArb], { numRuns: 2_000 })(
+    'gives structured clone, deeply frozen, sharing nothing with the input',
+    (value) => {
+      const input = withValue(value);
+      let expected: unknown;
+      try {
+        expected = structuredClone(input);
+      } catch {
+        expectQueueError(frozenDeltaCopy(input), /cloneable/);
+        return;
+      }
+      const copy = ok(frozenDeltaCopy(input));
+      expect(copy).toStrictEqual(expected);
+      const inputs = new Set(reachable(input));
+      for (const part of reachable(copy)) {
+        expect(inputs.has(part)).toBe(false);
+        expect(Object.isFrozen(part)).toBe(true);
+      }
+    },
+  );
 });
