@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { loadEngine, type SimEngine } from '../../sim/cli/engine';
 import type { SimConfig } from '../../sim/types';
 import { extrapolate, growthExponent, type MeasuredPoint } from '../lib/curve-fit';
+import { dependentLoadNs } from '../lib/memory-latency';
 import { atLeast, errorRow, median, rowFromQuantities } from '../lib/stats';
 import type { Suite, SuiteContext } from '../lib/suite';
 import type { BenchRow, Curve, CurvePoint } from '../lib/types';
@@ -135,7 +136,7 @@ async function defaultScenarioRows(engine: SimEngine, context: SuiteContext): Pr
   const warmUpText = warmUps.length === 1 ? 'a warm-up run' : `${warmUps.length} warm-up runs`;
   const timedText =
     rounds === 1 ? `seeds ${seeds.join(', ')}` : `seeds ${seeds.join(', ')} ${rounds} times each`;
-  const note = `${scenario}; ${timedText} after ${warmUpText} (seeds ${warmUps.join(', ')}; the first run of the process took ${Math.round(firstRunMs)} ms wall), the median run shown; wall time is runPlan only (that run used ${Math.round(byCompression.cpuMs)} ms of process CPU in ${Math.round(byCompression.wallMs)} ms wall); ${health}.`;
+  const note = `${scenario}; ${timedText} after ${warmUpText} (seeds ${warmUps.join(', ')}; the first run of the process took ${Math.round(firstRunMs)} ms wall), the median run shown; wall time is runPlan only (that run used ${Math.round(byCompression.cpuMs)} ms of process CPU in ${Math.round(byCompression.wallMs)} ms wall); ${health}. ${machineNote(context.quick)}`;
   return [
     rowFromQuantities({
       ...COMPRESSION_SPEC,
@@ -150,6 +151,19 @@ async function defaultScenarioRows(engine: SimEngine, context: SuiteContext): Pr
       note: `${note} ${byDelivery.deltasPushed.toLocaleString('en-GB')} deltas pushed in that run.`,
     }),
   ];
+}
+
+/**
+ * What a dependent load costs on this machine, within and just beyond the caches a run's working
+ * set (a few MiB of replicas, row maps and oracle state) lives in: the simulator's steps are
+ * chains of such loads (ADR-024), so its absolute targets move with this figure from one machine
+ * to the next, and the report says which machine it was.
+ */
+function machineNote(quick: boolean): string {
+  const loads = quick ? 100_000 : 2_000_000;
+  const within = dependentLoadNs(1 << 20, loads);
+  const beyond = dependentLoadNs(8 << 20, loads);
+  return `A dependent load costs ${within.toFixed(1)} ns within 1 MiB and ${beyond.toFixed(1)} ns across 8 MiB on this machine (pointer chase, same process).`;
 }
 
 function medianRun(runs: readonly TimedRun[], key: (run: TimedRun) => number): TimedRun {
