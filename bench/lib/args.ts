@@ -29,7 +29,7 @@ Options:
   --quick          tiny inputs and time budgets (a fast pass; figures are not comparable)
   --no-bun         measure under the current runtime only (default: also under Bun, via npx bun)
   --only a,b       run only these suites: delta-id, codec, merge, delta-buffer, gateway-push,
-                   http-push, memory, append-growth, simulator
+                   tab-merge, http-push, memory, append-growth, simulator
   --out DIR        write the report files to DIR (default: reports)
   --runs N         measure everything N times back to back (default 2, or 1 with --quick); a
                    target counts as met only if it holds on every run

@@ -18,6 +18,7 @@ export const SUITES: readonly SuiteEntry[] = [
   { id: 'merge', load: async () => (await import('./merge')).mergeSuite },
   { id: 'delta-buffer', load: async () => (await import('./delta-buffer')).deltaBufferSuite },
   { id: 'gateway-push', load: async () => (await import('./gateway-push')).gatewayPushSuite },
+  { id: 'tab-merge', load: async () => (await import('./tab-merge')).tabMergeSuite },
   { id: 'http-push', load: async () => (await import('./http-push')).httpPushSuite },
   { id: 'memory', load: async () => (await import('./memory')).memorySuite },
   { id: 'append-growth', load: async () => (await import('./append-growth')).appendGrowthSuite },

@@ -2,6 +2,8 @@ import type { RowDelta } from '../../src/delta/types';
 import type { HLCTimestamp } from '../../src/hlc/types';
 import type {
   ClaimedBatch,
+  OutboxChanges,
+  OutboxMark,
   QueueEntry,
   Restamp,
   RestampOptions,
@@ -95,6 +97,10 @@ export class ClaimWatchQueue implements SyncQueue {
 
   entries(): Promise<Result<QueueEntry[], LakeSyncError>> {
     return this.#inner.entries();
+  }
+
+  entriesSince(since: OutboxMark): Promise<Result<OutboxChanges, LakeSyncError>> {
+    return this.#inner.entriesSince(since);
   }
 
   depth(): Promise<Result<number, LakeSyncError>> {

@@ -1,6 +1,13 @@
 import type { RowDelta } from '../../src/delta/types';
 import type { HLCTimestamp } from '../../src/hlc/types';
-import type { ClaimedBatch, QueueEntry, Restamp, SyncQueue } from '../../src/queue/types';
+import type {
+  ClaimedBatch,
+  OutboxChanges,
+  OutboxMark,
+  QueueEntry,
+  Restamp,
+  SyncQueue,
+} from '../../src/queue/types';
 import { type LakeSyncError, QueueError } from '../../src/result/errors';
 import { Err, type Result } from '../../src/result/result';
 import type { Prng } from '../engine/prng';
@@ -97,6 +104,10 @@ export class FaultyOutbox implements SyncQueue {
 
   entries(): Promise<Result<QueueEntry[], LakeSyncError>> {
     return this.#call('entries', () => this.#inner.entries());
+  }
+
+  entriesSince(since: OutboxMark): Promise<Result<OutboxChanges, LakeSyncError>> {
+    return this.#call('entriesSince', () => this.#inner.entriesSince(since));
   }
 
   depth(): Promise<Result<number, LakeSyncError>> {

@@ -7,7 +7,7 @@ import type { HLCTimestamp } from '../hlc/types';
 import type { Clock } from '../ports/clock';
 import type { TimerHandle, Timers } from '../ports/timers';
 import type { Transport } from '../ports/transport';
-import type { SyncQueue } from '../queue/types';
+import { OUTBOX_START, type OutboxMark, type SyncQueue } from '../queue/types';
 import { type LakeSyncError, SchemaError } from '../result/errors';
 import { Err, Ok, type Result } from '../result/result';
 import { type ClientOptions, resolveClientOptions } from './options';
@@ -126,6 +126,15 @@ export class SyncClient {
   #releaseOrphans = false;
   #running = false;
   #closed = false;
+  /**
+   * How far this client has merged the outbox: every entry at or below `seq`, as the outbox held
+   * them at its restamp count (from `open`, its own writes and `mergeOutbox`), so a merge reads
+   * only what came after (ADR-023).
+   */
+  #mark: OutboxMark = OUTBOX_START;
+  /** The merge reading the outbox now, and the one waiting to start after it (see `mergeOutbox`). */
+  #merging: Promise<Result<number, LakeSyncError>> | null = null;
+  #mergeWaiting: Promise<Result<number, LakeSyncError>> | null = null;
   /** What every round works on: the same objects each time, so built once. */
   readonly #context: RoundContext;
 
@@ -168,23 +177,25 @@ export class SyncClient {
       client.#hlc.observe(last.value);
       client.#stamped.hlc = last.value;
     }
-    const entries = await deps.queue.entries();
-    if (!entries.ok) return entries;
+    const read = await deps.queue.entriesSince(OUTBOX_START);
+    if (!read.ok) return read;
+    const entries = read.value.entries;
+    client.#mark = read.value.mark;
     // Entries left `sending` by a dead process go back to pending (not a live loop's: see deps).
     const recover = deps.recoverSending !== false;
-    const sending = entries.value
+    const sending = entries
       .filter((entry) => recover && entry.status === 'sending')
       .map((entry) => entry.id);
     if (sending.length > 0) {
       const reset = await deps.queue.nack(sending);
       if (!reset.ok) return reset;
     }
-    for (const entry of entries.value) client.#replica.merge(entry.delta);
+    for (const entry of entries) client.#replica.merge(entry.delta);
     // Entries whose fate this client cannot know from its own replies (a restored backup's may
     // have been pushed since): a pull that brings one back shows the gateway holds it.
-    client.#echoes.watch(entries.value);
-    if (entries.value.length > 0) {
-      const deltas = entries.value.map((entry) => entry.delta);
+    client.#echoes.watch(entries);
+    if (entries.length > 0) {
+      const deltas = entries.map((entry) => entry.delta);
       deps.onApplied?.({
         source: 'restore',
         deltas,
@@ -248,24 +259,52 @@ export class SyncClient {
   }
 
   /**
-   * Merges every outbox entry into the replica, so that what another client over the same outbox
-   * (a second tab) queued shows here at once, online or not, before any round reaches the
-   * gateway. Merging is idempotent: entries already here change nothing and are not reported.
+   * Merges into the replica what the outbox holds that this client has not merged yet, so that
+   * what another client over the same outbox (a second tab) queued shows here at once, online or
+   * not, before any round reaches the gateway. It reads only the entries queued since its last
+   * read (`SyncQueue.entriesSince`, ADR-023), or every entry once after a restamp (the same seq,
+   * a new delta). Merging is idempotent: entries already here change nothing and are not reported.
    * The HLC absorbs each merged stamp, as it does the outbox's at `open` (writes follow reads,
    * ADR-013). Tells `onApplied` (source `outbox`) of the deltas that changed the replica, and
-   * returns how many did.
+   * returns how many did. Merges run one at a time; calls made while one runs share the next,
+   * which starts after them, so it still sees everything queued before each call.
    */
-  async mergeOutbox(): Promise<Result<number, LakeSyncError>> {
+  mergeOutbox(): Promise<Result<number, LakeSyncError>> {
+    if (this.#closed) return Promise.resolve(Err(new SchemaError('client is closed')));
+    if (this.#mergeWaiting !== null) return this.#mergeWaiting;
+    const running = this.#merging;
+    if (running === null) return this.#startMerge();
+    const waiting = running.then(() => {
+      this.#mergeWaiting = null;
+      return this.#startMerge();
+    });
+    this.#mergeWaiting = waiting;
+    return waiting;
+  }
+
+  #startMerge(): Promise<Result<number, LakeSyncError>> {
+    const run = this.#mergeSinceMark().finally(() => {
+      if (this.#merging === run) this.#merging = null;
+    });
+    this.#merging = run;
+    return run;
+  }
+
+  async #mergeSinceMark(): Promise<Result<number, LakeSyncError>> {
     if (this.#closed) return Err(new SchemaError('client is closed'));
-    const entries = await this.#deps.queue.entries();
-    if (!entries.ok) return entries;
+    const read = await this.#deps.queue.entriesSince(this.#mark);
+    if (!read.ok) return read;
     if (this.#closed) return Err(new SchemaError('client is closed'));
     const merged: RowDelta[] = [];
-    for (const entry of entries.value) {
+    for (const entry of read.value.entries) {
       if (!this.#replica.merge(entry.delta)) continue;
       this.#hlc.observe(entry.delta.hlc);
       merged.push(entry.delta);
     }
+    // Only after merging: a failure above leaves the mark where it was, to be read again. An own
+    // write may have moved the mark past this read meanwhile (see `#write`), so it never goes back.
+    const { seq, restamps } = read.value.mark;
+    this.#mark = { seq: Math.max(seq, this.#mark.seq), restamps };
     if (merged.length > 0) {
       this.#deps.onApplied?.({
         source: 'outbox',
@@ -346,6 +385,11 @@ export class SyncClient {
     const queued = await this.#deps.queue.push(delta);
     if (!queued.ok) return queued;
     if (delta.hlc > this.#stamped.hlc) this.#stamped.hlc = delta.hlc;
+    // Right after what this client merged, so its own entry is the only one it has not: the mark
+    // moves on. Behind a gap (another tab queued in between) it stays, and a merge reads the gap.
+    if (queued.value.seq === this.#mark.seq + 1) {
+      this.#mark = { seq: queued.value.seq, restamps: this.#mark.restamps };
+    }
     if (this.#stamped.firstSinceOpen === HLC.ZERO) this.#stamped.firstSinceOpen = delta.hlc;
     this.#replica.merge(delta);
     this.#deps.onApplied?.({

@@ -244,6 +244,9 @@ export class TabSession {
   }
 
   #onApplied(event: ReplicaEvent): void {
+    // A restamp queued new deltas at old positions: told as a write, the other tabs merge at once
+    // (their next merge reads the whole outbox, as the restamp count moved: ADR-023), offline too.
+    if (event.source === 'restamp') this.#deps.channel.post({ kind: 'wrote' });
     this.#emit({ kind: 'applied', source: event.source, deltas: event.deltas.length });
   }
 

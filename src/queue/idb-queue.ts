@@ -16,6 +16,7 @@ import {
   STORES,
   STRICT,
   type StoredEntry,
+  type StoredMeta,
   stampBelowLast,
   toEntry,
 } from './idb-schema';
@@ -25,6 +26,7 @@ import {
   checkHlc,
   checkIds,
   checkLimit,
+  checkMark,
   checkRestampOptions,
   checkRestamps,
   entrySnapshot,
@@ -34,6 +36,8 @@ import {
 } from './outbox-entry';
 import type {
   ClaimedBatch,
+  OutboxChanges,
+  OutboxMark,
   QueueEntry,
   QueueOptions,
   Restamp,
@@ -158,7 +162,7 @@ export class IdbQueue implements SyncQueue {
       const lastHlc = meta.lastHlc === null || hlc > meta.lastHlc ? hlc : meta.lastHlc;
       await issueAll([
         () => entries.put(stored),
-        () => tx.objectStore('meta').put({ nextSeq: meta.nextSeq + 1, lastHlc }, META_KEY),
+        () => tx.objectStore('meta').put({ ...meta, nextSeq: meta.nextSeq + 1, lastHlc }, META_KEY),
       ]);
       return Ok(entrySnapshot(stored));
     });
@@ -342,6 +346,9 @@ export class IdbQueue implements SyncQueue {
       }
       const meta = (await tx.objectStore('meta').get(META_KEY)) ?? INITIAL_META;
       const raised = meta.lastHlc === null || (lastHlc !== null && lastHlc > meta.lastHlc);
+      // A replaced delta counts one restamp: readers whose mark is older read everything again.
+      const restamps = (meta.restamps ?? 0) + (stored.length > 0 ? 1 : 0);
+      const nextMeta: StoredMeta = { ...meta, lastHlc: raised ? lastHlc : meta.lastHlc, restamps };
       // Every old record goes before any new one is written: a new record takes an old one's seq.
       await issueAll(
         checked.value.map(
@@ -353,7 +360,7 @@ export class IdbQueue implements SyncQueue {
       await issueAll([
         ...stored.map((entry) => () => entries.put(entry)),
         ...accepted.map((entry) => () => entries.put(entry)),
-        () => tx.objectStore('meta').put(raised ? { ...meta, lastHlc } : meta, META_KEY),
+        () => tx.objectStore('meta').put(nextMeta, META_KEY),
       ]);
       return Ok(stored.length);
     });
@@ -363,6 +370,23 @@ export class IdbQueue implements SyncQueue {
     return this.#transact('entries', 'readonly', async (tx) => {
       const all = await tx.objectStore('entries').index('seq').getAll();
       return Ok(all.map(toEntry));
+    });
+  }
+
+  async entriesSince(since: OutboxMark): Promise<Result<OutboxChanges, LakeSyncError>> {
+    const checked = checkMark(since);
+    if (!checked.ok) return checked;
+    const { seq, restamps } = checked.value;
+    return this.#transact('entriesSince', 'readonly', async (tx) => {
+      const meta = (await tx.objectStore('meta').get(META_KEY)) ?? INITIAL_META;
+      const current = meta.restamps ?? 0;
+      const complete = restamps !== current;
+      // A key range on the seq index: O(entries above the mark), however many sit below it.
+      const range = complete ? undefined : IDBKeyRange.lowerBound(seq, true);
+      const found = await tx.objectStore('entries').index('seq').getAll(range);
+      // `nextSeq - 1` covers removed entries too: every seq up to it has been handed out.
+      const mark: OutboxMark = { seq: meta.nextSeq - 1, restamps: current };
+      return Ok({ entries: found.map(toEntry), complete, mark });
     });
   }
 

@@ -24,6 +24,11 @@ export interface StoredEntry {
 export interface StoredMeta {
   readonly nextSeq: number;
   readonly lastHlc: HLCTimestamp | null;
+  /**
+   * Restamps that replaced a delta (`SyncQueue.entriesSince`). Absent in a record written before
+   * it existed, which reads as 0: an optional field, so the layout version stays 1.
+   */
+  readonly restamps?: number;
 }
 
 /**

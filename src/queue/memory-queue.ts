@@ -8,6 +8,7 @@ import {
   checkHlc,
   checkIds,
   checkLimit,
+  checkMark,
   checkRestampOptions,
   checkRestamps,
   entrySnapshot,
@@ -18,6 +19,8 @@ import { checkCheckpoint, type QueueCheckpoint } from './queue-checkpoint';
 import { SeqList } from './seq-list';
 import type {
   ClaimedBatch,
+  OutboxChanges,
+  OutboxMark,
   QueueEntry,
   QueueEntryStatus,
   QueueOptions,
@@ -82,6 +85,8 @@ export class MemoryQueue implements SyncQueue {
   readonly #accepted = new SeqList<Slot>();
   #nextSeq = 1;
   #lastHlc: HLCTimestamp | null = null;
+  /** Restamps that replaced a delta (see `entriesSince`): a reader's older mark reads everything. */
+  #restamps = 0;
   /** True while the held entries' HLCs never decrease in push order (enables prefix/suffix cuts). */
   #hlcAscending = true;
 
@@ -339,12 +344,26 @@ export class MemoryQueue implements SyncQueue {
     }
     const floor = extra.value.lastHlcMin;
     if (floor !== null && (this.#lastHlc === null || floor > this.#lastHlc)) this.#lastHlc = floor;
-    if (old.length > 0) this.#hlcAscending = this.#heldHlcsAscend();
+    if (old.length > 0) {
+      this.#hlcAscending = this.#heldHlcsAscend();
+      this.#restamps++;
+    }
     return Ok(old.length);
   }
 
   async entries(): Promise<Result<QueueEntry[], LakeSyncError>> {
     return Ok(this.#all.toArray().map((slot) => this.#snapshot(slot)));
+  }
+
+  async entriesSince(since: OutboxMark): Promise<Result<OutboxChanges, LakeSyncError>> {
+    const checked = checkMark(since);
+    if (!checked.ok) return checked;
+    const { seq, restamps } = checked.value;
+    const complete = restamps !== this.#restamps;
+    const slots = complete ? this.#all.toArray() : this.#all.after(seq);
+    // `#nextSeq - 1` covers removed entries too: every seq up to it has been handed out.
+    const mark: OutboxMark = { seq: this.#nextSeq - 1, restamps: this.#restamps };
+    return Ok({ entries: slots.map((slot) => this.#snapshot(slot)), complete, mark });
   }
 
   async depth(): Promise<Result<number, LakeSyncError>> {

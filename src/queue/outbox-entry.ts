@@ -4,6 +4,7 @@ import { QueueError } from '../result/errors';
 import { Err, Ok, type Result } from '../result/result';
 import {
   DEFAULT_QUEUE_OPTIONS,
+  type OutboxMark,
   type QueueEntry,
   type QueueOptions,
   type Restamp,
@@ -48,6 +49,26 @@ export function checkLimit(limit: unknown): Result<number, QueueError> {
     return Err(new QueueError(`limit must be a non-negative integer, got ${describe(limit)}`));
   }
   return Ok(limit);
+}
+
+/** `since` as an `OutboxMark` (`SyncQueue.entriesSince`), or `QueueError` naming what is wrong. */
+export function checkMark(since: unknown): Result<OutboxMark, QueueError> {
+  if (typeof since !== 'object' || since === null) {
+    return Err(new QueueError(`mark must be an object, got ${describe(since)}`));
+  }
+  const { seq, restamps } = since as { seq?: unknown; restamps?: unknown };
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
+    return Err(new QueueError(`mark seq must be a non-negative integer, got ${describe(seq)}`));
+  }
+  const known = typeof restamps === 'number' && Number.isSafeInteger(restamps) && restamps >= 0;
+  if (restamps !== null && !known) {
+    return Err(
+      new QueueError(
+        `mark restamps must be a non-negative integer or null, got ${describe(restamps)}`,
+      ),
+    );
+  }
+  return Ok({ seq, restamps: restamps as number | null });
 }
 
 /** The distinct ids of `ids`, first occurrence first; `QueueError` unless it is an array of strings. */

@@ -91,6 +91,11 @@ export class SeqList<T extends Sequenced> implements Iterable<T> {
     return { before, run };
   }
 
+  /** The items whose seq is above `seq`, oldest first. O(log size + items returned). */
+  after(seq: number): T[] {
+    return this.#items.slice(this.#lowerBound(seq + 1));
+  }
+
   /** Removes and returns the oldest `count` items (fewer when fewer are held), oldest first. */
   shift(count: number): T[] {
     const start = this.#head;

@@ -72,6 +72,34 @@ export interface RestampOptions {
   readonly lastHlcMin?: HLCTimestamp;
 }
 
+/**
+ * Where a reader of the outbox stands (`SyncQueue.entriesSince`): it has read every entry with
+ * `seq` at or below `seq`, as the outbox held them when its restamp count was `restamps`. Belongs
+ * to the outbox (the database) that gave it; a mark from another outbox means nothing.
+ */
+export interface OutboxMark {
+  /** Every entry at or below this `seq` has been read (0: none). */
+  readonly seq: number;
+  /** The outbox's restamp count at that read; `null` when not known (the next read is complete). */
+  readonly restamps: number | null;
+}
+
+/** A reader that has read nothing: `entriesSince` from it returns every entry. */
+export const OUTBOX_START: OutboxMark = Object.freeze({ seq: 0, restamps: null });
+
+/** What `SyncQueue.entriesSince` read. */
+export interface OutboxChanges {
+  /** The entries the reader has not read, in push order, whatever their state. */
+  readonly entries: QueueEntry[];
+  /**
+   * True when `entries` is every entry: the outbox was restamped since the mark (an entry under
+   * an old `seq` may hold a new delta), or the mark's restamp count was not known.
+   */
+  readonly complete: boolean;
+  /** Where the reader stands after this read; pass it to the next `entriesSince`. */
+  readonly mark: OutboxMark;
+}
+
 /** The named bound of an outbox. */
 export interface QueueOptions {
   /** Most entries held at once; a push beyond it is refused with `QueueError`. */
@@ -119,6 +147,16 @@ export interface SyncQueue {
   removeDurable(durableHlc: HLCTimestamp): Promise<Result<number, LakeSyncError>>;
   /** All entries in push order, whatever their state (for restart recovery and inspection). */
   entries(): Promise<Result<QueueEntry[], LakeSyncError>>;
+  /**
+   * The entries a reader standing at `since` has not read, in one atomic read: those with a `seq`
+   * above `since.seq`, in push order, or every entry (`complete`) when the outbox was restamped
+   * since the mark (a restamp keeps `seq` but changes the delta) or its restamp count is `null`.
+   * The returned mark covers every `seq` the outbox has handed out, so entries pushed later are
+   * the only ones above it. O(entries returned), whatever the outbox holds. For a second tab that
+   * merges what another queued (`SyncClient.mergeOutbox`); status changes and removals are not
+   * reported (they change no delta). `QueueError` when `since` is not a mark.
+   */
+  entriesSince(since: OutboxMark): Promise<Result<OutboxChanges, LakeSyncError>>;
   /** Number of entries in any state. */
   depth(): Promise<Result<number, LakeSyncError>>;
   /** The highest delta HLC ever pushed, kept after removal; `null` for a new queue. */
@@ -132,7 +170,8 @@ export interface SyncQueue {
    * `lastHlc` rises to `options.lastHlcMin` (see `RestampOptions`). `QueueError`, and nothing
    * changes, when an id (replaced or held) is not queued, is given twice or is `sending` (a loop
    * has it in flight), or a new `deltaId` is already queued on an entry not being replaced.
-   * Returns how many entries were replaced.
+   * Returns how many entries were replaced. Replacing any counts one restamp (see `entriesSince`),
+   * so that a reader that read the old deltas reads them all again.
    */
   restamp(
     replacements: readonly Restamp[],

@@ -38,6 +38,7 @@ function failingQueue(inner: MemoryQueue) {
     reopen: (hlc) => inner.reopen(hlc),
     removeDurable: (hlc) => inner.removeDurable(hlc),
     entries: () => refuse('entries') ?? inner.entries(),
+    entriesSince: (since) => inner.entriesSince(since),
     depth: () => inner.depth(),
     lastHlc: () => inner.lastHlc(),
     restamp: (replacements) => inner.restamp(replacements),

@@ -10,7 +10,7 @@ import type { Clock } from '../../ports/clock';
 import { ManualClock, ManualTimers } from '../../ports/manual';
 import type { Transport } from '../../ports/transport';
 import { MemoryQueue } from '../../queue/memory-queue';
-import type { SyncQueue } from '../../queue/types';
+import type { OutboxMark, SyncQueue } from '../../queue/types';
 import { unwrapOrThrow } from '../../result/result';
 import type { ReplicaEvent } from '../replica-event';
 import type { ClientIdReuse } from '../reused-client-id';
@@ -328,6 +328,11 @@ describe('a reused client id', () => {
       entries: () => {
         calls.entries++;
         return inner.entries();
+      },
+      // `open` reads the whole outbox through it (from the start mark): counted as a full read.
+      entriesSince: (since: OutboxMark) => {
+        calls.entries++;
+        return inner.entriesSince(since);
       },
       restamp: (...args: Parameters<SyncQueue['restamp']>) => {
         calls.restamp++;

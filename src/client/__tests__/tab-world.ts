@@ -9,7 +9,7 @@ import { ManualClock, ManualTimers } from '../../ports/manual';
 import type { Transport } from '../../ports/transport';
 import { decodeSyncPush } from '../../proto/codec';
 import { IdbQueue } from '../../queue/idb-queue';
-import type { Restamp, RestampOptions, SyncQueue } from '../../queue/types';
+import type { OutboxMark, Restamp, RestampOptions, SyncQueue } from '../../queue/types';
 import { TransportError } from '../../result/errors';
 import { Err, type Result, unwrapOrThrow } from '../../result/result';
 import { MemoryChannelHub } from '../tab-channel';
@@ -82,6 +82,9 @@ export class FreezableQueue implements SyncQueue {
   }
   entries() {
     return this.#call(() => this.#inner.entries());
+  }
+  entriesSince(since: OutboxMark) {
+    return this.#call(() => this.#inner.entriesSince(since));
   }
   depth() {
     return this.#call(() => this.#inner.depth());

@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IdbQueue } from '../idb-queue';
-import type { QueueOptions } from '../types';
+import { OUTBOX_START, type QueueOptions } from '../types';
 import { delta, expectQueueError, hlc, idOf, ok, pushAll, statuses } from './fixtures';
 import { describeQueueContract } from './queue-contract';
 
@@ -49,6 +49,38 @@ describe('IdbQueue', () => {
     expect(ok(await second.peek(1))[0]).toMatchObject({ id: idOf(3), retryCount: 1 });
     expect(ok(await second.lastHlc())).toBe(hlc(9));
     expect(ok(await second.push(delta(6))).seq).toBeGreaterThan(before.at(-1)!.seq);
+  });
+
+  it('keeps the restamp count across a restart, and reads a meta record written without it as 0', async () => {
+    const factory = new IDBFactory();
+    const first = await openQueue(factory, 'restamps');
+    await pushAll(first, [1, 2]);
+    const before = ok(await first.entriesSince(OUTBOX_START));
+    ok(await first.restamp([{ id: idOf(2), delta: delta(2, { hlc: hlc(9), deltaId: idOf(9) }) }]));
+    first.close();
+    const second = await openQueue(factory, 'restamps');
+    const after = ok(await second.entriesSince(before.mark));
+    expect(after.complete).toBe(true);
+    expect(after.mark.restamps).toBe((before.mark.restamps ?? 0) + 1);
+    second.close();
+    // The record as a build before the count existed wrote it: no `restamps` field.
+    const raw = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = factory.open('restamps');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    await new Promise<void>((resolve, reject) => {
+      const tx = raw.transaction('meta', 'readwrite');
+      tx.objectStore('meta').put({ nextSeq: 3, lastHlc: hlc(9) }, 'outbox');
+      tx.oncomplete = () => resolve();
+      tx.onerror = () => reject(tx.error);
+    });
+    raw.close();
+    const third = await openQueue(factory, 'restamps');
+    const read = ok(await third.entriesSince({ seq: 2, restamps: 0 }));
+    expect(read).toEqual({ entries: [], complete: false, mark: { seq: 2, restamps: 0 } });
+    const pushed = ok(await third.push(delta(10)));
+    expect(ok(await third.entriesSince(read.mark)).entries).toEqual([pushed]);
   });
 
   it('keeps lastHlc and the seq counter across a restart after clear', async () => {

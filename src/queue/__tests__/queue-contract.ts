@@ -4,6 +4,7 @@ import { delta, expectQueueError, hlc, idOf, ids, ok, pushAll, statuses } from '
 import { defineBatchContract } from './queue-contract-batch';
 import { defineEdgeContract } from './queue-contract-edges';
 import { defineRestampContract } from './queue-contract-restamp';
+import { defineSinceContract } from './queue-contract-since';
 
 /** Opens a fresh, empty queue with the given options; the caller's file disposes of it. */
 export type QueueFactory = (options?: Partial<QueueOptions>) => Promise<SyncQueue>;
@@ -19,6 +20,7 @@ export function describeQueueContract(label: string, open: QueueFactory): void {
     defineEdgeContract(open);
     defineBatchContract(open);
     defineRestampContract(open);
+    defineSinceContract(open);
   });
 }
 
