@@ -99,4 +99,19 @@ describe('FaultyOutbox (a client outbox whose storage fails and lags)', () => {
     });
     expect((await faulty.push(delta(1))).ok).toBe(true);
   });
+  it('hands a restamp its options (entries held, the lowest lastHlc), as the queue beneath takes them', async () => {
+    const { scheduler, inner, faulty } = outbox(0, 0);
+    const pushed = faulty.push(delta(1));
+    await scheduler.runUntil(10);
+    expect((await pushed).ok).toBe(true);
+    const entries = await inner.entries();
+    const id = entries.ok ? entries.value[0]!.id : '';
+    const raised = HLC.encode(1_700_000_100_000, 0);
+    const restamped = faulty.restamp([], { held: [id], lastHlcMin: raised });
+    await scheduler.runUntil(20);
+    expect((await restamped).ok).toBe(true);
+    expect(await inner.lastHlc()).toEqual({ ok: true, value: raised });
+    const after = await inner.entries();
+    expect(after.ok && after.value[0]!.status).toBe('accepted');
+  });
 });

@@ -6,6 +6,7 @@ import type {
   OutboxMark,
   QueueEntry,
   Restamp,
+  RestampOptions,
   SyncQueue,
 } from '../../src/queue/types';
 import { type LakeSyncError, QueueError } from '../../src/result/errors';
@@ -118,8 +119,11 @@ export class FaultyOutbox implements SyncQueue {
     return this.#call('lastHlc', () => this.#inner.lastHlc());
   }
 
-  restamp(replacements: readonly Restamp[]): Promise<Result<number, LakeSyncError>> {
-    return this.#call('restamp', () => this.#inner.restamp(replacements));
+  restamp(
+    replacements: readonly Restamp[],
+    options?: RestampOptions,
+  ): Promise<Result<number, LakeSyncError>> {
+    return this.#call('restamp', () => this.#inner.restamp(replacements, options));
   }
 
   clear(): Promise<Result<void, LakeSyncError>> {
