@@ -7,10 +7,11 @@ import type { HLCTimestamp } from '../hlc/types';
 import type { Clock } from '../ports/clock';
 import type { TimerHandle, Timers } from '../ports/timers';
 import type { Transport } from '../ports/transport';
-import { OUTBOX_START, type OutboxMark, type SyncQueue } from '../queue/types';
+import { OUTBOX_START, type SyncQueue } from '../queue/types';
 import { type LakeSyncError, SchemaError } from '../result/errors';
 import { Err, Ok, type Result } from '../result/result';
 import { type ClientOptions, resolveClientOptions } from './options';
+import { OutboxMerge } from './outbox-merge';
 import { OwnEchoes } from './own-echoes';
 import { Replica } from './replica';
 import type { ReplicaEvent } from './replica-event';
@@ -126,15 +127,7 @@ export class SyncClient {
   #releaseOrphans = false;
   #running = false;
   #closed = false;
-  /**
-   * How far this client has merged the outbox: every entry at or below `seq`, as the outbox held
-   * them at its restamp count (from `open`, its own writes and `mergeOutbox`), so a merge reads
-   * only what came after (ADR-023).
-   */
-  #mark: OutboxMark = OUTBOX_START;
-  /** The merge reading the outbox now, and the one waiting to start after it (see `mergeOutbox`). */
-  #merging: Promise<Result<number, LakeSyncError>> | null = null;
-  #mergeWaiting: Promise<Result<number, LakeSyncError>> | null = null;
+  readonly #merge: OutboxMerge;
   /** What every round works on: the same objects each time, so built once. */
   readonly #context: RoundContext;
 
@@ -144,6 +137,13 @@ export class SyncClient {
     this.#options = options;
     this.#hlc = new HLC(deps.clock, { maxDriftMs: options.maxDriftMs });
     this.#echoes = new OwnEchoes(deps.clientId);
+    this.#merge = new OutboxMerge({
+      queue: deps.queue,
+      replica: this.#replica,
+      hlc: this.#hlc,
+      isClosed: () => this.#closed,
+      onApplied: deps.onApplied,
+    });
     this.#context = {
       clientId: this.clientId,
       transport: deps.transport,
@@ -180,7 +180,7 @@ export class SyncClient {
     const read = await deps.queue.entriesSince(OUTBOX_START);
     if (!read.ok) return read;
     const entries = read.value.entries;
-    client.#mark = read.value.mark;
+    client.#merge.opened(read.value.mark);
     // Entries left `sending` by a dead process go back to pending (not a live loop's: see deps).
     const recover = deps.recoverSending !== false;
     const sending = entries
@@ -270,50 +270,7 @@ export class SyncClient {
    * which starts after them, so it still sees everything queued before each call.
    */
   mergeOutbox(): Promise<Result<number, LakeSyncError>> {
-    if (this.#closed) return Promise.resolve(Err(new SchemaError('client is closed')));
-    if (this.#mergeWaiting !== null) return this.#mergeWaiting;
-    const running = this.#merging;
-    if (running === null) return this.#startMerge();
-    const waiting = running.then(() => {
-      this.#mergeWaiting = null;
-      return this.#startMerge();
-    });
-    this.#mergeWaiting = waiting;
-    return waiting;
-  }
-
-  #startMerge(): Promise<Result<number, LakeSyncError>> {
-    const run = this.#mergeSinceMark().finally(() => {
-      if (this.#merging === run) this.#merging = null;
-    });
-    this.#merging = run;
-    return run;
-  }
-
-  async #mergeSinceMark(): Promise<Result<number, LakeSyncError>> {
-    if (this.#closed) return Err(new SchemaError('client is closed'));
-    const read = await this.#deps.queue.entriesSince(this.#mark);
-    if (!read.ok) return read;
-    if (this.#closed) return Err(new SchemaError('client is closed'));
-    const merged: RowDelta[] = [];
-    for (const entry of read.value.entries) {
-      if (!this.#replica.merge(entry.delta)) continue;
-      this.#hlc.observe(entry.delta.hlc);
-      merged.push(entry.delta);
-    }
-    // Only after merging: a failure above leaves the mark where it was, to be read again. An own
-    // write may have moved the mark past this read meanwhile (see `#write`), so it never goes back.
-    const { seq, restamps } = read.value.mark;
-    this.#mark = { seq: Math.max(seq, this.#mark.seq), restamps };
-    if (merged.length > 0) {
-      this.#deps.onApplied?.({
-        source: 'outbox',
-        deltas: merged,
-        gatewayEpoch: HLC.ZERO,
-        replica: this.#replica,
-      });
-    }
-    return Ok(merged.length);
+    return this.#merge.merge();
   }
 
   /**
@@ -385,11 +342,7 @@ export class SyncClient {
     const queued = await this.#deps.queue.push(delta);
     if (!queued.ok) return queued;
     if (delta.hlc > this.#stamped.hlc) this.#stamped.hlc = delta.hlc;
-    // Right after what this client merged, so its own entry is the only one it has not: the mark
-    // moves on. Behind a gap (another tab queued in between) it stays, and a merge reads the gap.
-    if (queued.value.seq === this.#mark.seq + 1) {
-      this.#mark = { seq: queued.value.seq, restamps: this.#mark.restamps };
-    }
+    this.#merge.wrote(queued.value.seq);
     if (this.#stamped.firstSinceOpen === HLC.ZERO) this.#stamped.firstSinceOpen = delta.hlc;
     this.#replica.merge(delta);
     this.#deps.onApplied?.({

@@ -1,0 +1,97 @@
+import type { RowDelta } from '../delta/types';
+import { HLC } from '../hlc/hlc';
+import { OUTBOX_START, type OutboxMark, type SyncQueue } from '../queue/types';
+import { type LakeSyncError, SchemaError } from '../result/errors';
+import { Err, Ok, type Result } from '../result/result';
+import type { Replica } from './replica';
+import type { ReplicaEvent } from './replica-event';
+
+/** What an `OutboxMerge` works on: the client's own outbox, replica and clock. */
+export interface OutboxMergeDeps {
+  readonly queue: SyncQueue;
+  readonly replica: Replica;
+  readonly hlc: HLC;
+  readonly isClosed: () => boolean;
+  readonly onApplied?: (event: ReplicaEvent) => void;
+}
+
+/**
+ * A client's merges of what other clients over the same outbox (other tabs) queued (ADR-023). It
+ * keeps the client's mark — every entry at or below `seq` merged, as the outbox held them at its
+ * restamp count — so that a merge reads only what came after it (`SyncQueue.entriesSince`), or
+ * every entry once after a restamp (the same seq, a new delta).
+ */
+export class OutboxMerge {
+  readonly #deps: OutboxMergeDeps;
+  #mark: OutboxMark = OUTBOX_START;
+  /** The merge reading the outbox now, and the one waiting to start after it (see `merge`). */
+  #merging: Promise<Result<number, LakeSyncError>> | null = null;
+  #waiting: Promise<Result<number, LakeSyncError>> | null = null;
+
+  constructor(deps: OutboxMergeDeps) {
+    this.#deps = deps;
+  }
+
+  /** The client read the whole outbox up to `mark` (at `open`). */
+  opened(mark: OutboxMark): void {
+    this.#mark = mark;
+  }
+
+  /**
+   * The client queued its own write at `seq`. Right after what it merged, its own entry is the
+   * only one it has not, so the mark moves on; behind a gap (another tab queued in between) it
+   * stays, and the next merge reads the gap.
+   */
+  wrote(seq: number): void {
+    if (seq === this.#mark.seq + 1) this.#mark = { seq, restamps: this.#mark.restamps };
+  }
+
+  /**
+   * Merges what the outbox gained since the mark; the HLC absorbs each merged stamp (writes follow
+   * reads, ADR-013) and `onApplied` hears of the deltas that changed the replica (source
+   * `outbox`). Resolves to how many did. Merges run one at a time; calls made while one runs share
+   * the next, which starts after them, so it still sees everything queued before each call.
+   */
+  merge(): Promise<Result<number, LakeSyncError>> {
+    if (this.#deps.isClosed()) return Promise.resolve(Err(new SchemaError('client is closed')));
+    if (this.#waiting !== null) return this.#waiting;
+    const running = this.#merging;
+    if (running === null) return this.#start();
+    const waiting = running.then(() => {
+      this.#waiting = null;
+      return this.#start();
+    });
+    this.#waiting = waiting;
+    return waiting;
+  }
+
+  #start(): Promise<Result<number, LakeSyncError>> {
+    const run = this.#sinceMark().finally(() => {
+      if (this.#merging === run) this.#merging = null;
+    });
+    this.#merging = run;
+    return run;
+  }
+
+  async #sinceMark(): Promise<Result<number, LakeSyncError>> {
+    const { queue, replica, hlc, isClosed, onApplied } = this.#deps;
+    if (isClosed()) return Err(new SchemaError('client is closed'));
+    const read = await queue.entriesSince(this.#mark);
+    if (!read.ok) return read;
+    if (isClosed()) return Err(new SchemaError('client is closed'));
+    const merged: RowDelta[] = [];
+    for (const entry of read.value.entries) {
+      if (!replica.merge(entry.delta)) continue;
+      hlc.observe(entry.delta.hlc);
+      merged.push(entry.delta);
+    }
+    // Only after merging: a failure above leaves the mark where it was, to be read again. An own
+    // write may have moved the mark past this read meanwhile (`wrote`), so it never goes back.
+    const { seq, restamps } = read.value.mark;
+    this.#mark = { seq: Math.max(seq, this.#mark.seq), restamps };
+    if (merged.length > 0) {
+      onApplied?.({ source: 'outbox', deltas: merged, gatewayEpoch: HLC.ZERO, replica });
+    }
+    return Ok(merged.length);
+  }
+}
