@@ -70,7 +70,10 @@ export class HLC {
   /** Issues a timestamp strictly greater than every one this HLC has issued or observed. */
   now(): HLCTimestamp {
     const wall = this.#readWall();
-    if (wall <= this.#lastWall && this.#lastCounter < HLC.COUNTER_MAX) {
+    if (wall > this.#lastWall) {
+      this.#lastWall = wall;
+      this.#lastCounter = 0;
+    } else if (this.#lastCounter < HLC.COUNTER_MAX) {
       // Same millisecond (or a clock behind): the counter goes up by one without a carry into
       // the wall part, so the packed stamp is the last one plus one. A gateway stamps a whole
       // push this way in one millisecond; `encode` would build three BigInts per stamp.
@@ -78,10 +81,6 @@ export class HLC {
       const next = (this.#lastStamp + 1n) as HLCTimestamp;
       this.#lastStamp = next;
       return next;
-    }
-    if (wall > this.#lastWall) {
-      this.#lastWall = wall;
-      this.#lastCounter = 0;
     } else {
       this.#advanceCounter(this.#lastCounter);
     }
