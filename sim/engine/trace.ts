@@ -31,17 +31,7 @@ export class Trace {
   /** Appends one line of text followed by raw bytes (a message on the wire, an object stored). */
   recordBytes(line: string, bytes: Uint8Array): void {
     this.#text(line);
-    this.#byte(SPACE);
-    if (bytes.length > COPIED_BYTES_MAX) {
-      this.#flush();
-      this.#hash.update(bytes);
-    } else {
-      if (this.#pendingUsed + bytes.length > PENDING_BYTES_MAX) this.#flush();
-      this.#pending.set(bytes, this.#pendingUsed);
-      this.#pendingUsed += bytes.length;
-    }
-    this.#byte(NEWLINE);
-    this.#lines++;
+    this.#bytesToLineEnd(bytes);
   }
 
   /**
@@ -59,6 +49,11 @@ export class Trace {
     this.#digits(timeMs);
     this.#pending.set(head, this.#pendingUsed);
     this.#pendingUsed += head.length;
+    this.#bytesToLineEnd(bytes);
+  }
+
+  /** A space, `bytes` (copied when short, else hashed where they lie) and the line's end. */
+  #bytesToLineEnd(bytes: Uint8Array): void {
     this.#byte(SPACE);
     if (bytes.length > COPIED_BYTES_MAX) {
       this.#flush();
