@@ -1,15 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryAdapter } from '../../adapter/memory-adapter';
-import { SyncGateway } from '../../gateway/gateway';
-import { createInProcessTransport } from '../../gateway/in-process-transport';
-import { createWireHandler } from '../../gateway/wire-handler';
-import { ManualClock, ManualTimers } from '../../ports/manual';
 import type { Transport } from '../../ports/transport';
 import { MemoryQueue } from '../../queue/memory-queue';
 import type { SyncQueue } from '../../queue/types';
 import { QueueError, TransportError } from '../../result/errors';
 import { Err, unwrapOrThrow } from '../../result/result';
 import { SyncClient } from '../sync-client';
+import { memoryGateway } from './memory-gateway';
 
 /**
  * An outbox whose storage fails now and then (a full disk, an aborted IndexedDB transaction):
@@ -48,17 +44,7 @@ function failingQueue(inner: MemoryQueue) {
 }
 
 async function world() {
-  const clock = new ManualClock();
-  const timers = new ManualTimers(clock);
-  const gateway = unwrapOrThrow(
-    await SyncGateway.open({
-      gatewayId: 'gw',
-      clock,
-      timers,
-      adapter: new MemoryAdapter({ clock }),
-    }),
-  );
-  const inner = createInProcessTransport(createWireHandler(gateway));
+  const { clock, timers, gateway, transport: inner } = await memoryGateway();
   let dropNext = false;
   let holdNext = false;
   let held: (() => void) | null = null;

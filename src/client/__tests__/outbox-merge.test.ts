@@ -1,17 +1,13 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryAdapter } from '../../adapter/memory-adapter';
 import { rowKey } from '../../delta/row-key';
-import { SyncGateway } from '../../gateway/gateway';
-import { createInProcessTransport } from '../../gateway/in-process-transport';
-import { createWireHandler } from '../../gateway/wire-handler';
 import type { HLCTimestamp } from '../../hlc/types';
 import type { Clock } from '../../ports/clock';
-import { ManualClock, ManualTimers } from '../../ports/manual';
 import { MemoryQueue } from '../../queue/memory-queue';
 import type { SyncQueue } from '../../queue/types';
 import { unwrapOrThrow } from '../../result/result';
 import { SyncClient } from '../sync-client';
+import { memoryGateway } from './memory-gateway';
 import { type Tab, TabWorld } from './tab-world';
 
 /**
@@ -53,17 +49,7 @@ function countingQueue(inner: MemoryQueue): { queue: SyncQueue; read: { entries:
 }
 
 async function world() {
-  const clock = new ManualClock();
-  const timers = new ManualTimers(clock);
-  const gateway = ok(
-    await SyncGateway.open({
-      gatewayId: 'gw',
-      clock,
-      timers,
-      adapter: new MemoryAdapter({ clock }),
-    }),
-  );
-  const transport = createInProcessTransport(createWireHandler(gateway));
+  const { clock, timers, gateway, transport } = await memoryGateway();
   const counted = countingQueue(new MemoryQueue());
   const open = async (offsetMs = 0) => {
     const own: Clock = { now: () => clock.now() + offsetMs };

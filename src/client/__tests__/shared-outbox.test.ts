@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryAdapter } from '../../adapter/memory-adapter';
-import { SyncGateway } from '../../gateway/gateway';
-import { createInProcessTransport } from '../../gateway/in-process-transport';
-import { createWireHandler } from '../../gateway/wire-handler';
-import { ManualClock, ManualTimers } from '../../ports/manual';
 import type { Transport } from '../../ports/transport';
 import { decodeSyncPush } from '../../proto/codec';
 import { MemoryQueue } from '../../queue/memory-queue';
 import { unwrapOrThrow } from '../../result/result';
 import { SyncClient } from '../sync-client';
+import { memoryGateway } from './memory-gateway';
 
 /**
  * Two sync loops over one outbox (two tabs, or overlapping rounds): claims are exclusive, a batch
@@ -16,17 +12,7 @@ import { SyncClient } from '../sync-client';
  * gives its batch back.
  */
 async function world() {
-  const clock = new ManualClock();
-  const timers = new ManualTimers(clock);
-  const gateway = unwrapOrThrow(
-    await SyncGateway.open({
-      gatewayId: 'gw',
-      clock,
-      timers,
-      adapter: new MemoryAdapter({ clock }),
-    }),
-  );
-  const inner = createInProcessTransport(createWireHandler(gateway));
+  const { clock, timers, gateway, transport: inner } = await memoryGateway();
   const pushed: string[][] = [];
   /** Records every push's delta ids; `hold` keeps the next push's reply back until released. */
   let held: (() => void) | null = null;
