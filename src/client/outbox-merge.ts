@@ -5,6 +5,7 @@ import { type LakeSyncError, SchemaError } from '../result/errors';
 import { Err, Ok, type Result } from '../result/result';
 import type { Replica } from './replica';
 import type { ReplicaEvent } from './replica-event';
+import { SerialRun } from './serial-run';
 
 /** What an `OutboxMerge` works on: the client's own outbox, replica and clock. */
 export interface OutboxMergeDeps {
@@ -24,9 +25,7 @@ export interface OutboxMergeDeps {
 export class OutboxMerge {
   readonly #deps: OutboxMergeDeps;
   #mark: OutboxMark = OUTBOX_START;
-  /** The merge reading the outbox now, and the one waiting to start after it (see `merge`). */
-  #merging: Promise<Result<number, LakeSyncError>> | null = null;
-  #waiting: Promise<Result<number, LakeSyncError>> | null = null;
+  readonly #merges = new SerialRun(() => this.#sinceMark());
 
   constructor(deps: OutboxMergeDeps) {
     this.#deps = deps;
@@ -54,23 +53,7 @@ export class OutboxMerge {
    */
   merge(): Promise<Result<number, LakeSyncError>> {
     if (this.#deps.isClosed()) return Promise.resolve(Err(new SchemaError('client is closed')));
-    if (this.#waiting !== null) return this.#waiting;
-    const running = this.#merging;
-    if (running === null) return this.#start();
-    const waiting = running.then(() => {
-      this.#waiting = null;
-      return this.#start();
-    });
-    this.#waiting = waiting;
-    return waiting;
-  }
-
-  #start(): Promise<Result<number, LakeSyncError>> {
-    const run = this.#sinceMark().finally(() => {
-      if (this.#merging === run) this.#merging = null;
-    });
-    this.#merging = run;
-    return run;
+    return this.#merges.run();
   }
 
   async #sinceMark(): Promise<Result<number, LakeSyncError>> {

@@ -1,6 +1,7 @@
 import type { TimerHandle, Timers } from '../ports/timers';
 import type { LakeSyncError } from '../result/errors';
 import type { Result } from '../result/result';
+import { SerialRun } from './serial-run';
 
 /** How often a `RoundLoop` runs rounds, and how it backs off after failures. */
 export interface RoundLoopTiming {
@@ -20,9 +21,7 @@ export interface RoundLoopTiming {
 export class RoundLoop<T> {
   readonly #timers: Timers;
   readonly #timing: RoundLoopTiming;
-  readonly #round: () => Promise<Result<T, LakeSyncError>>;
-  #running: Promise<Result<T, LakeSyncError>> | null = null;
-  #queued: Promise<Result<T, LakeSyncError>> | null = null;
+  readonly #rounds: SerialRun<Result<T, LakeSyncError>>;
   #timer: TimerHandle | null = null;
   #looping = false;
   #failures = 0;
@@ -34,7 +33,7 @@ export class RoundLoop<T> {
   ) {
     this.#timers = timers;
     this.#timing = timing;
-    this.#round = round;
+    this.#rounds = new SerialRun(round);
   }
 
   /**
@@ -42,15 +41,7 @@ export class RoundLoop<T> {
    * running one (callers that arrive meanwhile share that next round).
    */
   runNow(): Promise<Result<T, LakeSyncError>> {
-    if (this.#queued !== null) return this.#queued;
-    const running = this.#running;
-    if (running === null) return this.#begin();
-    const queued = running.then(() => {
-      this.#queued = null;
-      return this.#begin();
-    });
-    this.#queued = queued;
-    return queued;
+    return this.#rounds.run();
   }
 
   /** Starts the timer loop with a round now. */
@@ -69,14 +60,6 @@ export class RoundLoop<T> {
   /** Asks for a round soon: now, when the loop is on (its timer restarts); otherwise nothing. */
   kick(): void {
     if (this.#looping) this.#schedule(0);
-  }
-
-  #begin(): Promise<Result<T, LakeSyncError>> {
-    const round = this.#round().finally(() => {
-      if (this.#running === round) this.#running = null;
-    });
-    this.#running = round;
-    return round;
   }
 
   #schedule(delayMs: number): void {
