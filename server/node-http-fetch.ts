@@ -1,5 +1,5 @@
 import { Agent, type IncomingHttpHeaders, request } from 'node:http';
-import type { FetchLike } from '../src/client/http-transport';
+import type { FetchLike, FetchReply } from '../src/client/http-transport';
 import { HTTP_REPLY_BYTES_MAX } from '../src/client/http-transport';
 
 /** How `nodeHttpFetch` sends its requests. */
@@ -10,7 +10,7 @@ export interface NodeHttpFetchOptions {
   readonly replyBytesMax?: number;
 }
 
-/** Statuses whose reply has no body (a `Response` refuses one). */
+/** Statuses whose reply has no body, whatever the server sent (as a `Response` has none). */
 const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 204, 205, 304]);
 
 /**
@@ -19,14 +19,15 @@ const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 204, 205, 304]);
  * Node clients that push a lot (load generators, server-to-server sync, tests). Supports what
  * `HttpTransport` sends: a method, plain-object or `Headers` headers, a `Uint8Array` or string
  * body (or none), and an `AbortSignal`, which destroys the request (the transport's timeout).
- * Plain `http:` only; use the global fetch for `https:`. Rejects as fetch does: on a network
- * error, an abort, or a reply over `replyBytesMax`.
+ * Plain `http:` only; use the global fetch for `https:`. Resolves to a `FetchReply` whose body
+ * is already read (not a `Response`); rejects as fetch does: on a network error, an abort, or a
+ * reply over `replyBytesMax`.
  */
 export function nodeHttpFetch(options: NodeHttpFetchOptions = {}): FetchLike {
   const agent = options.agent ?? new Agent({ keepAlive: true });
   const replyBytesMax = options.replyBytesMax ?? HTTP_REPLY_BYTES_MAX;
   return (url, init) =>
-    new Promise<Response>((resolve, reject) => {
+    new Promise<FetchReply>((resolve, reject) => {
       const signal = init.signal ?? null;
       if (signal?.aborted) {
         reject(abortError(signal));
@@ -64,18 +65,9 @@ export function nodeHttpFetch(options: NodeHttpFetchOptions = {}): FetchLike {
           incoming.on('error', (error) => settle(() => reject(error)));
           incoming.on('end', () => {
             const status = incoming.statusCode ?? 500;
-            // Socket chunks sit on plain (never shared) ArrayBuffers, so no copy is needed.
-            const bytes = (
-              chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)
-            ) as Uint8Array<ArrayBuffer>;
-            settle(() =>
-              resolve(
-                new Response(NULL_BODY_STATUSES.has(status) ? null : bytes, {
-                  status,
-                  headers: replyHeaders(incoming.headers),
-                }),
-              ),
-            );
+            const bytes = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+            const body = NULL_BODY_STATUSES.has(status) ? new Uint8Array(0) : bytes;
+            settle(() => resolve(new BufferedReply(status, incoming.headers, body)));
           });
         },
       );
@@ -87,6 +79,44 @@ export function nodeHttpFetch(options: NodeHttpFetchOptions = {}): FetchLike {
       outgoing.on('error', (error) => settle(() => reject(error)));
       outgoing.end(body ?? undefined);
     });
+}
+
+/**
+ * A reply whose body has been read whole: the `FetchReply` the transport reads, without the web
+ * `Response` and its body stream, which cost Node 20 about 70 µs per reply on this project's
+ * machine (reports/bench.md, http-push notes). The body can be read once, as a `Response`'s can.
+ */
+class BufferedReply implements FetchReply {
+  readonly status: number;
+  readonly headers: { get(name: string): string | null };
+  readonly body = null;
+  #bytes: Uint8Array | null;
+
+  constructor(status: number, headers: IncomingHttpHeaders, bytes: Uint8Array) {
+    this.status = status;
+    this.headers = { get: (name) => headerValue(headers, name) };
+    this.#bytes = bytes;
+  }
+
+  arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = this.#bytes;
+    if (bytes === null) return Promise.reject(new TypeError('the reply body was already read'));
+    this.#bytes = null;
+    // A chunk or a `Buffer.concat` result may be a view of a larger (pooled) ArrayBuffer; such a
+    // view is copied (`Buffer#slice` would not copy), so the caller gets exactly the body's bytes.
+    const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+    if (whole) return Promise.resolve(bytes.buffer as ArrayBuffer);
+    const copy = new Uint8Array(bytes.byteLength);
+    copy.set(bytes);
+    return Promise.resolve(copy.buffer);
+  }
+}
+
+/** `Headers.get` over Node's parsed headers (names already lower case). */
+function headerValue(headers: IncomingHttpHeaders, name: string): string | null {
+  const value = headers[name.toLowerCase()];
+  if (value === undefined) return null;
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 function requestBody(body: RequestInit['body']): Uint8Array | null | Error {
@@ -106,15 +136,6 @@ function plainHeaders(headers: RequestInit['headers']): Record<string, string> {
     return plain;
   }
   return Object.assign(plain, headers);
-}
-
-function replyHeaders(headers: IncomingHttpHeaders): [string, string][] {
-  const pairs: [string, string][] = [];
-  for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    for (const one of Array.isArray(value) ? value : [value]) pairs.push([name, one]);
-  }
-  return pairs;
 }
 
 function abortError(signal: AbortSignal | null): Error {

@@ -5,8 +5,23 @@ import { assert } from '../result/assert';
 import { TransportError } from '../result/errors';
 import { Err, Ok, type Result } from '../result/result';
 
+/**
+ * What the transport reads of a reply: the status, two headers and the body. A fetch `Response`
+ * is one; a `fetch` of an app's own (such as `nodeHttpFetch` on Node) may return a lighter object
+ * that holds the body already read, since building a `Response` costs Node 20 more than a whole
+ * loopback request does.
+ */
+export interface FetchReply {
+  readonly status: number;
+  /** Header lookup by case-insensitive name; repeated headers joined by `, `, as `Headers.get`. */
+  readonly headers: { get(name: string): string | null };
+  /** The body still to be read, to cancel when it is refused unread; `null` when there is none. */
+  readonly body?: { cancel(): Promise<void> } | null;
+  arrayBuffer(): Promise<ArrayBuffer>;
+}
+
 /** A `fetch` as the transport calls it (the global one, or one injected by a test or an app). */
-export type FetchLike = (url: string, init: RequestInit) => Promise<Response>;
+export type FetchLike = (url: string, init: RequestInit) => Promise<FetchReply>;
 
 /** Time allowed for one request, reply body included, when none is given. */
 export const HTTP_TIMEOUT_MS_DEFAULT = 10_000;
@@ -109,7 +124,7 @@ export class HttpTransport implements Transport {
 /** The reply bytes when the body is protobuf and within `HTTP_REPLY_BYTES_MAX`; may throw (caller catches). */
 async function readReply(
   kind: 'push' | 'pull',
-  response: Response,
+  response: FetchReply,
 ): Promise<Result<Uint8Array, TransportError>> {
   const mediaType = (response.headers.get('content-type') ?? '')
     .split(';')[0]

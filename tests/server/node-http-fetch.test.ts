@@ -82,4 +82,38 @@ describe('nodeHttpFetch', () => {
     const reply = await transport.pull(new Uint8Array([1]));
     expect(!reply.ok && reply.error.message).toContain('reply over 16 bytes');
   });
+
+  it('resolves to a reply with the body read whole: exact bytes from many chunks, headers by any case, one read', async () => {
+    const server = createServer((request, response) => {
+      request.resume();
+      response.writeHead(200, { 'content-type': 'application/x-protobuf', 'x-seen': ['a', 'b'] });
+      // Several socket writes, so the client sees more than one chunk.
+      response.write(new Uint8Array([1, 2]));
+      setImmediate(() => response.end(new Uint8Array([3, 4, 5])));
+    });
+    raw.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const reply = await nodeHttpFetch()(url, { method: 'POST', body: new Uint8Array([9]) });
+    expect(reply.status).toBe(200);
+    expect(reply.headers.get('Content-Type')).toBe('application/x-protobuf');
+    expect(reply.headers.get('x-seen')).toBe('a, b');
+    expect(reply.headers.get('x-absent')).toBeNull();
+    expect([...new Uint8Array(await reply.arrayBuffer())]).toEqual([1, 2, 3, 4, 5]);
+    await expect(reply.arrayBuffer()).rejects.toThrow('already read');
+  });
+
+  it('gives a 204 reply an empty body, as a Response has', async () => {
+    const server = createServer((request, response) => {
+      request.resume();
+      response.writeHead(204);
+      response.end();
+    });
+    raw.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const reply = await nodeHttpFetch()(url, { method: 'GET' });
+    expect(reply.status).toBe(204);
+    expect((await reply.arrayBuffer()).byteLength).toBe(0);
+  });
 });
