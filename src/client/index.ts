@@ -1,4 +1,9 @@
-export { type FetchLike, type FetchReply, HttpTransport, type HttpTransportOptions } from './http-transport';
+export {
+  type FetchLike,
+  type FetchReply,
+  HttpTransport,
+  type HttpTransportOptions,
+} from './http-transport';
 export { type ClientOptions, DEFAULT_CLIENT_OPTIONS, resolveClientOptions } from './options';
 export { Replica } from './replica';
 export type { ReplicaEvent, ReplicaSource } from './replica-event';
