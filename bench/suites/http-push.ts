@@ -12,6 +12,7 @@ import { consume } from '../lib/measure';
 import { atLeast, rateQuantity, rowFromQuantities } from '../lib/stats';
 import type { Suite, SuiteContext } from '../lib/suite';
 import { openBenchGateway } from './gateway-push';
+import { measureHttpFloor, ratioCeiling } from './http-floor';
 import { pushInOrder, pushOneAtATime, WorkerLoad, warmUpPull } from './http-push-clients';
 
 const DELTAS_PER_SESSION = 5_000;
@@ -80,6 +81,14 @@ export const httpPushSuite: Suite = {
     agent.destroy();
     await workerLoad.stop();
     const baseline = rateQuantity(inProcess.label, samples.get(inProcess)!);
+    const floor = await measureHttpFloor(encoded, count, Math.max(5, 2 * context.budget.rounds));
+    const inProcessNs = baseline.nsPerOp ?? Number.NaN;
+    const batchMean = count / pushes.length;
+    const ceiling = ratioCeiling(floor, inProcessNs, batchMean);
+    const decodeCeiling = inProcessNs / (inProcessNs + floor.decodeNsPerDelta);
+    const floorText = `Floor, measured in this process: a bare request/reply carrying one of these pushes costs ${floor.exchangeUs.toFixed(0)} µs (the runtime's own server with no framework, answering 4 bytes, and its cheapest client: node:http on Node, fetch on Bun), ${((floor.exchangeUs * 1e3) / batchMean).toFixed(0)} ns per delta, and decoding costs ${floor.decodeNsPerDelta.toFixed(0)} ns per delta`;
+    const sameThreadCeiling = `${floorText}, so a server that added nothing of its own would reach at most ${ceiling.toFixed(2)} × in-process here.`;
+    const offThreadCeiling = `${floorText}; decoding alone bounds this row at ${decodeCeiling.toFixed(2)} × in-process, before this thread's half of the exchange.`;
     const note = `Sessions of ${count.toLocaleString('en-GB')} deltas in ${pushes.length} POSTs of ≤ ${PUSH_BATCH} from ${shape.clients} clients, JWT auth on (a fresh server per session; before the timer starts, each client sends one empty pull, which verifies its token in full and opens its connection, as the long-lived clients of a long-lived gateway have); a delta counts once it is in the gateway's log (ids verified); rates are per delta.`;
     const sameThread = 'Client and server share this process and its one thread.';
     const concurrently = `All ${shape.clients} clients at once, one request in flight per client, each client's pushes in order: throughput.`;
@@ -99,38 +108,38 @@ export const httpPushSuite: Suite = {
     const runtimeFetch =
       "HttpTransport over the runtime's global fetch (undici on Node, which keeps connections alive by default).";
     const leanText =
-      "HttpTransport over nodeHttpFetch (server/node-http-fetch.ts: node:http with a keep-alive agent, abort signal honoured), to separate the cost of the runtime's fetch from the server's.";
+      "HttpTransport over nodeHttpFetch (server/node-http-fetch.ts: node:http with a keep-alive agent, abort signal honoured, each reply read whole into a plain FetchReply rather than a web Response), to separate the cost of the runtime's fetch from the server's.";
     return {
       rows: [
         row(
           'http.push',
           'Deltas/s pushed over HTTP (loopback, batches of 100, 8 clients at once)',
           http,
-          `${sameThread} ${concurrently} ${runtimeFetch}`,
+          `${sameThread} ${concurrently} ${runtimeFetch} ${sameThreadCeiling}`,
         ),
         row(
           'http.push-serial',
           'Deltas/s pushed over HTTP (loopback, batches of 100, one request in flight)',
           httpSerial,
-          `${sameThread} ${serially} ${runtimeFetch}`,
+          `${sameThread} ${serially} ${runtimeFetch} ${sameThreadCeiling}`,
         ),
         row(
           'http.push-lean-client',
           'Deltas/s pushed over HTTP, lean client (loopback, batches of 100, 8 clients at once)',
           leanConcurrent,
-          `${sameThread} ${concurrently} ${leanText}`,
+          `${sameThread} ${concurrently} ${leanText} ${sameThreadCeiling}`,
         ),
         row(
           'http.push-lean-serial',
           'Deltas/s pushed over HTTP, lean client (loopback, batches of 100, one request in flight)',
           leanSerial,
-          `${sameThread} ${serially} ${leanText}`,
+          `${sameThread} ${serially} ${leanText} ${sameThreadCeiling}`,
         ),
         row(
           'http.push-clients-off-thread',
           "Deltas/s through the gateway server's thread, clients in a worker (loopback, batches of 100)",
           offThread,
-          `${concurrently} The clients run in a worker thread (node:http with a keep-alive agent on Node, fetch on Bun), so this thread does only the server's work, as a gateway serving remote clients does; the machine's second core carries the clients, so this is the server's throughput, not a like-for-like CPU comparison.`,
+          `${concurrently} The clients run in a worker thread (node:http with a keep-alive agent on Node, fetch on Bun), so this thread does only the server's work, as a gateway serving remote clients does; the machine's second core carries the clients, so this is the server's throughput, not a like-for-like CPU comparison. ${offThreadCeiling}`,
         ),
       ],
     };
