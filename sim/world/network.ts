@@ -254,8 +254,8 @@ export class SimNetwork {
     const { kind, bytes, replyLatencyMs } = request;
     const timeout = request.timeout as ScheduledEvent;
     const lane = this.#lane(request.client);
-    const reply = this.#deliver(request.client, kind, bytes);
-    if (reply === null) {
+    const answer = this.#deliver(request.client, kind, bytes);
+    if (answer === null) {
       this.counters.requestsRefused++;
       this.#deps.onMiss?.(request.client, 'refused');
       scheduler.after(replyLatencyMs, () => {
@@ -264,7 +264,11 @@ export class SimNetwork {
       });
       return;
     }
-    if (reply === undefined) return; // the handler threw: reported, and no reply comes
+    if (answer === undefined) return; // the handler threw: reported, and no reply comes
+    // The reply travels as a copy cut from the shared block too: the client's reader asks for its
+    // `.buffer` (for a fixed64), which JSC answers for a small array made by `slice` (up to 1,000
+    // bytes: most replies) by moving it to a new buffer of its own, and V8 likewise for ≤ 64 bytes.
+    const reply = answer.length > COPY_SHARED_BYTES_MAX ? answer : this.#copy(answer);
     if (request.replyLost || until(this.#fromGatewayCutUntilMs, request.client) > scheduler.nowMs) {
       this.counters.repliesLost++;
       if (request.replyLost)
