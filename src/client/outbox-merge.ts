@@ -19,8 +19,9 @@ export interface OutboxMergeDeps {
 /**
  * A client's merges of what other clients over the same outbox (other tabs) queued (ADR-023). It
  * keeps the client's mark — every entry at or below `seq` merged, as the outbox held them at its
- * restamp count — so that a merge reads only what came after it (`SyncQueue.entriesSince`), or
- * every entry once after a restamp (the same seq, a new delta).
+ * restamp count, in its incarnation — so that a merge reads only what came after it
+ * (`SyncQueue.entriesSince`), or every entry once after a restamp (the same seq, a new delta) or
+ * once the outbox is another (the database deleted and created again under this tab).
  */
 export class OutboxMerge {
   readonly #deps: OutboxMergeDeps;
@@ -42,7 +43,7 @@ export class OutboxMerge {
    * stays, and the next merge reads the gap.
    */
   wrote(seq: number): void {
-    if (seq === this.#mark.seq + 1) this.#mark = { seq, restamps: this.#mark.restamps };
+    if (seq === this.#mark.seq + 1) this.#mark = { ...this.#mark, seq };
   }
 
   /**
@@ -69,9 +70,13 @@ export class OutboxMerge {
       merged.push(entry.delta);
     }
     // Only after merging: a failure above leaves the mark where it was, to be read again. An own
-    // write may have moved the mark past this read meanwhile (`wrote`), so it never goes back.
-    const { seq, restamps } = read.value.mark;
-    this.#mark = { seq: Math.max(seq, this.#mark.seq), restamps };
+    // write may have moved the mark past a partial read meanwhile (`wrote`), so then it never goes
+    // back. After a complete read (a restamp, or a mark from another incarnation of the outbox,
+    // whose seqs count nothing in this one) the read's mark replaces it: at worst the own write is
+    // read again, which changes nothing.
+    const next = read.value.mark;
+    const partial = !read.value.complete && next.incarnation === this.#mark.incarnation;
+    this.#mark = partial ? { ...next, seq: Math.max(next.seq, this.#mark.seq) } : next;
     if (merged.length > 0) {
       onApplied?.({ source: 'outbox', deltas: merged, gatewayEpoch: HLC.ZERO, replica });
     }

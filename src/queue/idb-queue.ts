@@ -32,6 +32,7 @@ import {
   entrySnapshot,
   frozenDeltaCopy,
   hlcSortKey,
+  markReadsAll,
   resolveQueueOptions,
 } from './outbox-entry';
 import type {
@@ -160,9 +161,13 @@ export class IdbQueue implements SyncQueue {
         hlcKey: hlcSortKey(hlc),
       };
       const lastHlc = meta.lastHlc === null || hlc > meta.lastHlc ? hlc : meta.lastHlc;
+      const nextMeta: StoredMeta = { ...meta, nextSeq: meta.nextSeq + 1, lastHlc };
+      // The push that takes seq 1 names the database's incarnation (one created before the field
+      // existed keeps none: its marks read `null`, which no later incarnation has).
+      const named = meta.nextSeq === 1 ? { ...nextMeta, incarnation: delta.deltaId } : nextMeta;
       await issueAll([
         () => entries.put(stored),
-        () => tx.objectStore('meta').put({ ...meta, nextSeq: meta.nextSeq + 1, lastHlc }, META_KEY),
+        () => tx.objectStore('meta').put(named, META_KEY),
       ]);
       return Ok(entrySnapshot(stored));
     });
@@ -376,16 +381,20 @@ export class IdbQueue implements SyncQueue {
   async entriesSince(since: OutboxMark): Promise<Result<OutboxChanges, LakeSyncError>> {
     const checked = checkMark(since);
     if (!checked.ok) return checked;
-    const { seq, restamps } = checked.value;
     return this.#transact('entriesSince', 'readonly', async (tx) => {
       const meta = (await tx.objectStore('meta').get(META_KEY)) ?? INITIAL_META;
-      const current = meta.restamps ?? 0;
-      const complete = restamps !== current;
-      // A key range on the seq index: O(entries above the mark), however many sit below it.
-      const range = complete ? undefined : IDBKeyRange.lowerBound(seq, true);
-      const found = await tx.objectStore('entries').index('seq').getAll(range);
       // `nextSeq - 1` covers removed entries too: every seq up to it has been handed out.
-      const mark: OutboxMark = { seq: meta.nextSeq - 1, restamps: current };
+      const mark: OutboxMark = {
+        seq: meta.nextSeq - 1,
+        restamps: meta.restamps ?? 0,
+        incarnation: meta.incarnation ?? null,
+      };
+      const complete = markReadsAll(checked.value, mark);
+      // Nothing pushed since the mark: no entry to read, so the entries store is not touched.
+      if (!complete && checked.value.seq === mark.seq) return Ok({ entries: [], complete, mark });
+      // A key range on the seq index: O(entries above the mark), however many sit below it.
+      const range = complete ? undefined : IDBKeyRange.lowerBound(checked.value.seq, true);
+      const found = await tx.objectStore('entries').index('seq').getAll(range);
       return Ok({ entries: found.map(toEntry), complete, mark });
     });
   }

@@ -29,6 +29,13 @@ export interface StoredMeta {
    * it existed, which reads as 0: an optional field, so the layout version stays 1.
    */
   readonly restamps?: number;
+  /**
+   * The outbox's incarnation (`OutboxMark.incarnation`): the `deltaId` of the delta pushed at
+   * seq 1 of this database. Absent until then, and for good in a database created before the
+   * field existed (read as `null`, which no later incarnation has): optional, so the layout
+   * version stays 1.
+   */
+  readonly incarnation?: string;
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   checkRestamps,
   entrySnapshot,
   frozenDeltaCopy,
+  markReadsAll,
   resolveQueueOptions,
 } from './outbox-entry';
 import { checkCheckpoint, type QueueCheckpoint } from './queue-checkpoint';
@@ -87,6 +88,11 @@ export class MemoryQueue implements SyncQueue {
   #lastHlc: HLCTimestamp | null = null;
   /** Restamps that replaced a delta (see `entriesSince`): a reader's older mark reads everything. */
   #restamps = 0;
+  /**
+   * The `deltaId` of the delta pushed at seq 1 (`OutboxMark.incarnation`); `null` before, and for
+   * good in a queue restored from a checkpoint (its seqs go on from the checkpoint's).
+   */
+  #incarnation: string | null = null;
   /** True while the held entries' HLCs never decrease in push order (enables prefix/suffix cuts). */
   #hlcAscending = true;
 
@@ -167,6 +173,7 @@ export class MemoryQueue implements SyncQueue {
       retryCount: 0,
       snapshot: null,
     };
+    if (slot.seq === 1) this.#incarnation = slot.id;
     const newest = this.#all.newest();
     if (newest !== undefined && slot.delta.hlc < newest.delta.hlc) this.#hlcAscending = false;
     this.#byId.set(slot.id, slot);
@@ -358,11 +365,14 @@ export class MemoryQueue implements SyncQueue {
   async entriesSince(since: OutboxMark): Promise<Result<OutboxChanges, LakeSyncError>> {
     const checked = checkMark(since);
     if (!checked.ok) return checked;
-    const { seq, restamps } = checked.value;
-    const complete = restamps !== this.#restamps;
-    const slots = complete ? this.#all.toArray() : this.#all.after(seq);
     // `#nextSeq - 1` covers removed entries too: every seq up to it has been handed out.
-    const mark: OutboxMark = { seq: this.#nextSeq - 1, restamps: this.#restamps };
+    const mark: OutboxMark = {
+      seq: this.#nextSeq - 1,
+      restamps: this.#restamps,
+      incarnation: this.#incarnation,
+    };
+    const complete = markReadsAll(checked.value, mark);
+    const slots = complete ? this.#all.toArray() : this.#all.after(checked.value.seq);
     return Ok({ entries: slots.map((slot) => this.#snapshot(slot)), complete, mark });
   }
 

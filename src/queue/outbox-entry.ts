@@ -56,7 +56,11 @@ export function checkMark(since: unknown): Result<OutboxMark, QueueError> {
   if (typeof since !== 'object' || since === null) {
     return Err(new QueueError(`mark must be an object, got ${describe(since)}`));
   }
-  const { seq, restamps } = since as { seq?: unknown; restamps?: unknown };
+  const { seq, restamps, incarnation } = since as {
+    seq?: unknown;
+    restamps?: unknown;
+    incarnation?: unknown;
+  };
   if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) {
     return Err(new QueueError(`mark seq must be a non-negative integer, got ${describe(seq)}`));
   }
@@ -68,7 +72,24 @@ export function checkMark(since: unknown): Result<OutboxMark, QueueError> {
       ),
     );
   }
-  return Ok({ seq, restamps: restamps as number | null });
+  if (incarnation !== null && typeof incarnation !== 'string') {
+    return Err(
+      new QueueError(`mark incarnation must be a string or null, got ${describe(incarnation)}`),
+    );
+  }
+  return Ok({ seq, restamps: restamps as number | null, incarnation });
+}
+
+/**
+ * Whether a reader at `since` must read every entry of the outbox whose own mark (every seq
+ * handed out, its restamp count and incarnation) is `now`: when the outbox was restamped since,
+ * the restamp count is not known, or the mark is not this outbox's (another incarnation, or a
+ * `seq` beyond any it has handed out). Otherwise the entries above `since.seq` are all it lacks.
+ */
+export function markReadsAll(since: OutboxMark, now: OutboxMark): boolean {
+  return (
+    since.restamps !== now.restamps || since.incarnation !== now.incarnation || since.seq > now.seq
+  );
 }
 
 /** The distinct ids of `ids`, first occurrence first; `QueueError` unless it is an array of strings. */

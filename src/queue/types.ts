@@ -74,18 +74,32 @@ export interface RestampOptions {
 
 /**
  * Where a reader of the outbox stands (`SyncQueue.entriesSince`): it has read every entry with
- * `seq` at or below `seq`, as the outbox held them when its restamp count was `restamps`. Belongs
- * to the outbox (the database) that gave it; a mark from another outbox means nothing.
+ * `seq` at or below `seq`, as the outbox held them when its restamp count was `restamps`, in the
+ * incarnation `incarnation` of the outbox. A mark belongs to the outbox that gave it: read against
+ * another incarnation (a database deleted and created again under a live tab, its seqs starting
+ * at 1 again) or another queue, it reads everything, so that no entry is skipped.
  */
 export interface OutboxMark {
   /** Every entry at or below this `seq` has been read (0: none). */
   readonly seq: number;
   /** The outbox's restamp count at that read; `null` when not known (the next read is complete). */
   readonly restamps: number | null;
+  /**
+   * Which life of the outbox the mark was read from: the `deltaId` of the delta pushed at seq 1
+   * (a SHA-256 over the writer's client id, HLC and write, so each new life gets a new one).
+   * `null` before anything has been pushed, and for good in an outbox whose life began before the
+   * field existed or from a checkpoint; a new life is named at its first push, so it never
+   * shares `null` with an older one for longer than it holds no entry.
+   */
+  readonly incarnation: string | null;
 }
 
 /** A reader that has read nothing: `entriesSince` from it returns every entry. */
-export const OUTBOX_START: OutboxMark = Object.freeze({ seq: 0, restamps: null });
+export const OUTBOX_START: OutboxMark = Object.freeze({
+  seq: 0,
+  restamps: null,
+  incarnation: null,
+});
 
 /** What `SyncQueue.entriesSince` read. */
 export interface OutboxChanges {
@@ -93,7 +107,8 @@ export interface OutboxChanges {
   readonly entries: QueueEntry[];
   /**
    * True when `entries` is every entry: the outbox was restamped since the mark (an entry under
-   * an old `seq` may hold a new delta), or the mark's restamp count was not known.
+   * an old `seq` may hold a new delta), the mark's restamp count was not known, or the mark is
+   * not this outbox's (another incarnation, or a `seq` beyond any it has handed out).
    */
   readonly complete: boolean;
   /** Where the reader stands after this read; pass it to the next `entriesSince`. */
@@ -150,7 +165,8 @@ export interface SyncQueue {
   /**
    * The entries a reader standing at `since` has not read, in one atomic read: those with a `seq`
    * above `since.seq`, in push order, or every entry (`complete`) when the outbox was restamped
-   * since the mark (a restamp keeps `seq` but changes the delta) or its restamp count is `null`.
+   * since the mark (a restamp keeps `seq` but changes the delta), its restamp count is `null`, or
+   * the mark is from another incarnation of the outbox or lies beyond every `seq` it handed out.
    * The returned mark covers every `seq` the outbox has handed out, so entries pushed later are
    * the only ones above it. O(entries returned), whatever the outbox holds. For a second tab that
    * merges what another queued (`SyncClient.mergeOutbox`); status changes and removals are not

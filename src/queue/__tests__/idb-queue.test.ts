@@ -3,7 +3,7 @@ import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { IdbQueue } from '../idb-queue';
 import { OUTBOX_START, type QueueOptions } from '../types';
-import { delta, expectQueueError, hlc, idOf, ok, pushAll, statuses } from './fixtures';
+import { delta, expectQueueError, hlc, idOf, ids, ok, pushAll, statuses } from './fixtures';
 import { describeQueueContract } from './queue-contract';
 
 const opened: IdbQueue[] = [];
@@ -51,7 +51,7 @@ describe('IdbQueue', () => {
     expect(ok(await second.push(delta(6))).seq).toBeGreaterThan(before.at(-1)!.seq);
   });
 
-  it('keeps the restamp count across a restart, and reads a meta record written without it as 0', async () => {
+  it('keeps the restamp count across a restart, and reads a meta record written without it (or an incarnation) as 0', async () => {
     const factory = new IDBFactory();
     const first = await openQueue(factory, 'restamps');
     await pushAll(first, [1, 2]);
@@ -77,10 +77,38 @@ describe('IdbQueue', () => {
     });
     raw.close();
     const third = await openQueue(factory, 'restamps');
-    const read = ok(await third.entriesSince({ seq: 2, restamps: 0 }));
-    expect(read).toEqual({ entries: [], complete: false, mark: { seq: 2, restamps: 0 } });
+    // Nor any incarnation: that reads as `null`, and stays so (its seq 1 was pushed long ago).
+    const legacy = { seq: 2, restamps: 0, incarnation: null };
+    const read = ok(await third.entriesSince(legacy));
+    expect(read).toEqual({ entries: [], complete: false, mark: legacy });
     const pushed = ok(await third.push(delta(10)));
     expect(ok(await third.entriesSince(read.mark)).entries).toEqual([pushed]);
+  });
+
+  it('keeps its incarnation across a restart; a database deleted and created again has a new one', async () => {
+    const factory = new IDBFactory();
+    const first = await openQueue(factory, 'lives');
+    await pushAll(first, [1, 2, 3]);
+    const mark = ok(await first.entriesSince(OUTBOX_START)).mark;
+    first.close();
+    const restarted = await openQueue(factory, 'lives');
+    const [next] = await pushAll(restarted, [4]);
+    expect(ok(await restarted.entriesSince(mark))).toMatchObject({
+      complete: false,
+      entries: [{ id: next }],
+    });
+    // Deleting the database closes the connection (`versionchange`); a new one starts at seq 1.
+    await new Promise<void>((resolve, reject) => {
+      const request = factory.deleteDatabase('lives');
+      request.onsuccess = () => resolve();
+      request.onerror = () => reject(request.error);
+    });
+    const renewed = await openQueue(factory, 'lives');
+    const pushed = await pushAll(renewed, [11, 12, 13, 14, 15]);
+    const read = ok(await renewed.entriesSince(mark));
+    expect(read.complete).toBe(true);
+    expect(ids(read.entries)).toEqual(pushed);
+    expect(read.mark.incarnation).not.toBe(mark.incarnation);
   });
 
   it('keeps lastHlc and the seq counter across a restart after clear', async () => {

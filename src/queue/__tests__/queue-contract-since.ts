@@ -74,17 +74,58 @@ export function defineSinceContract(open: QueueFactory): void {
     expect(after).toEqual({ entries: [], complete: false, mark: before.mark });
   });
 
+  it('entriesSince: the first push names the incarnation, which nothing after it changes', async () => {
+    const queue = await open();
+    expect(ok(await queue.entriesSince(OUTBOX_START)).mark.incarnation).toBeNull();
+    await pushAll(queue, [1, 2]);
+    const first = ok(await queue.entriesSince(OUTBOX_START)).mark;
+    expect(first.incarnation).toBe(idOf(1));
+    ok(
+      await queue.restamp([{ id: idOf(1), delta: delta(1, { hlc: hlc(30), deltaId: idOf(30) }) }]),
+    );
+    ok(await queue.removeDurable(hlc(30)));
+    ok(await queue.clear());
+    await pushAll(queue, [40]);
+    expect(ok(await queue.entriesSince(first)).mark.incarnation).toBe(idOf(1));
+  });
+
+  it('entriesSince: a mark from another outbox reads everything, even past its seq', async () => {
+    const old = await open();
+    await pushAll(old, [1, 2, 3]);
+    const mark = ok(await old.entriesSince(OUTBOX_START)).mark;
+    // A new outbox (a database created again): its seqs start at 1 and pass the old mark's.
+    const renewed = await open();
+    const pushed = await pushAll(renewed, [11, 12, 13, 14, 15]);
+    const read = ok(await renewed.entriesSince(mark));
+    expect(read.complete).toBe(true);
+    expect(ids(read.entries)).toEqual(pushed);
+    expect(read.mark.incarnation).toBe(idOf(11));
+    expect(ok(await renewed.entriesSince(read.mark)).complete).toBe(false);
+  });
+
+  it('entriesSince: a mark beyond every seq handed out reads everything', async () => {
+    const queue = await open();
+    const pushed = await pushAll(queue, [1, 2]);
+    const { mark } = ok(await queue.entriesSince(OUTBOX_START));
+    const read = ok(await queue.entriesSince({ ...mark, seq: mark.seq + 5 }));
+    expect(read.complete).toBe(true);
+    expect(ids(read.entries)).toEqual(pushed);
+    expect(read.mark).toEqual(mark);
+  });
+
   it('entriesSince refuses what is not a mark, and reads nothing', async () => {
     const queue = await open();
     await pushAll(queue, [1]);
     const bad: unknown[] = [
       null,
       7,
-      { seq: -1, restamps: 0 },
-      { seq: 1.5, restamps: 0 },
-      { seq: 0, restamps: -1 },
-      { seq: 0, restamps: '0' },
+      { seq: -1, restamps: 0, incarnation: null },
+      { seq: 1.5, restamps: 0, incarnation: null },
+      { seq: 0, restamps: -1, incarnation: null },
+      { seq: 0, restamps: '0', incarnation: null },
       { seq: 0 },
+      { seq: 0, restamps: 0 },
+      { seq: 0, restamps: 0, incarnation: 7 },
     ];
     for (const since of bad) {
       expectQueueError(await queue.entriesSince(since as OutboxMark), /mark/);

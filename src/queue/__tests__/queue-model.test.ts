@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { Result } from '../../result/result';
 import { IdbQueue } from '../idb-queue';
 import { MemoryQueue } from '../memory-queue';
-import type { QueueEntryStatus, SyncQueue } from '../types';
+import { OUTBOX_START, type OutboxMark, type QueueEntryStatus, type SyncQueue } from '../types';
 import { delta, hlc, idOf, ok } from './fixtures';
 
 /**
@@ -13,6 +13,8 @@ import { delta, hlc, idOf, ok } from './fixtures';
  * contract; after every operation their answers, entries (id, status, retries, order), depth and
  * lastHlc must agree. Keys are small so that ids repeat, the bound is hit and watermarks bite;
  * HLCs either rise with the key (the queue's ordered fast paths) or are scrambled (its full scans).
+ * A second reader's `entriesSince` reads (another tab's merges) must give exactly the entries
+ * pushed since its last read, and the mark the model expects.
  */
 
 const KEYS = 10;
@@ -24,6 +26,8 @@ type Op =
   | { readonly kind: 'markSending' | 'ack' | 'nack'; readonly keys: readonly number[] }
   | { readonly kind: 'reopen' | 'removeDurable'; readonly watermark: number }
   | { readonly kind: 'clear' }
+  /** A second reader (another tab) reads what was pushed since its last read (`entriesSince`). */
+  | { readonly kind: 'since' }
   /** ack or nack the batch of the latest claim, as a client does after a push. */
   | { readonly kind: 'ackClaimed' | 'nackClaimed' };
 
@@ -49,6 +53,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   }),
   { weight: 3, arbitrary: fc.constantFrom<Op>({ kind: 'ackClaimed' }, { kind: 'nackClaimed' }) },
   fc.constant<Op>({ kind: 'clear' }),
+  { weight: 2, arbitrary: fc.constant<Op>({ kind: 'since' }) },
 );
 /** Per run: HLC of each key, either rising with the key or a random assignment (ties allowed). */
 const hlcsArb = fc.oneof(
@@ -60,8 +65,17 @@ class Model {
   entries: ModelEntry[] = [];
   lastHlc: bigint | null = null;
   #nextSeq = 1;
+  /** The id pushed at seq 1, and every seq the reader of `since` has read up to (0: none). */
+  #incarnation: string | null = null;
+  #readerSeq: number | null = null;
 
   constructor(private readonly hlcs: readonly number[]) {}
+
+  /** The reader's next `entriesSince` mark: `OUTBOX_START` before its first read. */
+  readerMark(): OutboxMark {
+    if (this.#readerSeq === null) return OUTBOX_START;
+    return { seq: this.#readerSeq, restamps: 0, incarnation: this.#incarnation };
+  }
 
   /** The model's answer: `null` for an `Err`, else ids or a count. */
   apply(op: Op): string[] | number | null {
@@ -71,6 +85,7 @@ class Model {
         if (this.entries.some((entry) => entry.id === id)) return [id];
         if (this.entries.length >= ENTRIES_MAX) return null;
         const stamp = BigInt(this.hlcs[op.key]!);
+        if (this.#nextSeq === 1) this.#incarnation = id;
         this.entries.push({
           id,
           hlc: stamp,
@@ -121,6 +136,11 @@ class Model {
       case 'clear':
         this.entries = [];
         return 0;
+      case 'since': {
+        const above = this.#readerSeq ?? 0;
+        this.#readerSeq = this.#nextSeq - 1;
+        return this.entries.filter((entry) => entry.seq > above).map((entry) => entry.id);
+      }
       case 'ackClaimed':
       case 'nackClaimed':
         throw new Error(`${op.kind} is translated before it reaches the model`);
@@ -133,6 +153,8 @@ async function run(
   queue: SyncQueue,
   op: Op,
   hlcs: readonly number[],
+  model: Model,
+  reader: OutboxMark,
 ): Promise<string[] | number | null> {
   const answer = (result: Result<unknown, unknown>): string[] | number | null => {
     if (!result.ok) return null;
@@ -160,6 +182,13 @@ async function run(
       return answer(await queue[op.kind](hlc(op.watermark)));
     case 'clear':
       return answer(await queue.clear());
+    case 'since': {
+      const read = await queue.entriesSince(reader);
+      if (!read.ok) return null;
+      // The queue's mark is the model's, incarnation included.
+      expect(read.value.mark).toEqual(model.readerMark());
+      return read.value.entries.map((entry) => entry.id);
+    }
     case 'ackClaimed':
     case 'nackClaimed':
       throw new Error(`${op.kind} is translated before it reaches the queue`);
@@ -175,8 +204,9 @@ async function agreeWithModel(queue: SyncQueue, hlcs: readonly number[], ops: re
         ? { kind: planned.kind === 'ackClaimed' ? 'ack' : 'nack', keys: claimedKeys }
         : planned;
     const where = `step ${step} ${JSON.stringify(op)}`;
+    const reader = model.readerMark();
     const expected = model.apply(op);
-    expect(await run(queue, op, hlcs), where).toEqual(expected);
+    expect(await run(queue, op, hlcs, model, reader), where).toEqual(expected);
     if (op.kind === 'claim')
       claimedKeys = (expected as string[]).map((id) => Number.parseInt(id, 16));
     const actual = ok(await queue.entries()).map((e) => [e.id, e.status, e.retryCount, e.seq]);
