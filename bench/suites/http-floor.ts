@@ -9,7 +9,7 @@ import { median } from '../lib/stats';
  * What the HTTP rows cannot go below on this machine, measured in their process: a bare
  * request/reply (the runtime's own server answering four bytes, the runtime's cheapest client,
  * keep-alive, one request in flight) and decoding the same pushes. Neither is LakeSync's server
- * code, so together with the in-process work they bound the best ratio any server could reach.
+ * code, so together with the in-process work they estimate the best ratio a server could reach.
  */
 export interface HttpFloor {
   /** Median µs per bare request/reply carrying one of the pushes. */
@@ -51,9 +51,10 @@ export async function measureHttpFloor(
 }
 
 /**
- * The best ratio to in-process `handlePush` that a server adding nothing of its own could reach
- * with client and server on one thread: the in-process work ÷ (that work + decoding + a bare
- * exchange per push), per delta.
+ * An estimate of the ratio to in-process `handlePush` that a server adding nothing of its own
+ * would reach with client and server on one thread, one bare exchange per push: the in-process
+ * work ÷ (that work + decoding + a bare exchange), per delta. Not a strict bound: requests in
+ * flight together share system calls, and another client may cost less than the bare one.
  */
 export function ratioCeiling(floor: HttpFloor, inProcessNsPerDelta: number, batch: number): number {
   const exchangeNsPerDelta = (floor.exchangeUs * 1e3) / batch;
