@@ -206,25 +206,13 @@ function bare(out: Uint8Array, start: number, text: string): number {
 
 /** `JSON.stringify(text)` when that needs no escape (no control character, quote or backslash). */
 function quoted(out: Uint8Array, start: number, text: string): number {
-  const length = text.length;
   // At most 3 bytes per UTF-16 unit (a pair of units is 4 bytes), plus the quotes.
-  if (start < 0 || start + 3 * length + 2 > TEXT_LIMIT) return -1;
-  let at = start;
-  out[at++] = QUOTE;
-  // The usual text is ASCII: a tight loop, leaving the rest of a text to `writeWide` from its
-  // first wider character on.
-  for (let index = 0; index < length; index++) {
-    const code = text.charCodeAt(index);
-    if (code >= 0x80) {
-      at = writeWide(out, at, text, index, true);
-      if (at < 0) return -1;
-      break;
-    }
-    if (code < 0x20 || code === 0x22 || code === 0x5c) return -1;
-    out[at++] = code;
-  }
-  out[at++] = QUOTE;
-  return at;
+  if (start < 0 || start + 3 * text.length + 2 > TEXT_LIMIT) return -1;
+  out[start] = QUOTE;
+  const at = bare(out, start + 1, text);
+  if (at < 0) return -1;
+  out[at] = QUOTE;
+  return at + 1;
 }
 
 /**
