@@ -104,32 +104,31 @@ async function twoTabs() {
   return { ...tabs, clock, recreate };
 }
 
+/** `tab` writes each of `rows` (title = row id), one clock tick apart. */
+async function writeRows(tab: SyncClient, clock: ManualClock, rows: readonly string[]) {
+  for (const row of rows) {
+    clock.advance(1);
+    ok(await tab.insert('todos', row, { title: row }));
+  }
+}
+
 describe('a tab over an outbox deleted and created again under it', () => {
   for (const writes of [1, 5]) {
     it(`shows the other tab's ${writes} write(s) to the new outbox (old mark at seq 3)`, async () => {
       const { a, b, clock, recreate } = await twoTabs();
-      for (const row of ['o1', 'o2', 'o3']) {
-        clock.advance(1);
-        ok(await b.insert('todos', row, { title: row }));
-      }
+      await writeRows(b, clock, ['o1', 'o2', 'o3']);
       expect(ok(await a.mergeOutbox())).toBe(3);
       await recreate();
       // B writes to the new outbox (seq 1 onwards). With 5 writes its seqs pass A's old mark,
       // so only the incarnation tells the two outboxes apart; with 1, the seq alone does.
       const rows = Array.from({ length: writes }, (_, n) => `new${n}`);
-      for (const row of rows) {
-        clock.advance(1);
-        ok(await b.insert('todos', row, { title: row }));
-      }
+      await writeRows(b, clock, rows);
       expect(ok(await a.mergeOutbox())).toBe(writes);
       for (const row of rows) expect(a.get('todos', row)).toEqual({ title: row });
       // Read once, the new outbox's mark is A's (its seq, not the old one's 3): later merges
       // read what is new there, all of it.
       const later = ['later1', 'later2', 'later3'];
-      for (const row of later) {
-        clock.advance(1);
-        ok(await b.insert('todos', row, { title: row }));
-      }
+      await writeRows(b, clock, later);
       expect(ok(await a.mergeOutbox())).toBe(3);
       for (const row of later) expect(a.get('todos', row)).toEqual({ title: row });
     });
@@ -137,18 +136,12 @@ describe('a tab over an outbox deleted and created again under it', () => {
 
   it("shows the other tab's writes when this tab wrote first to the new outbox", async () => {
     const { a, b, clock, recreate } = await twoTabs();
-    for (const row of ['o1', 'o2', 'o3']) {
-      clock.advance(1);
-      ok(await b.insert('todos', row, { title: row }));
-    }
+    await writeRows(b, clock, ['o1', 'o2', 'o3']);
     expect(ok(await a.mergeOutbox())).toBe(3);
     await recreate();
     // B writes seqs 1..3, then A seq 4: right after A's old mark, so A's own write moves it on
     // (in the old incarnation) without A having read B's three.
-    for (const row of ['n1', 'n2', 'n3']) {
-      clock.advance(1);
-      ok(await b.insert('todos', row, { title: row }));
-    }
+    await writeRows(b, clock, ['n1', 'n2', 'n3']);
     clock.advance(1);
     ok(await a.insert('todos', 'own', { title: 'own' }));
     ok(await a.mergeOutbox());
